@@ -1,0 +1,43 @@
+import type { AssetDto } from './asset.js';
+import type { BoxDto, MemberDto } from './box.js';
+import type { ErrorBody } from './errors.js';
+
+export interface PresenceUser { user_id: string; display_name: string }
+
+export interface AssetEvent { box_id: string; seq: number; asset: AssetDto }
+export interface AssetDeletedEvent { box_id: string; seq: number; asset_id: string }
+export interface BoxUpdatedEvent { box_id: string; seq: number; box: Omit<BoxDto, 'role'> }
+export interface MemberChangedEvent { box_id: string; seq: number; user_id: string; member: MemberDto | null }
+export interface PresenceChangedEvent { box_id: string; presence: PresenceUser[] }
+
+export interface ServerToClientEvents {
+  'asset.created': (e: AssetEvent) => void;
+  'asset.updated': (e: AssetEvent) => void;
+  'asset.deleted': (e: AssetDeletedEvent) => void;
+  'box.updated': (e: BoxUpdatedEvent) => void;
+  'member.changed': (e: MemberChangedEvent) => void;
+  'presence.changed': (e: PresenceChangedEvent) => void;
+}
+
+/** Events that carry a seq: the ones a client must apply in order. */
+export type SequencedEventName = Exclude<keyof ServerToClientEvents, 'presence.changed'>;
+
+export type JoinAck =
+  | { ok: true; seq: number; presence: PresenceUser[] }
+  | { ok: false; error: ErrorBody };
+
+export interface ClientToServerEvents {
+  'box:join': (p: { box_id: string }, ack: (r: JoinAck) => void) => void;
+  'box:leave': (p: { box_id: string }, ack?: (r: { ok: boolean }) => void) => void;
+}
+
+export const boxRoom = (boxId: string) => `box:${boxId}`;
+
+/**
+ * Server-Sent Events (`GET /api/boxes/:id/events`) carry the sequenced events above, named the
+ * same, with `id: <seq>`, plus these two, which carry `{box_id, seq}`:
+ * `box.joined` opens a fresh stream (no Last-Event-ID) at the box's current seq;
+ * `box.resync` says events up to `seq` cannot be replayed: refetch the box, then carry on.
+ */
+export interface BoxSyncEvent { box_id: string; seq: number }
+export type BoxStreamControlEvent = 'box.joined' | 'box.resync';
