@@ -1,0 +1,39 @@
+import { PROVIDER_KINDS } from '@genbox/contracts';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from './catalog.js';
+import { checkParametersSchema, validateParameters } from './params.js';
+import { parseMapping } from './template/mapping.js';
+
+const catalog = loadCatalog();
+
+describe('the catalog', () => {
+  it('has the promised models', () => {
+    const names = catalog.models.map((m) => m.name);
+    for (const expected of ['Seedance 1.5 Pro', 'Veo 3.1 Fast', 'Flux Schnell', 'Veo 2.0', 'Veo 3.0', 'Vidu Q1', 'Vidu 2.0', 'Vidu 1.5', 'Stable Diffusion 3.5 Large', 'Stable Image Core', 'GPT Image 1']) {
+      expect(names).toContain(expected);
+    }
+    expect(catalog.models.some((m) => m.provider === 'fal')).toBe(true);
+  });
+
+  it('every provider has a known kind and a unique key', () => {
+    expect(new Set(catalog.providers.map((p) => p.key)).size).toBe(catalog.providers.length);
+    for (const p of catalog.providers) expect(PROVIDER_KINDS).toContain(p.kind);
+  });
+
+  it.each(catalog.models.map((m) => [m.slug, m] as const))('%s is a sound row whose defaults pass validation', (_slug, model) => {
+    expect(catalog.providers.map((p) => p.key)).toContain(model.provider);
+    expect(checkParametersSchema(model.parameters_schema)).toEqual([]);
+    const result = validateParameters(model.parameters_schema, {});
+    expect(result.ok).toBe(true);
+    expect(model.cost).toBeGreaterThan(0);
+    const kind = catalog.providers.find((p) => p.key === model.provider)!.kind;
+    if (kind === 'template') expect(() => parseMapping(model.response_mapping)).not.toThrow();
+  });
+
+  it('slugs are unique', () => expect(new Set(catalog.models.map((m) => m.slug)).size).toBe(catalog.models.length));
+
+  it('Veo 3.0 is forced to 8 s at 1280x720 whatever a form sends', () => {
+    const veo3 = catalog.models.find((m) => m.slug === 'runware-veo-3-0')!;
+    expect(validateParameters(veo3.parameters_schema, { duration: 4, width: 640 })).toMatchObject({ ok: true, params: { duration: 8, width: 1280, height: 720 } });
+  });
+});

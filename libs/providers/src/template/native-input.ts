@@ -1,0 +1,18 @@
+import type { SubmitRequest } from '../adapter.js';
+import { renderTemplate } from './render.js';
+
+/**
+ * The input object a native adapter sends (the convention shared by every native adapter):
+ * `prompt`, then every validated parameter, then the model's request_schema rendered with the same
+ * variables (prompt, image_url, each parameter, webhook_url, asset_id) — so a row can rename or add
+ * provider fields, e.g. `{"input_urls": ["{{image_url}}"]}`. When request_schema is empty and there is
+ * an input image, `defaultImage(url)` says where it goes (Kie: `{image_urls: [url]}`, Replicate: `{image: url}`).
+ */
+export function buildNativeInput(req: SubmitRequest, imageUrl: string | null, defaultImage?: (url: string) => Record<string, unknown>): Record<string, unknown> {
+  const vars = { ...req.params, prompt: req.prompt, image_url: imageUrl, webhook_url: req.webhookUrl, asset_id: req.assetId };
+  const extra = renderTemplate(req.model.requestSchema ?? {}, vars);
+  const extraFields = extra && typeof extra === 'object' && !Array.isArray(extra) ? (extra as Record<string, unknown>) : {};
+  const input: Record<string, unknown> = { prompt: req.prompt, ...req.params, ...extraFields };
+  const mentionsImage = JSON.stringify(req.model.requestSchema ?? {}).includes('image_url');
+  return imageUrl && defaultImage && !mentionsImage ? { ...input, ...defaultImage(imageUrl) } : input;
+}
