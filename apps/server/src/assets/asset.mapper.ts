@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import type { AssetDto } from '@genbox/contracts';
+import type { AssetRow } from './asset.row.js';
+import { FileUrls } from './file-urls.js';
+
+/** The one mapping from a row to the wire shape (REST and socket events alike). */
+@Injectable()
+export class AssetMapper {
+  constructor(private readonly urls: FileUrls) {}
+
+  toDto(a: AssetRow): AssetDto {
+    const iso = (d: Date | null) => (d ? d.toISOString() : null);
+    return {
+      id: a.id,
+      box_id: a.box_id,
+      type: a.type,
+      status: a.status,
+      source_type: a.source_type,
+      parent_asset_id: a.parent_asset_id,
+      parent_asset: a.parent_asset_id && a.parent_type
+        ? {
+            id: a.parent_asset_id,
+            type: a.parent_type,
+            status: a.parent_status!,
+            file_url: a.parent_storage_key ? this.urls.url(a.parent_asset_id, 'file') : null,
+            thumbnail_url: a.parent_thumbnail_key ? this.urls.url(a.parent_asset_id, 'thumbnail') : null,
+          }
+        : null,
+      ai_model_id: a.model_id,
+      ai_model: a.model_id && a.model_name ? { id: a.model_id, name: a.model_name, slug: a.model_slug! } : null,
+      prompt: a.prompt,
+      generation_config: a.generation_config ?? {},
+      external_task_id: a.external_task_id,
+      error_code: a.error_code,
+      error_message: a.error_message,
+      progress: a.progress,
+      file_url: a.storage_key && a.status === 'COMPLETED' ? this.urls.url(a.id, 'file') : null,
+      thumbnail_url: a.thumbnail_key && a.status === 'COMPLETED' ? this.urls.url(a.id, 'thumbnail') : null,
+      mime_type: a.mime_type,
+      size_bytes: a.size_bytes === null ? null : Number(a.size_bytes),
+      width: a.width,
+      height: a.height,
+      duration_s: a.duration_s,
+      created_by: a.created_by ? { id: a.created_by, display_name: a.author_name ?? '' } : null,
+      attempts: a.attempts,
+      created_at: a.created_at.toISOString(),
+      updated_at: a.updated_at.toISOString(),
+      started_at: iso(a.started_at),
+      completed_at: iso(a.completed_at),
+    };
+  }
+}

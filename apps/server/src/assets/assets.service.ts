@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AssetDto, AssetStatus, AssetType, Page } from '@genbox/contracts';
+import { BoxAccessService, isUuid } from '../boxes/box-access.service.js';
+import { AppError } from '../common/app-error.js';
+import type { AppConfig } from '../config/env.js';
+import { CONFIG, STORAGE } from '../core/tokens.js';
+import { inspectStoredMedia } from '../media/media-inspector.js';
+import type { StorageDriver } from '../storage/storage.port.js';
+import { EmptyUploadError, UnsupportedMediaTypeError, UploadAbortedError, UploadTooLargeError, ingestUpload } from '../storage/upload-stream.js';
+import { AssetMapper } from './asset.mapper.js';
+import { AssetNotifier } from './asset.notifier.js';
+import type { AssetRow } from './asset.row.js';
+import { AssetsRepository } from './assets.repository.js';
+import { readMultipart } from './multipart-upload.js';
+import { storageKeys } from './storage-keys.js';
+
+export interface ListQuery { status?: AssetStatus; type?: AssetType; cursor?: string; limit: number }
+
+@Injectable()
+export class AssetsService {
+  constructor(
+    private readonly assets: AssetsRepository,
+    private readonly access: BoxAccessService,
+    private readonly mapper: AssetMapper,
+    private readonly notifier: AssetNotifier,
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(userId: string, boxId: string, q: ListQuery): Promise<Page<AssetDto>> {
+    await this.access.require(boxId, userId, 'viewer');
+    const rows = await this.assets.list(boxId, { status: q.status, type: q.type, cursor: decodeCursor(q.cursor), limit: q.limit + 1 });
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { items: page.map((r) => this.mapper.toDto(r)), next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+  }
+
+  async get(userId: string, assetId: string): Promise<AssetDto> {
+    return this.mapper.toDto(await this.readable(userId, assetId, 'viewer'));
+  }
+
+  /** The asset when the user may act on it with that role; 404 for outsiders and unknown ids alike. */
+  async readable(userId: string, assetId: string, atLeast: 'viewer' | 'editor'): Promise<AssetRow> {
+    const row = isUuid(assetId) ? await this.assets.find(assetId) : null;
+    if (!row) throw new AppError('not_found', 'Asset not found');
+    await this.access.require(row.box_id, userId, atLeast).catch((e: AppError) => {
+      throw e.status === 404 ? new AppError('not_found', 'Asset not found') : e;
+    });
+    return row;
+  }
+
+  async upload(userId: string, boxId: string, req: IncomingMessage): Promise<AssetDto> {
+    await this.access.require(boxId, userId, 'editor');
+    const declared = Number(req.headers['content-length']);
+    if (declared > this.config.maxUploadBytes + 64 * 1024) throw tooLarge(this.config.maxUploadBytes);
+    const id = randomUUID();
+    const keys = storageKeys(boxId, id);
+    let created: Awaited<ReturnType<AssetsRepository['insert']>>[number] | undefined;
+    try {
+      const { file: stored, fields } = await readMultipart(req, (stream) =>
+        ingestUpload(stream, { storage: this.storage, key: keys.file, maxBytes: this.config.maxUploadBytes }).catch((e) => {
+          throw mapUploadError(e, this.config.maxUploadBytes);
+        }),
+      );
+      const facts = await inspectStoredMedia(this.storage, keys.file, stored.type);
+      if (facts.thumbnail) await this.storage.put(keys.thumbnail, Readable.from([facts.thumbnail]), { contentType: 'image/webp' });
+      const prompt = fields.prompt_text?.trim().slice(0, 4000) || null;
+      [created] = await this.assets.insert(boxId, [{
+        id, box_id: boxId, type: stored.type, status: 'COMPLETED', source_type: 'UPLOADED', prompt, created_by: userId,
+        changes: { storage_key: keys.file, thumbnail_key: facts.thumbnail ? keys.thumbnail : null, mime_type: stored.mimeType, size_bytes: stored.sizeBytes, width: facts.width, height: facts.height, duration_s: facts.durationS, completed_at: new Date(), progress: null },
+      }]);
+    } catch (e) {
+      // the file may be stored already (the form broke after it, or the box went meanwhile): keep nothing without a row
+      await Promise.all([this.storage.delete(keys.file), this.storage.delete(keys.thumbnail)]).catch(() => undefined);
+      if ((e as { code?: string }).code === '23503') throw new AppError('not_found', 'Box not found'); // deleted during the upload
+      throw e;
+    }
+    return (await this.notifier.created(created!.row, created!.seq))!;
+  }
+
+  async delete(userId: string, assetId: string): Promise<void> {
+    await this.readable(userId, assetId, 'editor');
+    const gone = await this.assets.delete(assetId);
+    if (!gone) return;
+    this.notifier.deleted(gone.boxId, assetId, gone.seq);
+    await Promise.all(gone.keys.map((k) => this.storage.delete(k)));
+  }
+
+  /** Removes a box with its assets and their stored files (owners only). */
+  async deleteBox(userId: string, boxId: string, removeBox: () => Promise<void>): Promise<void> {
+    await this.access.require(boxId, userId, 'owner');
+    const keys = await this.assets.storedKeysOfBox(boxId);
+    await removeBox();
+    await Promise.all(keys.map((k) => this.storage.delete(k).catch(() => undefined)));
+  }
+}
+
+const tooLarge = (max: number) => new AppError('payload_too_large', `The file is larger than the ${Math.round(max / 1024 / 1024)} MB limit`);
+
+function mapUploadError(e: unknown, max: number): unknown {
+  if (e instanceof UploadTooLargeError) return tooLarge(max);
+  if (e instanceof UnsupportedMediaTypeError) return new AppError('unsupported_media_type', `${e.message}`);
+  if (e instanceof EmptyUploadError) return new AppError('validation_failed', 'file: is empty');
+  if (e instanceof UploadAbortedError) return new AppError('bad_request', e.message);
+  return e;
+}
+
+function encodeCursor(r: AssetRow): string {
+  return Buffer.from(`${r.created_at.toISOString()}|${r.id}`).toString('base64url');
+}
+
+function decodeCursor(c: string | undefined): { createdAt: string; id: string } | undefined {
+  if (!c) return undefined;
+  const [createdAt, id] = Buffer.from(c, 'base64url').toString().split('|');
+  if (!createdAt || !id || !isUuid(id) || Number.isNaN(Date.parse(createdAt))) throw new AppError('validation_failed', 'cursor: is not a cursor this API gave out');
+  return { createdAt, id };
+}

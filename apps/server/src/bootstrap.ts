@@ -1,0 +1,121 @@
+import 'reflect-metadata';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type INestApplication, type LogLevel, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Redis } from 'ioredis';
+import { AppModule, type Runtime } from './app.module.js';
+import { resolveAppSecret } from './config/app-secret.js';
+import { type AppConfig, loadConfig } from './config/env.js';
+import { reportRedisErrors } from './config/redis-errors.js';
+import { createDataSource } from './database/data-source.js';
+import { Database } from './database/database.js';
+import { ensureDatabase } from './database/ensure-database.js';
+import { migrate } from './database/migrate.js';
+import { DEMO_USER, seed } from './database/seed.js';
+import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
+import { socketChannelKey } from './realtime/realtime.publisher.js';
+import { createStorage } from './storage/create-storage.js';
+import { serveSwaggerUi } from './docs/serve-swagger-ui.js';
+import { serveWeb } from './web/serve-web.js';
+
+const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = { error: ['error', 'fatal'], warn: ['error', 'fatal', 'warn'], log: ['error', 'fatal', 'warn', 'log'], debug: ['error', 'fatal', 'warn', 'log', 'debug'] };
+const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/** A dependency that is not there, said in words a newcomer can act on. */
+export class StartupError extends Error {}
+
+export interface Genbox {
+  app: INestApplication;
+  runtime: Runtime;
+  /** Where the API listens (http://127.0.0.1:port), when ROLE is api or all. */
+  url: string;
+  demo: typeof DEMO_USER | null;
+  close(): Promise<void>;
+}
+
+/** Starts a Genbox process from an environment: checks, migrations, seed, Nest, HTTP. */
+export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise<Genbox> {
+  const config = loadConfig(env);
+  Logger.overrideLogger(LEVELS[config.logLevel]);
+  await ensureDatabase(config.databaseUrl).catch((e) => {
+    throw new StartupError(unreachable('PostgreSQL', config.databaseUrl, 'DATABASE_URL', 'postgres', e));
+  });
+  await probeRedis(config.redisUrl).catch((e) => {
+    throw new StartupError(unreachable('Redis', config.redisUrl, 'REDIS_URL', 'redis', e));
+  });
+  const redis = reportRedisErrors(new Redis(config.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2000) }), 'main connection');
+  const logger = new Logger('Genbox');
+  await warnUnlessNoEviction(redis, logger);
+
+  const appSecret = await resolveAppSecret(config.appSecret, config.storage.dataDir);
+  const storage = await createStorage({ ...config.storage, s3: { ...config.storage.s3, createBucket: true } } as never);
+  const dataSource = await createDataSource(config.databaseUrl).initialize();
+  if (config.runMigrations) {
+    const ran = await migrate(dataSource);
+    if (ran.length) logger.log(`applied migrations: ${ran.join(', ')}`);
+  }
+  const database = new Database(dataSource);
+  const seeded = await seed(database, { admin: config.admin, demo: config.seedDemo });
+
+  const runtime: Runtime = { config: { ...config, appSecret }, database, redis, storage };
+  // abortOnError: false: a wiring error throws to the caller (main.ts prints it) instead of exiting the process from inside Nest
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), { rawBody: true, logger: LEVELS[config.logLevel], bodyParser: true, abortOnError: false });
+  app.setGlobalPrefix('api', { exclude: ['metrics'] }); // Prometheus scrapes /metrics
+  app.set('trust proxy', 'loopback');
+  app.useBodyParser('json', { limit: '2mb' });
+  const origins = [new URL(config.publicUrl).origin, ...config.allowedOrigins];
+  if (config.role !== 'worker') {
+    app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl, socketChannelKey(config.redisPrefix), origins));
+    serveSwaggerUi(app.getHttpAdapter().getInstance());
+    if (!serveWeb(app.getHttpAdapter().getInstance(), WEB_DIST)) logger.warn(`no built web app at ${WEB_DIST}: run npm run build`);
+  }
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : config.port}`;
+
+  return {
+    app,
+    runtime,
+    url,
+    demo: config.seedDemo ? DEMO_USER : null,
+    async close() {
+      await app.close();
+      await dataSource.destroy().catch(() => undefined);
+      redis.disconnect();
+    },
+  };
+  void seeded;
+}
+
+function unreachable(what: string, url: string, variable: string, service: string, e: unknown): string {
+  const u = new URL(url);
+  return [
+    `Cannot reach ${what} at ${u.hostname}:${u.port || (service === 'redis' ? 6379 : 5432)} (${variable}): ${(e as Error).message || (e as { code?: string }).code}.`,
+    `Start it, e.g. with \`docker compose up -d postgres redis\`, or set ${variable} to where it runs.`,
+  ].join('\n');
+}
+
+/** One connection attempt, no retries: at start, an absent Redis should be reported, not waited for. */
+async function probeRedis(url: string): Promise<void> {
+  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 3000 });
+  let cause: Error | null = null;
+  probe.on('error', (e: Error) => (cause ??= e)); // the socket's own error (ECONNREFUSED…) says more than "Connection is closed"
+  try {
+    await probe.connect().catch((e: Error) => {
+      throw cause ?? e;
+    });
+    await probe.ping();
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Bull loses jobs if Redis evicts keys under memory pressure. */
+async function warnUnlessNoEviction(redis: Redis, logger: Logger): Promise<void> {
+  const policy = await redis.config('GET', 'maxmemory-policy').catch(() => null);
+  const value = Array.isArray(policy) ? policy[1] : null;
+  if (value && value !== 'noeviction') logger.warn(`Redis maxmemory-policy is ${value}: set it to noeviction, or queued generations can be lost`);
+}

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import type { BoxRole } from '@genbox/contracts';
+import { AppError } from '../common/app-error.js';
+import { BoxesRepository } from './boxes.repository.js';
+
+const RANK: Record<BoxRole, number> = { viewer: 1, editor: 2, owner: 3 };
+const NEEDS: Record<BoxRole, string> = { viewer: 'read this box', editor: 'change assets in this box (editors and owners can)', owner: 'manage this box (only owners can)' };
+
+/**
+ * Membership checks. An outsider gets 404, as if the box did not exist (no probing of ids);
+ * a member whose role is too low gets 403 saying what is needed.
+ */
+@Injectable()
+export class BoxAccessService {
+  constructor(private readonly boxes: BoxesRepository) {}
+
+  async require(boxId: string, userId: string, atLeast: BoxRole): Promise<BoxRole> {
+    const role = isUuid(boxId) ? await this.boxes.roleOf(boxId, userId) : null;
+    if (!role) throw new AppError('not_found', 'Box not found');
+    if (RANK[role] < RANK[atLeast]) throw new AppError('forbidden', `Your role (${role}) cannot ${NEEDS[atLeast]}`);
+    return role;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string) => UUID.test(s);

@@ -1,0 +1,70 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { BOX_ROLES } from '@genbox/contracts';
+import { z } from 'zod';
+import type { UserRow } from '../auth/users.repository.js';
+import { CurrentUser } from '../common/auth.guard.js';
+import { parseInput } from '../common/validate.js';
+import { AssetsService } from '../assets/assets.service.js';
+import { BoxesService } from './boxes.service.js';
+
+const Name = z.string().trim().min(1, 'is required').max(120);
+export const CreateBox = z.object({ name: Name });
+export const UpdateBox = z.object({ name: Name });
+export const AddMember = z.object({ email: z.string().trim().email('must be an email address'), role: z.enum(BOX_ROLES).default('editor') });
+export const UpdateMember = z.object({ role: z.enum(BOX_ROLES) });
+const UserId = z.string().uuid('must be a user id');
+
+@Controller('boxes')
+export class BoxesController {
+  constructor(
+    private readonly boxes: BoxesService,
+    private readonly assets: AssetsService,
+  ) {}
+
+  @Get()
+  async list(@CurrentUser() u: UserRow) {
+    return { items: await this.boxes.list(u.id) };
+  }
+
+  @Post()
+  create(@CurrentUser() u: UserRow, @Body() body: unknown) {
+    return this.boxes.create(u.id, parseInput(CreateBox, body).name);
+  }
+
+  @Get(':id')
+  get(@CurrentUser() u: UserRow, @Param('id') id: string) {
+    return this.boxes.get(u.id, id);
+  }
+
+  @Patch(':id')
+  update(@CurrentUser() u: UserRow, @Param('id') id: string, @Body() body: unknown) {
+    return this.boxes.rename(u.id, id, parseInput(UpdateBox, body).name);
+  }
+
+  /** The box goes with its assets and their stored files. */
+  @Delete(':id') @HttpCode(204)
+  remove(@CurrentUser() u: UserRow, @Param('id') id: string) {
+    return this.assets.deleteBox(u.id, id, () => this.boxes.delete(u.id, id));
+  }
+
+  @Get(':id/members')
+  async members(@CurrentUser() u: UserRow, @Param('id') id: string) {
+    return { items: await this.boxes.members(u.id, id) };
+  }
+
+  @Post(':id/members')
+  addMember(@CurrentUser() u: UserRow, @Param('id') id: string, @Body() body: unknown) {
+    const { email, role } = parseInput(AddMember, body);
+    return this.boxes.invite(u.id, id, email, role);
+  }
+
+  @Patch(':id/members/:userId')
+  updateMember(@CurrentUser() u: UserRow, @Param('id') id: string, @Param('userId') userId: string, @Body() body: unknown) {
+    return this.boxes.changeRole(u.id, id, parseInput(UserId, userId), parseInput(UpdateMember, body).role);
+  }
+
+  @Delete(':id/members/:userId') @HttpCode(204)
+  removeMember(@CurrentUser() u: UserRow, @Param('id') id: string, @Param('userId') userId: string) {
+    return this.boxes.removeMember(u.id, id, parseInput(UserId, userId));
+  }
+}

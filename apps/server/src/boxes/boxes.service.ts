@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import type { BoxDto, BoxRole, MemberDto } from '@genbox/contracts';
+import { UsersRepository } from '../auth/users.repository.js';
+import { AppError } from '../common/app-error.js';
+import { RealtimePublisher } from '../realtime/realtime.publisher.js';
+import { BoxAccessService } from './box-access.service.js';
+import { BoxesRepository, toBoxDto } from './boxes.repository.js';
+
+@Injectable()
+export class BoxesService {
+  constructor(
+    private readonly boxes: BoxesRepository,
+    private readonly access: BoxAccessService,
+    private readonly users: UsersRepository,
+    private readonly realtime: RealtimePublisher,
+  ) {}
+
+  async list(userId: string): Promise<BoxDto[]> {
+    return (await this.boxes.listForUser(userId)).map(({ box, role }) => toBoxDto(box, role));
+  }
+
+  async create(userId: string, name: string): Promise<BoxDto> {
+    return toBoxDto(await this.boxes.create(name, userId), 'owner');
+  }
+
+  async get(userId: string, boxId: string): Promise<BoxDto> {
+    const role = await this.access.require(boxId, userId, 'viewer');
+    return toBoxDto((await this.boxes.find(boxId))!, role);
+  }
+
+  async rename(userId: string, boxId: string, name: string): Promise<BoxDto> {
+    await this.access.require(boxId, userId, 'owner');
+    const { box, seq } = await this.boxes.rename(boxId, name);
+    const { role: _role, ...wire } = toBoxDto(box, 'owner');
+    this.realtime.boxUpdated(wire, seq);
+    return toBoxDto(box, 'owner');
+  }
+
+  /** Deleting a box removes its assets' rows; the caller removes the stored files. */
+  async delete(userId: string, boxId: string): Promise<void> {
+    await this.access.require(boxId, userId, 'owner');
+    await this.boxes.delete(boxId);
+  }
+
+  async members(userId: string, boxId: string): Promise<MemberDto[]> {
+    await this.access.require(boxId, userId, 'viewer');
+    return this.boxes.members(boxId);
+  }
+
+  async invite(userId: string, boxId: string, email: string, role: BoxRole): Promise<MemberDto> {
+    await this.access.require(boxId, userId, 'owner');
+    const invitee = await this.users.findByEmail(email);
+    if (!invitee) throw new AppError('not_found', `No Genbox account uses ${email}: ask them to register first`);
+    if (await this.boxes.roleOf(boxId, invitee.id)) throw new AppError('conflict', `${email} is already a member of this box`);
+    const changed = await this.boxes.upsertMember(boxId, invitee.id, role, false);
+    if (!changed || changed === 'last_owner') throw new AppError('conflict', `${email} is already a member of this box`);
+    this.realtime.memberChanged(boxId, invitee.id, changed.member, changed.seq);
+    return changed.member;
+  }
+
+  async changeRole(userId: string, boxId: string, memberId: string, role: BoxRole): Promise<MemberDto> {
+    await this.access.require(boxId, userId, 'owner');
+    const current = await this.boxes.roleOf(boxId, memberId);
+    if (!current) throw new AppError('not_found', 'That user is not a member of this box');
+    const changed = await this.boxes.upsertMember(boxId, memberId, role, true);
+    if (changed === 'last_owner') throw lastOwner();
+    if (changed) this.realtime.memberChanged(boxId, memberId, changed.member, changed.seq);
+    return changed?.member ?? (await this.boxes.members(boxId)).find((m) => m.user_id === memberId)!;
+  }
+
+  async removeMember(userId: string, boxId: string, memberId: string): Promise<void> {
+    // anyone may leave a box; removing someone else takes an owner
+    await this.access.require(boxId, userId, memberId === userId ? 'viewer' : 'owner');
+    const current = await this.boxes.roleOf(boxId, memberId);
+    if (!current) throw new AppError('not_found', 'That user is not a member of this box');
+    const seq = await this.boxes.removeMember(boxId, memberId);
+    if (seq === 'last_owner') throw lastOwner();
+    if (seq !== null) this.realtime.memberChanged(boxId, memberId, null, seq);
+  }
+}
+
+const lastOwner = () => new AppError('conflict', 'A box needs at least one owner: make someone else owner first');

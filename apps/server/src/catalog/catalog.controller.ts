@@ -1,0 +1,62 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import type { UserRow } from '../auth/users.repository.js';
+import { CurrentUser, requireAdmin } from '../common/auth.guard.js';
+import { parseInput } from '../common/validate.js';
+import { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from './catalog.schemas.js';
+import { CatalogImportService } from './catalog-import.service.js';
+import { CatalogService } from './catalog.service.js';
+
+@Controller()
+export class CatalogController {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly importer: CatalogImportService,
+  ) {}
+
+  /** Upserts the catalog file's providers and models (admins). */
+  @Post('catalog/import') @HttpCode(200)
+  importCatalog(@CurrentUser() u: UserRow) {
+    requireAdmin(u);
+    return this.importer.importCatalog();
+  }
+
+  /** Active models for the generate form; `?all=1` (admins) includes inactive ones and their wiring. */
+  @Get('models')
+  async models(@CurrentUser() u: UserRow, @Query('all') all?: string) {
+    if (all === '1' || all === 'true') {
+      requireAdmin(u);
+      return { items: await this.catalog.allModels() };
+    }
+    return { items: await this.catalog.activeModels() };
+  }
+
+  @Post('models')
+  createModel(@CurrentUser() u: UserRow, @Body() body: unknown) {
+    requireAdmin(u);
+    return this.catalog.createModel(parseInput(CreateModel, body));
+  }
+
+  @Patch('models/:id')
+  updateModel(@CurrentUser() u: UserRow, @Param('id') id: string, @Body() body: unknown) {
+    requireAdmin(u);
+    return this.catalog.updateModel(id, parseInput(UpdateModel, body));
+  }
+
+  @Get('providers')
+  async providers(@CurrentUser() u: UserRow) {
+    requireAdmin(u);
+    return { items: await this.catalog.providers() };
+  }
+
+  @Post('providers')
+  createProvider(@CurrentUser() u: UserRow, @Body() body: unknown) {
+    requireAdmin(u);
+    return this.catalog.createProvider(parseInput(CreateProvider, body));
+  }
+
+  @Patch('providers/:id')
+  updateProvider(@CurrentUser() u: UserRow, @Param('id') id: string, @Body() body: unknown) {
+    requireAdmin(u);
+    return this.catalog.updateProvider(id, parseInput(UpdateProvider, body));
+  }
+}

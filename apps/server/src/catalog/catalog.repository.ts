@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ModelAdminDto, ModelDto, ProviderDto } from '@genbox/contracts';
+import type { ModelConfig, ProviderConfig } from '@genbox/providers';
+import { DATABASE } from '../core/tokens.js';
+import type { Database } from '../database/database.js';
+import type { SecretBox } from './secret-box.js';
+
+export interface ProviderRow {
+  id: string; name: string; kind: ProviderDto['kind']; base_url: string | null; api_key_encrypted: string | null;
+  extra_headers: Record<string, string>; webhook_secret_encrypted: string | null; max_concurrency: number; rate_limit: { requests: number; per_ms: number } | null;
+  upload_base_url: string | null; allow_private_network: boolean; is_active: boolean; created_at: Date; updated_at: Date;
+}
+export interface ModelRow {
+  id: string; provider_id: string; name: string; slug: string; model_type: ModelDto['model_type']; input_type: ModelDto['input_type'];
+  api_endpoint: string | null; request_schema: unknown; response_mapping: unknown; parameters_schema: ModelDto['parameters_schema'];
+  cost: string; is_active: boolean; created_at: Date; updated_at: Date; provider_name: string; provider_kind: ProviderDto['kind']; provider_active: boolean;
+}
+
+const MODEL_SELECT = `SELECT m.*, p.name AS provider_name, p.kind AS provider_kind, p.is_active AS provider_active FROM ai_models m JOIN ai_providers p ON p.id = m.provider_id`;
+
+export const toProviderDto = (p: ProviderRow): ProviderDto => ({
+  id: p.id, name: p.name, kind: p.kind, base_url: p.base_url, upload_base_url: p.upload_base_url, extra_headers: p.extra_headers,
+  has_api_key: !!p.api_key_encrypted, has_webhook_secret: !!p.webhook_secret_encrypted, max_concurrency: p.max_concurrency, rate_limit: p.rate_limit ?? null,
+  allow_private_network: p.allow_private_network, is_active: p.is_active, created_at: p.created_at.toISOString(), updated_at: p.updated_at.toISOString(),
+});
+
+export const toModelDto = (m: ModelRow): ModelDto => ({
+  id: m.id, name: m.name, slug: m.slug, model_type: m.model_type, input_type: m.input_type, parameters_schema: m.parameters_schema,
+  cost: Number(m.cost), provider_id: m.provider_id, provider_name: m.provider_name, provider_kind: m.provider_kind, is_active: m.is_active && m.provider_active,
+});
+
+export const toModelAdminDto = (m: ModelRow): ModelAdminDto => ({
+  ...toModelDto(m), is_active: m.is_active, api_endpoint: m.api_endpoint, request_schema: m.request_schema, response_mapping: m.response_mapping,
+  created_at: m.created_at.toISOString(), updated_at: m.updated_at.toISOString(),
+});
+
+export const toProviderConfig = (p: ProviderRow, secrets: SecretBox): ProviderConfig => ({
+  id: p.id, name: p.name, kind: p.kind, baseUrl: p.base_url, uploadBaseUrl: p.upload_base_url, extraHeaders: p.extra_headers,
+  apiKey: p.api_key_encrypted ? secrets.open(p.api_key_encrypted) : null,
+  webhookSecret: p.webhook_secret_encrypted ? secrets.open(p.webhook_secret_encrypted) : null,
+  allowPrivateNetwork: p.allow_private_network,
+});
+
+export const toModelConfig = (m: ModelRow): ModelConfig => ({
+  id: m.id, name: m.name, slug: m.slug, modelType: m.model_type, inputType: m.input_type, apiEndpoint: m.api_endpoint,
+  requestSchema: m.request_schema, responseMapping: m.response_mapping, parametersSchema: m.parameters_schema,
+});
+
+const PROVIDER_COLS = ['name', 'kind', 'base_url', 'api_key_encrypted', 'extra_headers', 'webhook_secret_encrypted', 'max_concurrency', 'rate_limit', 'upload_base_url', 'allow_private_network', 'is_active'] as const;
+const MODEL_COLS = ['provider_id', 'name', 'slug', 'model_type', 'input_type', 'api_endpoint', 'request_schema', 'response_mapping', 'parameters_schema', 'cost', 'is_active'] as const;
+const JSON_COLS = new Set(['extra_headers', 'rate_limit', 'request_schema', 'response_mapping', 'parameters_schema']);
+
+@Injectable()
+export class CatalogRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  listProviders(): Promise<ProviderRow[]> {
+    return this.db.query('SELECT * FROM ai_providers ORDER BY name');
+  }
+  async findProvider(id: string): Promise<ProviderRow | null> {
+    return (await this.db.query('SELECT * FROM ai_providers WHERE id = $1', [id]))[0] ?? null;
+  }
+  async findProviderByName(name: string): Promise<ProviderRow | null> {
+    return (await this.db.query('SELECT * FROM ai_providers WHERE name = $1', [name]))[0] ?? null;
+  }
+  listModels(activeOnly: boolean): Promise<ModelRow[]> {
+    return this.db.query(`${MODEL_SELECT} ${activeOnly ? 'WHERE m.is_active AND p.is_active' : ''} ORDER BY p.name, m.name`);
+  }
+  async findModel(id: string): Promise<ModelRow | null> {
+    return (await this.db.query(`${MODEL_SELECT} WHERE m.id = $1`, [id]))[0] ?? null;
+  }
+  async findModelBySlug(slug: string): Promise<ModelRow | null> {
+    return (await this.db.query(`${MODEL_SELECT} WHERE m.slug = $1`, [slug]))[0] ?? null;
+  }
+
+  async insertProvider(values: Partial<Record<(typeof PROVIDER_COLS)[number], unknown>>): Promise<ProviderRow> {
+    return (await this.insert('ai_providers', PROVIDER_COLS, values)) as ProviderRow;
+  }
+  async updateProvider(id: string, values: Partial<Record<(typeof PROVIDER_COLS)[number], unknown>>): Promise<ProviderRow | null> {
+    return (await this.update('ai_providers', PROVIDER_COLS, id, values)) as ProviderRow | null;
+  }
+  async insertModel(values: Partial<Record<(typeof MODEL_COLS)[number], unknown>>): Promise<string> {
+    return ((await this.insert('ai_models', MODEL_COLS, values)) as { id: string }).id;
+  }
+  async updateModel(id: string, values: Partial<Record<(typeof MODEL_COLS)[number], unknown>>): Promise<boolean> {
+    return !!(await this.update('ai_models', MODEL_COLS, id, values));
+  }
+
+  private async insert(table: string, allowed: readonly string[], values: Record<string, unknown>) {
+    const cols = allowed.filter((c) => values[c] !== undefined);
+    const params = cols.map((c) => (JSON_COLS.has(c) && values[c] !== null ? JSON.stringify(values[c]) : values[c]));
+    const rows = await this.db.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`, params);
+    return rows[0];
+  }
+
+  private async update(table: string, allowed: readonly string[], id: string, values: Record<string, unknown>) {
+    const cols = allowed.filter((c) => values[c] !== undefined);
+    const params: unknown[] = [id, ...cols.map((c) => (JSON_COLS.has(c) && values[c] !== null ? JSON.stringify(values[c]) : values[c]))];
+    const sets = cols.map((c, i) => `${c} = $${i + 2}`).concat('updated_at = now()');
+    const rows = await this.db.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, params);
+    return rows[0] ?? null;
+  }
+}

@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ModelAdminDto, ModelDto, ProviderDto } from '@genbox/contracts';
+import type { z } from 'zod';
+import { AppError } from '../common/app-error.js';
+import { isUuid } from '../boxes/box-access.service.js';
+import { SECRET_BOX } from './catalog.tokens.js';
+import { CatalogRepository, toModelAdminDto, toModelDto, toProviderDto, type ModelRow, type ProviderRow } from './catalog.repository.js';
+import type { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from './catalog.schemas.js';
+import type { SecretBox } from './secret-box.js';
+
+/** Providers and models: what admins manage and what the generate form lists. */
+@Injectable()
+export class CatalogService {
+  constructor(
+    private readonly repo: CatalogRepository,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+  ) {}
+
+  async activeModels(): Promise<ModelDto[]> {
+    return (await this.repo.listModels(true)).map(toModelDto);
+  }
+
+  async allModels(): Promise<ModelAdminDto[]> {
+    return (await this.repo.listModels(false)).map(toModelAdminDto);
+  }
+
+  async providers(): Promise<ProviderDto[]> {
+    return (await this.repo.listProviders()).map(toProviderDto);
+  }
+
+  async model(id: string): Promise<ModelRow> {
+    const m = isUuid(id) ? await this.repo.findModel(id) : null;
+    if (!m) throw new AppError('not_found', 'Model not found');
+    return m;
+  }
+
+  async createProvider(input: z.infer<typeof CreateProvider>): Promise<ProviderDto> {
+    if (await this.repo.findProviderByName(input.name)) throw new AppError('conflict', `A provider named ${input.name} already exists`);
+    return toProviderDto(await this.repo.insertProvider(this.providerColumns(input)));
+  }
+
+  async updateProvider(id: string, input: z.infer<typeof UpdateProvider>): Promise<ProviderDto> {
+    // entering a key is what a catalog provider waits for: it goes live unless told otherwise
+    if (input.api_key && input.is_active === undefined) input = { ...input, is_active: true };
+    const row = isUuid(id) ? await this.repo.updateProvider(id, this.providerColumns(input)) : null;
+    if (!row) throw new AppError('not_found', 'Provider not found');
+    return toProviderDto(row);
+  }
+
+  async createModel(input: z.infer<typeof CreateModel>): Promise<ModelAdminDto> {
+    if (!(await this.repo.findProvider(input.provider_id))) throw new AppError('validation_failed', 'provider_id: no such provider');
+    if (await this.repo.findModelBySlug(input.slug)) throw new AppError('conflict', `A model with the slug ${input.slug} already exists`);
+    const id = await this.repo.insertModel(input);
+    return toModelAdminDto((await this.repo.findModel(id))!);
+  }
+
+  async updateModel(id: string, input: z.infer<typeof UpdateModel>): Promise<ModelAdminDto> {
+    await this.model(id);
+    if (input.provider_id && !(await this.repo.findProvider(input.provider_id))) throw new AppError('validation_failed', 'provider_id: no such provider');
+    if (input.slug) {
+      const other = await this.repo.findModelBySlug(input.slug);
+      if (other && other.id !== id) throw new AppError('conflict', `A model with the slug ${input.slug} already exists`);
+    }
+    await this.repo.updateModel(id, input);
+    return toModelAdminDto((await this.repo.findModel(id))!);
+  }
+
+  /** Secrets are sealed on the way in and never read back out through the API. */
+  private providerColumns(input: z.infer<typeof UpdateProvider>): Partial<Record<keyof ProviderRow, unknown>> {
+    const { api_key, webhook_secret, ...rest } = input;
+    return {
+      ...rest,
+      api_key_encrypted: api_key === undefined ? undefined : api_key === null ? null : this.secrets.seal(api_key),
+      webhook_secret_encrypted: webhook_secret === undefined ? undefined : webhook_secret === null ? null : this.secrets.seal(webhook_secret),
+    };
+  }
+}

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+const bool = (dflt: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? dflt : ['true', '1', 'yes'].includes(v)));
+
+/** Every setting of the process, with a one-line reason each. Nothing else reads process.env. */
+const schema = z
+  .object({
+    /** PostgreSQL; the database is created when missing. */
+    DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/genbox'),
+    /** Redis for Bull queues and socket.io fan-out. */
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    /** Prefix of Genbox's keys in Redis (queues): lets several installs, or test runs, share one Redis. */
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, colon, dash, underscore').default('genbox'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Address to listen on: all interfaces by default; 127.0.0.1 keeps it to this machine. */
+    HOST: z.string().min(1).default('0.0.0.0'),
+    /** api: HTTP + sockets; worker: Bull processors; all: both. */
+    ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+    /** How browsers and providers reach this server. */
+    PUBLIC_URL: z.string().url().optional(),
+    STORAGE: z.enum(['local', 's3']).default('local'),
+    DATA_DIR: z.string().default('./data'),
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_BUCKET: z.string().default('genbox'),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    S3_FORCE_PATH_STYLE: bool(true),
+    /** Signs tokens and file URLs and derives the key that encrypts provider API keys. Made and kept under DATA_DIR when unset. */
+    APP_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** Largest upload accepted, in bytes. */
+    MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+    /** Largest provider result accepted, in bytes. */
+    MAX_RESULT_BYTES: z.coerce.number().int().positive().default(500 * 1024 * 1024),
+    /** Bull jobs one worker process runs at once. */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+    /** How long the local provider stays in PROCESSING, in ms. */
+    LOCAL_PROVIDER_DELAY_MS: z.coerce.number().int().min(0).default(2000),
+    /** How long a worker's hold on a running job lasts without renewal, in ms: a dead worker's jobs are free again after this. */
+    QUEUE_LOCK_DURATION_MS: z.coerce.number().int().min(200).default(30_000),
+    /** How often workers look for jobs whose worker died (stalled jobs), in ms. */
+    QUEUE_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+    /** How often workers give a job back to unfinished assets that have none (Redis lost its jobs), in ms; 0 turns it off. */
+    RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+    /** How long one HTTP call to a provider may take before it is a retryable timeout, in ms (adapter default when unset). */
+    PROVIDER_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+    GENBOX_ADMIN_EMAIL: z.string().email().optional(),
+    GENBOX_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    /** Creates the demo user and box of the embedded default. */
+    SEED_DEMO: bool(true),
+    RUN_MIGRATIONS: bool(true),
+    /** Session token lifetime, in hours. */
+    TOKEN_TTL_HOURS: z.coerce.number().positive().default(24 * 30),
+    /** Extra browser origins allowed on the socket handshake (comma separated); PUBLIC_URL's origin always is. */
+    ALLOWED_ORIGINS: z.string().default(''),
+    LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('warn'),
+    /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; open when unset. */
+    METRICS_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.STORAGE === 's3' && !v.S3_ENDPOINT && !v.S3_REGION)
+      ctx.addIssue({ code: 'custom', path: ['S3_ENDPOINT'], message: 'is required when STORAGE=s3' });
+    if (!!v.GENBOX_ADMIN_EMAIL !== !!v.GENBOX_ADMIN_PASSWORD)
+      ctx.addIssue({ code: 'custom', path: ['GENBOX_ADMIN_PASSWORD'], message: 'GENBOX_ADMIN_EMAIL and GENBOX_ADMIN_PASSWORD go together' });
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export interface AppConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  port: number;
+  host: string;
+  role: Env['ROLE'];
+  publicUrl: string;
+  storage: { storage: Env['STORAGE']; dataDir: string; s3: { endpoint?: string; bucket: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean } };
+  appSecret: string | undefined;
+  maxUploadBytes: number;
+  maxResultBytes: number;
+  workerConcurrency: number;
+  localProviderDelayMs: number;
+  queue: { lockDurationMs: number; stalledIntervalMs: number };
+  providerRequestTimeoutMs: number | undefined;
+  reconcileIntervalMs: number;
+  admin: { email: string; password: string } | null;
+  seedDemo: boolean;
+  runMigrations: boolean;
+  tokenTtlMs: number;
+  allowedOrigins: string[];
+  logLevel: Env['LOG_LEVEL'];
+  metricsToken: string | null;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; the error lists every bad variable, one per line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const blank = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(blank);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    port: e.PORT,
+    host: e.HOST,
+    role: e.ROLE,
+    publicUrl,
+    storage: {
+      storage: e.STORAGE,
+      dataDir: e.DATA_DIR,
+      s3: { endpoint: e.S3_ENDPOINT, bucket: e.S3_BUCKET, region: e.S3_REGION, accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY, forcePathStyle: e.S3_FORCE_PATH_STYLE },
+    },
+    appSecret: e.APP_SECRET,
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    maxResultBytes: e.MAX_RESULT_BYTES,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    localProviderDelayMs: e.LOCAL_PROVIDER_DELAY_MS,
+    queue: { lockDurationMs: e.QUEUE_LOCK_DURATION_MS, stalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS },
+    providerRequestTimeoutMs: e.PROVIDER_REQUEST_TIMEOUT_MS,
+    reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
+    admin: e.GENBOX_ADMIN_EMAIL && e.GENBOX_ADMIN_PASSWORD ? { email: e.GENBOX_ADMIN_EMAIL, password: e.GENBOX_ADMIN_PASSWORD } : null,
+    seedDemo: e.SEED_DEMO,
+    runMigrations: e.RUN_MIGRATIONS,
+    tokenTtlMs: e.TOKEN_TTL_HOURS * 3600_000,
+    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN ?? null,
+  };
+}

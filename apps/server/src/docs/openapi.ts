@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { GenerateBody, ListQuery } from '../assets/assets.controller.js';
+import { LoginBody, RegisterBody, TokenBody } from '../auth/auth.controller.js';
+import { AddMember, CreateBox, UpdateBox, UpdateMember } from '../boxes/boxes.controller.js';
+import { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from '../catalog/catalog.schemas.js';
+
+interface Route {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  tag: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  status?: number;
+  multipart?: boolean;
+  public?: boolean;
+}
+
+/** Every route of the API. Request schemas are the same zod schemas the controllers parse with. */
+const ROUTES: Route[] = [
+  { method: 'post', path: '/api/auth/register', tag: 'auth', summary: 'Create an account; answers {user, token}', body: RegisterBody, status: 201, public: true },
+  { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Log in; answers {user, token}', body: LoginBody, public: true },
+  { method: 'get', path: '/api/auth/me', tag: 'auth', summary: 'The current user: {user}' },
+  { method: 'post', path: '/api/auth/tokens', tag: 'auth', summary: 'A long-lived API token for scripts, shown once: {id, token}', body: TokenBody, status: 201 },
+  { method: 'get', path: '/api/boxes', tag: 'boxes', summary: 'Boxes the caller is a member of: {items}' },
+  { method: 'post', path: '/api/boxes', tag: 'boxes', summary: 'Create a box (the caller owns it)', body: CreateBox, status: 201 },
+  { method: 'get', path: '/api/boxes/{id}', tag: 'boxes', summary: 'One box, with the caller\'s role and its event seq' },
+  { method: 'patch', path: '/api/boxes/{id}', tag: 'boxes', summary: 'Rename a box (owners)', body: UpdateBox },
+  { method: 'delete', path: '/api/boxes/{id}', tag: 'boxes', summary: 'Delete a box with its assets and files (owners)', status: 204 },
+  { method: 'post', path: '/api/boxes/{id}/pause', tag: 'boxes', summary: 'Pause the box\'s queue (editors): its waiting generations stay PENDING; answers the box (paused: true)' },
+  { method: 'post', path: '/api/boxes/{id}/resume', tag: 'boxes', summary: 'Resume the box\'s queue (editors): waiting generations are submitted by priority, then age; answers the box' },
+  { method: 'get', path: '/api/boxes/{id}/members', tag: 'members', summary: 'Members and roles: {items}' },
+  { method: 'post', path: '/api/boxes/{id}/members', tag: 'members', summary: 'Invite a registered user by email (owners)', body: AddMember, status: 201 },
+  { method: 'patch', path: '/api/boxes/{id}/members/{user_id}', tag: 'members', summary: 'Change a member\'s role (owners)', body: UpdateMember },
+  { method: 'delete', path: '/api/boxes/{id}/members/{user_id}', tag: 'members', summary: 'Remove a member (owners), or leave (yourself)', status: 204 },
+  { method: 'get', path: '/api/boxes/{id}/assets', tag: 'assets', summary: 'Assets newest first, cursor-paginated: {items, next_cursor}', query: ListQuery },
+  { method: 'post', path: '/api/boxes/{id}/upload', tag: 'assets', summary: 'Upload an image or video (multipart field "file", optional "prompt_text"); 413 over the cap, 415 for other types', status: 201, multipart: true },
+  { method: 'post', path: '/api/boxes/{id}/generate', tag: 'assets', summary: 'Start a generation: the new PENDING asset, or {items} when count > 1', body: GenerateBody, status: 202 },
+  { method: 'get', path: '/api/assets/{id}', tag: 'assets', summary: 'One asset' },
+  { method: 'delete', path: '/api/assets/{id}', tag: 'assets', summary: 'Delete an asset and its stored file', status: 204 },
+  { method: 'post', path: '/api/assets/{id}/cancel', tag: 'assets', summary: 'Cancel a PENDING or PROCESSING generation (409 otherwise)' },
+  { method: 'post', path: '/api/assets/{id}/retry', tag: 'assets', summary: 'Retry a FAILED or CANCELED generation (409 otherwise)', status: 202 },
+  { method: 'get', path: '/api/assets/{id}/file', tag: 'assets', summary: 'The bytes (Range supported), with a token or the signed file_url', public: true },
+  { method: 'get', path: '/api/assets/{id}/thumbnail', tag: 'assets', summary: 'A webp thumbnail or poster frame', public: true },
+  { method: 'get', path: '/api/models', tag: 'catalog', summary: 'Active models for the generate form: {items}; ?all=1 (admins) lists every model with its wiring' },
+  { method: 'post', path: '/api/models', tag: 'catalog', summary: 'Add a model (admins)', body: CreateModel, status: 201 },
+  { method: 'patch', path: '/api/models/{id}', tag: 'catalog', summary: 'Change or deactivate a model (admins)', body: UpdateModel },
+  { method: 'get', path: '/api/providers', tag: 'catalog', summary: 'Providers (admins); keys are never returned, only has_api_key' },
+  { method: 'post', path: '/api/providers', tag: 'catalog', summary: 'Add a provider (admins); api_key is write-only', body: CreateProvider, status: 201 },
+  { method: 'patch', path: '/api/providers/{id}', tag: 'catalog', summary: 'Change or deactivate a provider (admins)', body: UpdateProvider },
+  { method: 'post', path: '/api/catalog/import', tag: 'catalog', summary: 'Upsert the catalog file\'s providers and models (admins)' },
+  { method: 'post', path: '/api/webhooks/{provider}/{asset_id}', tag: 'webhooks', summary: 'Provider callbacks: the per-asset token and the provider\'s signature are verified', public: true },
+  { method: 'get', path: '/api/health', tag: 'health', summary: 'Database, Redis and storage: 200, or 503 naming what is down', public: true },
+];
+
+const ERROR = { type: 'object', properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } }, required: ['statusCode', 'error', 'message'] };
+const jsonSchema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+
+/** The OpenAPI 3.1 document served at /api/docs/openapi.json. */
+export function buildOpenApi(publicUrl: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of ROUTES) {
+    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const query = r.query ? Object.entries((jsonSchema(r.query) as { properties: Record<string, unknown> }).properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema })) : [];
+    const ok = String(r.status ?? 200);
+    paths[r.path] ??= {};
+    paths[r.path]![r.method] = {
+      tags: [r.tag],
+      summary: r.summary,
+      ...(r.public ? { security: [] } : {}),
+      parameters: [...params, ...query],
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
+      ...(r.multipart ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, prompt_text: { type: 'string' } }, required: ['file'] } } } } } : {}),
+      responses: { [ok]: { description: ok === '204' ? 'Done' : 'OK' }, default: { description: 'An error', content: { 'application/json': { schema: ERROR } } } },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Genbox API', version: '0.1.0', description: 'JSON, snake_case. Wire types: libs/contracts. Live updates: socket.io (box:join) or GET /api/boxes/{id}/events.' },
+    servers: [{ url: publicUrl }],
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

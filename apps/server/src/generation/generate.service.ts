@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { AssetDto, GenerateRequest } from '@genbox/contracts';
+import { validateParameters } from '@genbox/providers';
+import { AssetNotifier } from '../assets/asset.notifier.js';
+import { AssetsRepository } from '../assets/assets.repository.js';
+import { AssetsService } from '../assets/assets.service.js';
+import { BoxAccessService, isUuid } from '../boxes/box-access.service.js';
+import { CatalogRepository } from '../catalog/catalog.repository.js';
+import { AppError } from '../common/app-error.js';
+import { GenerationService } from './generation.service.js';
+
+/** Starting generations: checks the request against the model, creates PENDING assets, enqueues them. */
+@Injectable()
+export class GenerateService {
+  constructor(
+    private readonly access: BoxAccessService,
+    private readonly catalog: CatalogRepository,
+    private readonly assets: AssetsRepository,
+    private readonly assetsService: AssetsService,
+    private readonly notifier: AssetNotifier,
+    private readonly generation: GenerationService,
+  ) {}
+
+  async generate(userId: string, boxId: string, body: GenerateRequest & { count: number; priority?: number }): Promise<AssetDto[]> {
+    await this.access.require(boxId, userId, 'editor');
+    const model = isUuid(body.ai_model_id) ? await this.catalog.findModel(body.ai_model_id) : null;
+    if (!model) throw new AppError('validation_failed', 'ai_model_id: no such model');
+    if (!model.is_active || !model.provider_active) throw new AppError('invalid_parameters', `ai_model_id: ${model.name} is not available right now`);
+
+    const checked = validateParameters(model.parameters_schema, body.generation_config);
+    if (!checked.ok) throw new AppError('invalid_parameters', checked.errors.map((e) => `generation_config.${e.field}: ${e.message}`).join('; '));
+
+    const parentId = body.parent_asset_id ?? null;
+    if (model.input_type === 'IMAGE' && !parentId) throw new AppError('invalid_parameters', `parent_asset_id: ${model.name} animates an image: pick a finished image of this box`);
+    if (parentId) {
+      const parent = isUuid(parentId) ? await this.assets.find(parentId) : null;
+      if (!parent || parent.box_id !== boxId) throw new AppError('invalid_parameters', 'parent_asset_id: no such asset in this box');
+      if (parent.type !== 'IMAGE' || parent.status !== 'COMPLETED') throw new AppError('invalid_parameters', 'parent_asset_id: must be a finished image');
+    }
+
+    const sourceType = model.model_type === 'VIDEO' && model.input_type === 'IMAGE' ? 'IMG2VID' : 'GENERATED';
+    const created = await this.assets.insert(boxId, Array.from({ length: body.count }, () => ({
+      box_id: boxId, type: model.model_type, status: 'PENDING' as const, source_type: sourceType, parent_asset_id: parentId,
+      model_id: model.id, prompt: body.prompt, generation_config: checked.params, created_by: userId,
+      // the secret in this asset's webhook URL: a callback without it is refused
+      changes: { webhook_token: randomBytes(18).toString('base64url'), attempts: 1, priority: body.priority ?? null },
+    })));
+    const dtos: AssetDto[] = [];
+    for (const c of created) {
+      dtos.push((await this.notifier.created(c.row, c.seq))!);
+      await this.generation.enqueueSubmit(c.id, 1, body.priority);
+    }
+    return dtos;
+  }
+
+  async cancel(userId: string, assetId: string): Promise<AssetDto> {
+    const row = await this.assetsService.readable(userId, assetId, 'editor');
+    const moved = await this.assets.transition(assetId, ['PENDING', 'PROCESSING'], 'CANCELED', { completed_at: new Date() }, { by: userId });
+    if (!moved) throw new AppError('asset_wrong_state', `Only PENDING or PROCESSING assets can be canceled; this one is ${(await this.assets.find(assetId))?.status ?? row.status}`);
+    const dto = (await this.notifier.updated(moved.row, moved.seq))!;
+    await this.generation.cancelRemote(row);
+    return dto;
+  }
+
+  async retry(userId: string, assetId: string): Promise<AssetDto> {
+    const row = await this.assetsService.readable(userId, assetId, 'editor');
+    if (row.source_type === 'UPLOADED') throw new AppError('asset_wrong_state', 'Uploaded assets have nothing to retry');
+    const model = row.model_id ? await this.catalog.findModel(row.model_id) : null;
+    if (!model || !model.is_active || !model.provider_active) throw new AppError('invalid_parameters', `ai_model_id: ${model?.name ?? 'the model of this asset'} is not available any more: start a new generation with another model`);
+    const attempt = row.attempts + 1;
+    const moved = await this.assets.transition(assetId, ['FAILED', 'CANCELED'], 'PENDING', {
+      attempts: attempt, error_code: null, error_message: null, progress: null, external_task_id: null, provider_state: null, started_at: null, completed_at: null,
+      webhook_token: randomBytes(18).toString('base64url'),
+    }, { by: userId, attempt });
+    if (!moved) throw new AppError('asset_wrong_state', `Only FAILED or CANCELED assets can be retried; this one is ${row.status}`);
+    const dto = (await this.notifier.updated(moved.row, moved.seq))!;
+    await this.generation.enqueueSubmit(assetId, attempt, row.priority);
+    return dto;
+  }
+}

@@ -1,0 +1,45 @@
+import type { AssetType } from '@genbox/contracts';
+
+/** The generation queue's jobs: a closed map, so a job without a handler is a compile error. */
+export const GENERATION_QUEUE = 'generation';
+
+export interface GenerationJobs {
+  /**
+   * Send the asset to its provider. A chain of submit jobs (waits for a slot, retries) carries one
+   * `chain` id; only that chain may re-send an asset it moved to PROCESSING, so a duplicate chain
+   * (a resumed box, a webhook race) cannot create a second task at the provider.
+   */
+  submit: {
+    assetId: string;
+    /** Failed tries so far (network, 5xx): limited. */
+    try: number;
+    /** 429 answers so far: a budget of their own, much larger. */
+    rateLimited?: number;
+    /** Jobs in this chain before this one; makes each re-enqueue's job id unique. */
+    step?: number;
+    /** The id of the chain's first job; the asset id when absent. */
+    chain?: string;
+  };
+  /** Ask the provider how the task is going. */
+  poll: { assetId: string; attempt: number };
+  /**
+   * Download (or copy from staging) the result, store it with a thumbnail, go COMPLETED. Bytes of
+   * sync providers ride in the job when small (base64, up to INLINE_RESULT_BYTES) and are staged
+   * in storage first otherwise: Redis never carries megabytes.
+   */
+  finish: {
+    assetId: string;
+    attempt: number;
+    source: { url: string } | { stagingKey: string } | { base64: string };
+    providerName: string;
+    allowPrivateNetwork: boolean;
+    /** The asset's box and type, so an inline result is stored without reading the asset first (absent in jobs from older versions). */
+    boxId?: string;
+    type?: AssetType;
+  };
+}
+
+export type GenerationJobName = keyof GenerationJobs;
+
+/** Results up to this size travel inside the finish job instead of through a staging file, in bytes. */
+export const INLINE_RESULT_BYTES = 512 * 1024;

@@ -1,0 +1,315 @@
+import { Readable } from 'node:stream';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AssetStatus } from '@genbox/contracts';
+import { type AdapterContext, type PollResult, type ProviderAdapter, ProviderError, type ProviderFailure, type ProviderOutput, type SubmitRequest, pollPlanFor } from '@genbox/providers';
+import type { AssetRow } from '../assets/asset.row.js';
+import { AssetNotifier } from '../assets/asset.notifier.js';
+import { AssetsRepository, type AssetChanges, type WorkAssetRow } from '../assets/assets.repository.js';
+import { STORAGE } from '../core/tokens.js';
+import type { StorageDriver } from '../storage/storage.port.js';
+import { AdapterRegistry } from './adapter.registry.js';
+import { type GenerationJobs, INLINE_RESULT_BYTES } from './generation.jobs.js';
+import { GenerationQueue, finishJobId, pollJobId, resumeChainId, submitChainId, submitJobId } from './generation.queue.js';
+import { CatalogCache } from './catalog.cache.js';
+import { type Gate, ProviderLimiter, type ProviderLimits } from './provider-limiter.js';
+import { type ProviderJob, SubmitRequestBuilder } from './submit-request.builder.js';
+
+/** Retryable submit failures (network, 5xx, timeouts) are tried this many times before the asset fails. */
+const MAX_SUBMIT_TRIES = 6;
+/**
+ * 429s have a budget of their own: a provider saying "slow down" is not the request failing, so a
+ * burst of them must not fail the asset. 100 tries is over an hour and a half at the 60 s backoff
+ * ceiling, longer when the provider asks for longer with Retry-After.
+ */
+const MAX_RATE_LIMITED_TRIES = 100;
+/** Longest wait before asking again for a concurrency slot (they are not handed over, only asked for). */
+const MAX_SLOT_WAIT_MS = 5_000;
+/** Progress events per asset are at most this often. */
+const PROGRESS_EVERY_MS = 300;
+
+/**
+ * Drives one asset through its provider: submit, poll, finish. Every step is idempotent and every
+ * status change is a guarded transition, so a duplicate job, a late poll and a webhook racing
+ * each other cannot move an asset backwards or finish it twice.
+ */
+@Injectable()
+export class GenerationService {
+  private readonly logger = new Logger('Generation');
+
+  constructor(
+    private readonly assets: AssetsRepository,
+    private readonly notifier: AssetNotifier,
+    private readonly registry: AdapterRegistry,
+    private readonly queue: GenerationQueue,
+    private readonly requests: SubmitRequestBuilder,
+    private readonly catalog: CatalogCache,
+    private readonly limiter: ProviderLimiter,
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+  ) {}
+
+  /**
+   * One job of a submit chain. A paused box leaves the asset PENDING with no job (resuming enqueues
+   * it); a full provider (concurrency, create rate, a 429 cool-down) re-enqueues it with a delay,
+   * still PENDING. Only then does it move to PROCESSING and call the provider.
+   */
+  async submit(data: GenerationJobs['submit']): Promise<void> {
+    const chain = data.chain ?? data.assetId;
+    const asset = await this.assets.findForWork(data.assetId);
+    if (!asset) return;
+    // PROCESSING without a task id, moved by this chain: a previous try died before the provider answered, so send again
+    const resend = asset.status === 'PROCESSING' && !asset.external_task_id && asset.provider_state === submittingState(chain);
+    if (asset.status === 'PROCESSING' && asset.external_task_id) return this.ensurePolled(asset);
+    if (asset.status !== 'PENDING' && !resend) return; // submitted, finished, or another chain's: a duplicate job
+    if (asset.status === 'PENDING' && asset.box_paused) return;
+    const limits = await this.limitsOf(asset);
+    if (limits) {
+      const gate = await this.limiter.acquire(limits, asset.id);
+      if (!gate.ok) return this.waitForSlot(asset, data, gate);
+    }
+    if (asset.status === 'PENDING') {
+      const moved = await this.move(asset.id, ['PENDING'], 'PROCESSING', { started_at: new Date(), progress: null, provider_state: submittingState(chain) });
+      if (!moved) return this.releaseIfOver(asset.id); // canceled, or another chain took it
+    }
+    const job = await this.requests.build(asset);
+    const adapter = this.registry.get(job.provider.kind);
+    try {
+      const res = await adapter.submit(job.request, this.context(asset.id));
+      if (res.kind === 'finished') {
+        await this.settle(asset, job, res.result);
+        // the finish job has it now: a re-run of this job must not send it again
+        const seq = await this.assets.patch(asset.id, ['PROCESSING'], { provider_state: 'finishing' });
+        // every seq bump has its event, or clients see a gap (and the ordered log holds the next one back)
+        if (seq !== null) await this.notifier.updated(asset.id, seq);
+        return;
+      }
+      const seq = await this.assets.patch(asset.id, ['PROCESSING'], { external_task_id: res.taskId, provider_state: res.result?.providerState ?? 'submitted' });
+      if (seq === null) return await this.cancelAtProvider(adapter, res.taskId, job); // canceled while we were submitting
+      await this.notifier.updated(asset.id, seq);
+      await this.schedulePoll(asset, adapter, job, 0);
+    } catch (err) {
+      await this.onProviderError(asset, err, { retry: () => this.retrySubmit(asset, data, err, limits) });
+    }
+  }
+
+  /** Enqueues a resumed box's waiting generations in queue order (priority, then age); `seq` is the resume's event. */
+  async resumeBox(boxId: string, seq: number): Promise<void> {
+    for (const a of await this.assets.pendingOfBox(boxId)) {
+      const chain = resumeChainId(a.id, a.attempts, seq);
+      await this.queue.add('submit', { assetId: a.id, try: 0, chain }, { jobId: chain, priority: a.priority ?? undefined });
+    }
+  }
+
+  async poll(assetId: string, attempt: number): Promise<void> {
+    const asset = await this.assets.findForWork(assetId);
+    if (!asset) return this.limiter.releaseAsset(assetId); // deleted while at the provider: its slot is free
+    if (asset.status !== 'PROCESSING' || !asset.external_task_id) return;
+    const job = await this.requests.build(asset);
+    const adapter = this.registry.get(job.provider.kind);
+    const plan = pollPlanFor(adapter, job.request.model);
+    await this.limiter.renew(job.provider.id, asset.id);
+    try {
+      const result = await adapter.poll(asset.external_task_id, job.request, this.context(asset.id));
+      if (await this.settle(asset, job, result)) return;
+    } catch (err) {
+      // a retryable poll failure just waits for the next poll; a permanent one fails the asset
+      if (!(err instanceof ProviderError && err.retry !== false)) return this.onProviderError(asset, err, {});
+      this.logger.warn(`poll of ${asset.id} failed, will poll again: ${(err as Error).message}`);
+    }
+    const elapsed = Date.now() - (asset.started_at?.getTime() ?? Date.now());
+    if (elapsed > plan.timeoutMs) {
+      await this.fail(asset.id, { code: 'generation_timeout', message: `${job.provider.name} did not finish: timed out after ${formatWait(plan.timeoutMs)}` });
+      await this.cancelAtProvider(adapter, asset.external_task_id, job);
+      return;
+    }
+    await this.schedulePoll(asset, adapter, job, attempt + 1);
+  }
+
+  /**
+   * A submit job that finds its task id stored may have died before it scheduled the first poll
+   * (a worker killed in between): without a poll the asset would stay PROCESSING forever. The
+   * poll's job id dedups while that first poll is queued; a later duplicate costs one extra poll chain.
+   */
+  private async ensurePolled(asset: AssetRow): Promise<void> {
+    const job = await this.requests.build(asset);
+    await this.schedulePoll(asset, this.registry.get(job.provider.kind), job, 0);
+  }
+
+  /** A verified webhook: reconcile with a status read now rather than trusting the body alone. */
+  async pollNow(assetId: string, reason: string): Promise<void> {
+    const asset = await this.assets.find(assetId);
+    if (!asset || asset.status !== 'PROCESSING') return;
+    await this.queue.add('poll', { assetId, attempt: 0 }, { jobId: `${pollJobId(assetId, asset.attempts, 0)}:${reason}` });
+  }
+
+  /** Cancels the provider's task where it can; the asset is already CANCELED. */
+  async cancelRemote(asset: AssetRow): Promise<void> {
+    await this.queue.remove(submitJobId(submitChainId(asset.id, asset.attempts), 0));
+    await this.releaseIfOver(asset.id);
+    if (!asset.external_task_id || !asset.model_id) return;
+    const job = await this.requests.build(asset).catch(() => null);
+    if (job) await this.cancelAtProvider(this.registry.get(job.provider.kind), asset.external_task_id, job);
+  }
+
+  async enqueueSubmit(assetId: string, attempt: number, priority?: number | null): Promise<void> {
+    const chain = submitChainId(assetId, attempt);
+    await this.queue.add('submit', { assetId, try: 0, chain }, { jobId: chain, priority: priority ?? undefined });
+  }
+
+  /** Applies a provider observation; true when the asset reached a terminal state (or is gone). */
+  private async settle(asset: AssetRow, job: ProviderJob, result: PollResult): Promise<boolean> {
+    if (result.status === 'COMPLETED' || result.status === 'FAILED' || result.status === 'CANCELED') {
+      await this.limiter.release(job.provider.id, asset.id); // the provider is done with it; a slow download holds no slot
+    }
+    switch (result.status) {
+      case 'COMPLETED':
+        await this.enqueueFinish(asset, job, result.outputs ?? []);
+        return true;
+      case 'FAILED':
+        await this.fail(asset.id, result.error ?? { code: 'provider_task_failed', message: `${job.provider.name} reported the generation failed (${result.providerState})` });
+        return true;
+      case 'CANCELED':
+        await this.move(asset.id, ['PROCESSING'], 'CANCELED', { provider_state: result.providerState, completed_at: new Date() });
+        return true;
+      default: {
+        const progress = result.progress ?? null;
+        if (progress !== asset.progress || result.providerState !== asset.provider_state) {
+          const seq = await this.assets.patch(asset.id, ['PROCESSING'], { progress, provider_state: result.providerState });
+          if (seq !== null) await this.notifier.updated(asset.id, seq);
+        }
+        return false;
+      }
+    }
+  }
+
+  /**
+   * Hands the result to a `finish` job (deterministic id: a second poll seeing COMPLETED adds
+   * nothing). Small bytes from a sync provider ride in the job; megabytes go to a staging key in
+   * storage and only the key rides in Redis.
+   */
+  private async enqueueFinish(asset: AssetRow, job: ProviderJob, outputs: ProviderOutput[]): Promise<void> {
+    const output = outputs[0];
+    if (!output) return void (await this.fail(asset.id, { code: 'provider_bad_response', message: `${job.provider.name} reported success but returned no file` }));
+    let source: GenerationJobs['finish']['source'];
+    if ('bytes' in output && output.bytes.length <= INLINE_RESULT_BYTES) {
+      source = { base64: output.bytes.toString('base64') }; // a staging file would cost more than the Redis bytes
+    } else if ('bytes' in output) {
+      const stagingKey = `staging/${asset.id}/a${asset.attempts}`;
+      await this.storage.put(stagingKey, Readable.from([output.bytes]), { contentType: 'application/octet-stream', contentLength: output.bytes.length });
+      source = { stagingKey };
+    } else {
+      source = { url: output.url };
+    }
+    await this.queue.add('finish', { assetId: asset.id, attempt: asset.attempts, source, providerName: job.provider.name, allowPrivateNetwork: job.provider.allowPrivateNetwork, boxId: asset.box_id, type: asset.type },
+      { jobId: finishJobId(asset.id, asset.attempts), priority: asset.priority ?? undefined });
+  }
+
+  async fail(assetId: string, failure: ProviderFailure): Promise<void> {
+    await this.move(assetId, ['PENDING', 'PROCESSING'], 'FAILED', { error_code: failure.code, error_message: failure.message, completed_at: new Date() }, { error_code: failure.code });
+    await this.releaseIfOver(assetId);
+  }
+
+  private async onProviderError(asset: AssetRow, err: unknown, opts: { retry?: () => Promise<void> }): Promise<void> {
+    if (err instanceof ProviderError) {
+      if (err.retry !== false && opts.retry) return opts.retry();
+      return this.fail(asset.id, toFailure(err, ''));
+    }
+    throw err; // not the provider's doing (database, bug): the job retries, then the processor fails the asset
+  }
+
+  /** A retryable submit failure: a 429 spends its own large budget and cools the whole provider down for its Retry-After. */
+  private async retrySubmit(asset: AssetRow, data: GenerationJobs['submit'], err: unknown, limits: ProviderLimits | null): Promise<void> {
+    const e = err as ProviderError;
+    const limited = e.code === 'provider_rate_limited';
+    const tries = limited ? data.try : data.try + 1;
+    const rateLimited = (data.rateLimited ?? 0) + (limited ? 1 : 0);
+    if (tries >= MAX_SUBMIT_TRIES) return this.fail(asset.id, { code: e.code, message: gaveUp(e.message, `${MAX_SUBMIT_TRIES} tries`) });
+    if (rateLimited >= MAX_RATE_LIMITED_TRIES) return this.fail(asset.id, { code: e.code, message: gaveUp(e.message, `${MAX_RATE_LIMITED_TRIES} rate-limited tries`) });
+    const retry = e.retry === false ? {} : e.retry;
+    const delayMs = retry.afterMs ?? Math.min(60_000, 1000 * 2 ** (limited ? rateLimited - 1 : tries - 1)) * (0.75 + Math.random() / 2);
+    if (limited && retry.afterMs && limits) await this.limiter.coolDown(limits.id, retry.afterMs);
+    this.logger.warn(`submit of ${asset.id} failed (${e.code}), trying again in ${Math.round(delayMs)} ms`);
+    await this.next(asset, { ...data, try: tries, rateLimited }, delayMs);
+  }
+
+  /** The provider is full (slots, create rate or cool-down): ask again later; the asset stays as it is, PENDING for a new one. */
+  private async waitForSlot(asset: AssetRow, data: GenerationJobs['submit'], gate: Exclude<Gate, { ok: true }>): Promise<void> {
+    const waited = data.step ?? 0;
+    // slots are not handed over when freed, so a full provider is asked again with a growing interval
+    const delayMs = gate.reason === 'concurrency'
+      ? Math.min(MAX_SLOT_WAIT_MS, gate.retryInMs, 250 * 1.5 ** Math.min(waited, 10)) * (0.75 + Math.random() / 2)
+      : gate.retryInMs + Math.random() * 50;
+    this.logger.debug(`${asset.id} waits ${Math.round(delayMs)} ms for ${gate.reason}`);
+    await this.next(asset, data, Math.max(10, delayMs));
+  }
+
+  /** The next job of this submit chain, after `delayMs`. */
+  private async next(asset: AssetRow, data: GenerationJobs['submit'], delayMs: number): Promise<void> {
+    const chain = data.chain ?? data.assetId;
+    const step = (data.step ?? 0) + 1;
+    await this.queue.add('submit', { ...data, chain, step }, { jobId: submitJobId(chain, step), delayMs, priority: asset.priority ?? undefined });
+  }
+
+  private async limitsOf(asset: WorkAssetRow): Promise<ProviderLimits | null> {
+    return asset.model_id ? ((await this.catalog.get(asset.model_id, asset.catalog_stamp))?.limits ?? null) : null;
+  }
+
+  /** Frees the asset's slot once it is no longer at the provider (terminal, or deleted); a PROCESSING asset keeps it. */
+  private async releaseIfOver(assetId: string): Promise<void> {
+    const asset = await this.assets.find(assetId);
+    if (asset && (asset.status === 'PENDING' || asset.status === 'PROCESSING')) return;
+    await this.limiter.releaseAsset(assetId);
+  }
+
+  private async schedulePoll(asset: AssetRow, adapter: ProviderAdapter, job: ProviderJob, attempt: number): Promise<void> {
+    const plan = pollPlanFor(adapter, job.request.model);
+    const elapsed = Date.now() - (asset.started_at?.getTime() ?? Date.now());
+    await this.queue.add('poll', { assetId: asset.id, attempt }, { jobId: pollJobId(asset.id, asset.attempts, attempt), delayMs: plan.schedule(attempt, elapsed) });
+  }
+
+  private async cancelAtProvider(adapter: ProviderAdapter, taskId: string, job: ProviderJob): Promise<void> {
+    if (!adapter.cancel) return;
+    await adapter.cancel(taskId, job.request, this.context(job.request.assetId)).catch((e: Error) => this.logger.warn(`cancel at ${job.provider.name} failed: ${e.message}`));
+  }
+
+  private async move(id: string, from: AssetStatus[], to: AssetStatus, changes: AssetChanges, detail?: Record<string, unknown>): Promise<boolean> {
+    const moved = await this.assets.transition(id, from, to, changes, detail);
+    if (moved) await this.notifier.updated(moved.row, moved.seq);
+    return !!moved;
+  }
+
+  private context(assetId: string): AdapterContext {
+    let last = 0;
+    return {
+      fetch: globalThis.fetch,
+      signal: AbortSignal.timeout(10 * 60_000),
+      now: Date.now,
+      log: (msg) => this.logger.debug(`${assetId}: ${msg}`),
+      progress: (pct) => {
+        const now = Date.now();
+        if (now - last < PROGRESS_EVERY_MS) return;
+        last = now;
+        void this.assets.patch(assetId, ['PROCESSING'], { progress: Math.max(0, Math.min(100, Math.round(pct))) })
+          .then((seq) => (seq === null ? null : this.notifier.updated(assetId, seq)))
+          .catch(() => undefined);
+      },
+    };
+  }
+}
+
+/** The final message of a retryable error: it no longer promises another try. */
+function gaveUp(message: string, tries: string): string {
+  return `${message.replace(/[;,]?\s*Genbox will try again\.?$/, '.')} Genbox gave up after ${tries}.`;
+}
+
+export function toFailure(err: unknown, providerName: string): ProviderFailure {
+  if (err instanceof ProviderError) return { code: err.code, message: err.message };
+  return { code: 'internal_error', message: `${providerName || 'Generation'} failed unexpectedly: ${(err as Error)?.message ?? String(err)}` };
+}
+
+export type { SubmitRequest };
+
+/** A wait as a person reads it: "90 s", "15 min". */
+export const formatWait = (ms: number) => (ms < 120_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${Math.round(ms / 60_000)} min`);
+
+/** provider_state while a submit chain is sending the asset: marks which chain may send it again. */
+const submittingState = (chain: string) => `submitting:${chain}`;

@@ -1,0 +1,17 @@
+import { ConfigError } from './config/env.js';
+import { StartupError, startGenbox } from './bootstrap.js';
+
+/** `node apps/server/dist/main.js`: one start command; ROLE=api|worker|all picks what runs. */
+try {
+  const genbox = await startGenbox();
+  const { config } = genbox.runtime;
+  const lines = [`Genbox ${config.role} is up on ${config.publicUrl} (storage: ${config.storage.storage}, port ${config.port})`];
+  if (genbox.demo && config.role !== 'worker') lines.push(`Demo login: ${genbox.demo.email} / ${genbox.demo.password}`);
+  console.log(lines.join('\n'));
+} catch (e) {
+  if (e instanceof ConfigError || e instanceof StartupError) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}

@@ -1,0 +1,74 @@
+import { Emitter } from '@socket.io/redis-emitter';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { type AssetDto, type BoxDto, type MemberDto, type SequencedEventName, type ServerToClientEvents, boxRoom } from '@genbox/contracts';
+import type { Redis } from 'ioredis';
+import type { AppConfig } from '../config/env.js';
+import { CONFIG, REDIS } from '../core/tokens.js';
+import { OrderedBoxLog } from './box-event-log.js';
+
+export const userRoom = (userId: string) => `user:${userId}`;
+
+/** The Redis channel prefix shared by the emitter and the socket.io adapter. */
+export const socketChannelKey = (redisPrefix: string) => `${redisPrefix}:socket.io`;
+
+type Payload<K extends SequencedEventName> = Parameters<ServerToClientEvents[K]>[0];
+
+/**
+ * The one place domain changes become socket messages. Every process (API or worker) publishes
+ * through Redis; the socket.io Redis adapter on each API node delivers to its own clients.
+ * A box's events leave in seq order and are kept in its event log (for SSE resumes): see
+ * OrderedBoxLog. The emitter only encodes here; the ordered script does the PUBLISH.
+ */
+@Injectable()
+export class RealtimePublisher implements OnModuleDestroy {
+  /** Sends straight away: control requests (socketsLeave) that must not wait behind the order. */
+  private readonly emitter: Emitter<ServerToClientEvents>;
+  /** Encodes adapter messages into `encoded` instead of publishing them. */
+  private readonly encoder: Emitter<ServerToClientEvents>;
+  private encoded: { channel: string; message: Buffer } | null = null;
+  private readonly log: OrderedBoxLog;
+  private readonly logger = new Logger('Realtime');
+
+  constructor(@Inject(REDIS) redis: Redis, @Inject(CONFIG) config: AppConfig) {
+    const key = socketChannelKey(config.redisPrefix);
+    this.emitter = new Emitter<ServerToClientEvents>(redis, { key });
+    const capture = { publish: (channel: string, message: Buffer) => { this.encoded = { channel, message }; } };
+    this.encoder = new Emitter<ServerToClientEvents>(capture as never, { key });
+    this.log = new OrderedBoxLog(redis, config.redisPrefix, (msg) => this.logger.warn(msg));
+  }
+
+  assetCreated(asset: AssetDto, seq: number) {
+    this.send([boxRoom(asset.box_id)], 'asset.created', { box_id: asset.box_id, seq, asset });
+  }
+
+  assetUpdated(asset: AssetDto, seq: number) {
+    this.send([boxRoom(asset.box_id)], 'asset.updated', { box_id: asset.box_id, seq, asset });
+  }
+
+  assetDeleted(boxId: string, assetId: string, seq: number) {
+    this.send([boxRoom(boxId)], 'asset.deleted', { box_id: boxId, seq, asset_id: assetId });
+  }
+
+  boxUpdated(box: Omit<BoxDto, 'role'>, seq: number) {
+    this.send([boxRoom(box.id)], 'box.updated', { box_id: box.id, seq, box });
+  }
+
+  /** Tells the box and the user themself; a removed user's sockets leave the room at once. */
+  memberChanged(boxId: string, userId: string, member: MemberDto | null, seq: number) {
+    if (!member) this.emitter.in(userRoom(userId)).socketsLeave(boxRoom(boxId));
+    this.send([boxRoom(boxId), userRoom(userId)], 'member.changed', { box_id: boxId, seq, user_id: userId, member });
+  }
+
+  onModuleDestroy() {
+    this.log.close();
+  }
+
+  private send<K extends SequencedEventName>(rooms: string[], name: K, payload: Payload<K>) {
+    let op = this.encoder.to(rooms[0]!);
+    for (const room of rooms.slice(1)) op = op.to(room);
+    (op.emit as (ev: string, p: unknown) => boolean)(name, payload);
+    const { channel, message } = this.encoded!;
+    this.encoded = null;
+    this.log.publish(payload.box_id, { seq: payload.seq, name, data: JSON.stringify(payload), socketChannel: channel, socketMessage: message });
+  }
+}

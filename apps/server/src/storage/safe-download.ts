@@ -1,0 +1,83 @@
+import { ProviderError } from '@genbox/providers';
+import type { IncomingMessage } from 'node:http';
+import { guardedGet, guardPolicy, type GuardPolicy } from './guarded-get.js';
+import { peekMedia } from './peek-media.js';
+import type { MediaType } from './sniff.js';
+import type { StorageDriver } from './storage.port.js';
+import { formatBytes, type StoredMedia } from './upload-stream.js';
+
+export interface DownloadOptions {
+  maxBytes: number;
+  /** The provider's allow_private_network: http and private/loopback addresses are accepted. */
+  allowPrivateNetwork: boolean;
+  /** What the model makes; anything else is result_unsupported_type. Both when unset. */
+  allowedTypes?: readonly MediaType[];
+  signal?: AbortSignal;
+  storage: StorageDriver;
+  key: string;
+  /** Overrides allowPrivateNetwork; for tests that need a "public" stand-in on loopback. */
+  policy?: GuardPolicy;
+}
+
+/**
+ * Streams a provider's result into storage under `key`: the network checks of guardedGet, a size
+ * cap enforced while streaming, and the type taken from the bytes (providers often say
+ * application/octet-stream). Nothing is left stored when it throws. Errors are ProviderErrors
+ * whose code tells the processor whether to retry.
+ */
+export async function downloadToStorage(url: string, opts: DownloadOptions): Promise<StoredMedia> {
+  const policy = opts.policy ?? guardPolicy(opts.allowPrivateNetwork);
+  const { res, url: finalUrl } = await guardedGet(url, { policy, signal: opts.signal });
+  const host = finalUrl.host;
+  try {
+    checkStatus(res, host);
+    const declared = Number(res.headers['content-length']);
+    if (declared > opts.maxBytes) throw tooLarge(opts.maxBytes, host);
+  } catch (err) {
+    res.destroy();
+    throw err;
+  }
+
+  const peek = await peekMedia(res, {
+    maxBytes: opts.maxBytes,
+    tooLarge: () => tooLarge(opts.maxBytes, host),
+    sourceFailed: (err) =>
+      opts.signal?.aborted
+        ? (opts.signal.reason as Error)
+        : err instanceof ProviderError
+          ? err
+          : new ProviderError('provider_network', `The result download from ${host} broke off (${(err as Error)?.message ?? err}); Genbox will try again.`),
+  });
+  const allowed = opts.allowedTypes ?? ['IMAGE', 'VIDEO'];
+  if (peek.empty || !peek.media || !allowed.includes(peek.media.type)) {
+    await peek.discard();
+    const said = res.headers['content-type'] ?? 'no content type';
+    const what = peek.empty ? 'an empty file' : peek.media ? `a ${peek.media.mimeType} file` : `a file that is not a supported image or video (it says ${said})`;
+    throw new ProviderError('result_unsupported_type', `The provider's result is ${what}; this model should produce ${allowed.map((t) => t.toLowerCase()).join(' or ')}.`);
+  }
+  try {
+    const { sizeBytes } = await opts.storage.put(opts.key, peek.body, { contentType: peek.media.mimeType });
+    return { mimeType: peek.media.mimeType, type: peek.media.type, sizeBytes };
+  } catch (err) {
+    await opts.storage.delete(opts.key).catch(() => undefined);
+    throw peek.failure() ?? err;
+  }
+}
+
+function checkStatus(res: IncomingMessage, host: string): void {
+  const status = res.statusCode ?? 0;
+  if (status === 200) return;
+  // A signed result URL that has run out answers one of these; retrying cannot bring it back.
+  if (status === 403 || status === 404 || status === 410) {
+    throw new ProviderError('result_expired', `The result link expired (HTTP ${status} from ${host}) before Genbox could download it; run the generation again.`);
+  }
+  if (status === 429) {
+    const afterS = Number(res.headers['retry-after']);
+    throw new ProviderError('provider_rate_limited', `${host} is rate limiting result downloads; Genbox will try again.`, { afterMs: Number.isFinite(afterS) ? afterS * 1000 : undefined });
+  }
+  if (status >= 500) throw new ProviderError('provider_unavailable', `${host} failed to serve the result (HTTP ${status}); Genbox will try again.`);
+  throw new ProviderError('provider_bad_response', `${host} answered HTTP ${status} for the result link.`);
+}
+
+const tooLarge = (maxBytes: number, host: string): ProviderError =>
+  new ProviderError('result_too_large', `The result from ${host} is larger than the ${formatBytes(maxBytes)} limit; Genbox stopped downloading it.`);

@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type KieSim, startKieSim } from '../../../../test/simulators/kie.sim.js';
+import { type TestGenbox, type UserClient, freePort, startTestGenbox } from '../harness.js';
+import { ADMIN, WorkerProcess, allSettled, historyProblems, loginAdmin, missingLocalFiles, registerModel, sleep, startGenerations } from './fault-kit.js';
+
+/** A Redis of this test's own (never the shared one on 6379), without persistence: a restart loses every job. */
+class OwnRedis {
+  private proc: ChildProcess | null = null;
+  constructor(readonly port: number) {}
+  get url() { return `redis://127.0.0.1:${this.port}`; }
+
+  async start(): Promise<void> {
+    const p = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = p;
+    let out = '';
+    p.stdout!.on('data', (d) => (out += String(d)));
+    const until = Date.now() + 10_000;
+    while (!out.includes('Ready to accept connections')) {
+      if (p.exitCode !== null || Date.now() > until) throw new Error(`redis-server did not start: ${out}`);
+      await sleep(20);
+    }
+  }
+
+  async kill(): Promise<void> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return;
+    const gone = new Promise((r) => p.once('exit', r));
+    p.kill('SIGKILL');
+    await gone;
+  }
+}
+
+const TOTAL = 24;
+
+describe('Redis restarted in the middle of a run', () => {
+  let redis: OwnRedis;
+  let gb: TestGenbox;
+  let sim: KieSim;
+  let admin: UserClient;
+  let worker: WorkerProcess;
+
+  beforeAll(async () => {
+    redis = new OwnRedis(await freePort());
+    await redis.start();
+    [gb, sim] = await Promise.all([
+      startTestGenbox({ ROLE: 'api', REDIS_URL: redis.url, GENBOX_ADMIN_EMAIL: ADMIN.email, GENBOX_ADMIN_PASSWORD: ADMIN.password, RECONCILE_INTERVAL_MS: '1000' }),
+      startKieSim({ rateLimit: { max: 1000, windowMs: 1000 } }),
+    ]);
+    admin = await loginAdmin(gb);
+    worker = await WorkerProcess.start(gb);
+  });
+  afterAll(async () => {
+    await worker?.kill('SIGTERM');
+    await gb?.stop();
+    await sim?.close();
+    await redis?.kill();
+  });
+
+  it('health says redis is down (503, quickly), the API lives on, and after the restart every asset finishes once', async () => {
+    const model = await registerModel(admin, {
+      kind: 'kie', baseUrl: sim.url, apiKey: sim.apiKey, slug: 'kie-redis', apiEndpoint: 'nano-banana-2', responseMapping: { poll: { interval_ms: 150 } },
+      provider: { max_concurrency: 8 }, // the rest wait PENDING for a slot: both kinds of work are in flight when Redis goes
+    });
+    // each task runs for 2 s at the provider
+    for (let i = 0; i < TOTAL; i++) sim.scripts.push({ steps: [{ phase: 'running', ms: 2000 }], outcome: 'succeeded' });
+    const box = await admin.createBox('Redis outage');
+    await startGenerations(admin, box.id, model, TOTAL);
+    await sleep(1000);
+    const before = await gb.sql('SELECT status, count(*)::int AS n FROM assets WHERE box_id = $1 GROUP BY status', [box.id]);
+    expect(before.find((r) => r.status === 'PROCESSING')?.n, 'some assets PROCESSING when Redis dies').toBeGreaterThan(0);
+    expect(before.find((r) => r.status === 'PENDING')?.n, 'some assets PENDING when Redis dies').toBeGreaterThan(0);
+
+    await redis.kill();
+    const t0 = Date.now();
+    const health = await admin.get('/api/health');
+    const healthMs = Date.now() - t0;
+    expect(health.status).toBe(503);
+    expect(health.body.redis.ok).toBe(false);
+    expect(health.body.database.ok).toBe(true);
+    expect(healthMs).toBeLessThan(5000);
+    // the API still answers what does not need Redis
+    expect((await admin.get(`/api/boxes/${box.id}/assets`).ok()).items).toHaveLength(TOTAL);
+    await sleep(2000);
+    expect(worker.alive, `worker died:\n${worker.output.join('').slice(-3000)}`).toBe(true);
+
+    await redis.start(); // same port, empty: every queued job is gone
+    const restarted = Date.now();
+    const rows = await allSettled(gb, box.id, 45_000);
+    const recoveredMs = Date.now() - restarted;
+    expect(rows.filter((r) => r.status === 'PENDING' || r.status === 'PROCESSING').map((r) => `${r.id} ${r.status}`), 'unfinished').toEqual([]);
+    expect(rows.filter((r) => r.status !== 'COMPLETED').map((r) => `${r.id} ${r.status} ${r.error_code}`)).toEqual([]);
+    expect(await historyProblems(gb, box.id)).toEqual([]);
+    expect(await missingLocalFiles(gb, rows)).toEqual([]);
+    expect((await admin.get('/api/health')).status).toBe(200);
+    expect(worker.alive).toBe(true);
+    // new work goes through as usual
+    const fresh = await admin.post(`/api/boxes/${box.id}/generate`, { prompt: 'after the storm', ai_model_id: model }).ok(202);
+    expect((await admin.settled(fresh.id, 15_000)).status).toBe('COMPLETED');
+    console.log(`[faults] Redis down ${((restarted - t0) / 1000).toFixed(1)} s; health answered 503 in ${healthMs} ms; all ${TOTAL} assets COMPLETED ${(recoveredMs / 1000).toFixed(1)} s after Redis came back`);
+  }, 120_000);
+});
