@@ -1,0 +1,73 @@
+import type { JoinAck, SequencedEventName } from '@genbox/contracts';
+import { computed, onScopeDispose, ref, watch } from 'vue';
+import { getSocket } from '../api/socket';
+import { useAssetsStore } from '../stores/assets';
+import { useBoxesStore } from '../stores/boxes';
+import { useSessionStore } from '../stores/session';
+import { createRoomCore, type SequencedEvent } from './roomCore';
+
+const JOIN_TIMEOUT_MS = 10_000;
+const SEQUENCED: SequencedEventName[] = ['asset.created', 'asset.updated', 'asset.deleted', 'box.updated', 'member.changed'];
+
+/** Keeps one board live: joins its room, applies events in seq order and leaves on unmount. */
+export function useBoxRoom(boxId: string) {
+  const session = useSessionStore();
+  const assets = useAssetsStore();
+  const boxes = useBoxesStore();
+  const socket = getSocket(session.token ?? '');
+
+  const core = createRoomCore({
+    boxId,
+    currentUserId: () => session.user?.id ?? null,
+    join: () =>
+      new Promise<JoinAck>((resolve, reject) => {
+        socket.timeout(JOIN_TIMEOUT_MS).emit('box:join', { box_id: boxId }, (err, ack) => (err ? reject(new Error('The board did not answer. Retrying…')) : resolve(ack)));
+      }),
+    fetchSeq: async () => (await boxes.load(boxId)).seq,
+    reload: async () => {
+      await Promise.all([assets.load(boxId), boxes.loadMembers(boxId), boxes.load(boxId)]);
+    },
+    onAsset: (asset) => assets.put(asset),
+    onAssetDeleted: (assetId) => assets.remove(boxId, assetId),
+    onBox: (box) => boxes.applyBoxUpdate(box),
+    onMember: (userId, member) => boxes.applyMemberChange(boxId, userId, member, session.user?.id),
+  });
+
+  // One listener per event name, kept so that exactly these are removed on unmount.
+  const listeners = SEQUENCED.map((name) => [name, (payload: SequencedEvent['payload']) => core.receive({ name, payload } as SequencedEvent)] as const);
+  const offline = ref(!socket.connected);
+  const onConnect = () => {
+    offline.value = false;
+    void core.connected();
+  };
+  const onDisconnect = () => { offline.value = true; };
+  const onConnectError = (err: Error) => { core.error.value = `Live updates are off: ${err.message}`; };
+
+  for (const [name, fn] of listeners) socket.on(name, fn);
+  socket.on('presence.changed', core.receivePresence);
+  socket.on('connect', onConnect);
+  socket.on('connect_error', onConnectError);
+  socket.on('disconnect', onDisconnect);
+  if (socket.connected) onConnect();
+
+  // Removed from the box: stop being counted as looking at it, and drop what it showed.
+  watch(core.accessRemoved, (removed) => {
+    if (!removed) return;
+    if (socket.connected) socket.emit('box:leave', { box_id: boxId });
+    assets.replace(boxId, []);
+  });
+
+  onScopeDispose(() => {
+    for (const [name, fn] of listeners) socket.off(name, fn);
+    socket.off('presence.changed', core.receivePresence);
+    socket.off('connect', onConnect);
+    socket.off('connect_error', onConnectError);
+    socket.off('disconnect', onDisconnect);
+    if (socket.connected && !core.accessRemoved.value) socket.emit('box:leave', { box_id: boxId });
+  });
+
+  /** One avatar per person, however many tabs they have open. */
+  const people = computed(() => [...new Map(core.presence.value.map((p) => [p.user_id, p])).values()]);
+
+  return { ...core, people, offline, live: computed(() => !offline.value && core.seq.value !== null && !core.syncing.value && !core.error.value && !core.accessRemoved.value) };
+}

@@ -1,0 +1,32 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { useSessionStore } from './stores/session';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable signed out (login, register). */
+    public?: boolean;
+    admin?: boolean;
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  { path: '/register', name: 'register', component: () => import('./views/RegisterView.vue'), meta: { public: true } },
+  { path: '/', name: 'boxes', component: () => import('./views/BoxesView.vue') },
+  { path: '/boxes/:id', name: 'box', component: () => import('./views/BoxView.vue'), props: true },
+  { path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { admin: true } },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+];
+
+export function createAppRouter() {
+  const router = createRouter({ history: createWebHistory(), routes });
+  router.beforeEach(async (to) => {
+    const session = useSessionStore();
+    await session.restore().catch(() => {});
+    if (to.meta.public) return session.isSignedIn ? { name: 'boxes' } : true;
+    if (!session.isSignedIn) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
+    if (to.meta.admin && !session.isAdmin) return { name: 'boxes' };
+    return true;
+  });
+  return router;
+}
