@@ -1,0 +1,172 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SERVER_MAIN = join(ROOT, 'apps/server/dist/main.js');
+export const PG_ROOT = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const HZ = 100;
+
+export const ADMIN = { email: 'bench-admin@example.com', password: 'bench-admin-password' };
+
+/** One bench scenario's own database, Redis prefix and data dir; `drop()` removes all three. */
+export interface Sandbox { id: string; databaseUrl: string; redisPrefix: string; dataDir: string; drop(): Promise<void> }
+
+export async function sandbox(label: string): Promise<Sandbox> {
+  const id = `${label}_${randomBytes(4).toString('hex')}`;
+  const dataDir = await mkdtemp(join(tmpdir(), `genbox-bench-${id}-`));
+  const redisPrefix = `gbbench:${id}`;
+  return {
+    id, dataDir, redisPrefix,
+    databaseUrl: `${PG_ROOT}/genbox_bench_${id}`,
+    async drop() {
+      await rm(dataDir, { recursive: true, force: true });
+      const admin = new pg.Client({ connectionString: `${PG_ROOT}/postgres` });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "genbox_bench_${id}" WITH (FORCE)`).catch(() => undefined);
+      await admin.end();
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(REDIS_URL);
+      for (let cursor = '0'; ;) {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+        if (keys.length) await redis.del(...keys);
+        if ((cursor = next) === '0') break;
+      }
+      redis.disconnect();
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A child process we started, its CPU readable from /proc. */
+export class Proc {
+  private exited: Promise<void>;
+  readonly output: string[] = [];
+
+  constructor(readonly name: string, readonly child: ChildProcess) {
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    const keep = (b: Buffer) => {
+      this.output.push(b.toString());
+      if (this.output.length > 200) this.output.shift();
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+  }
+
+  /** User + system CPU of the process so far, in ms. */
+  async cpuMs(): Promise<number> {
+    return procCpuMs(this.child.pid!);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill(signal);
+    const t = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    await this.exited;
+    clearTimeout(t);
+  }
+}
+
+export async function procCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // fields after the ")" of the command name: state is field 3, utime 14, stime 15
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / HZ;
+}
+
+/** CPU (ms) of every process whose command is one of `names` (postgres backends, redis-server). */
+export async function cpuOfCommands(names: string[]): Promise<number> {
+  const { readdir } = await import('node:fs/promises');
+  let total = 0;
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const comm = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+    if (names.some((n) => comm.startsWith(n))) total += await procCpuMs(Number(pid)).catch(() => 0);
+  }
+  return total;
+}
+
+export interface GenboxProc extends Proc { url: string; port: number }
+
+/**
+ * Starts `node apps/server/dist/main.js` as a child with the sandbox's database and prefix.
+ * BENCH_CPU_PROF=dir adds --cpu-prof (the profile is written when the process exits).
+ */
+export async function startGenboxProc(box: Sandbox, name: string, env: Record<string, string>): Promise<GenboxProc> {
+  const port = Number(env.PORT ?? (await freePort()));
+  const profDir = process.env.BENCH_CPU_PROF;
+  const args = [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`, '--import', new URL('./exit-on-signal.mjs', import.meta.url).href] : []), SERVER_MAIN];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: box.databaseUrl,
+      REDIS_URL,
+      REDIS_PREFIX: box.redisPrefix,
+      DATA_DIR: box.dataDir,
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      HOST: '127.0.0.1',
+      APP_SECRET: `bench-secret-${box.id}-0123456789`,
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'error',
+      GENBOX_ADMIN_EMAIL: ADMIN.email,
+      GENBOX_ADMIN_PASSWORD: ADMIN.password,
+      ...env,
+    },
+  });
+  const proc = Object.assign(new Proc(name, child), { url: `http://127.0.0.1:${port}`, port }) as GenboxProc;
+  const until = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited at start:\n${proc.output.join('')}`);
+    const ok = await fetch(`${proc.url}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return proc;
+    if (Date.now() > until) {
+      await proc.stop('SIGKILL');
+      throw new Error(`${name} did not answer /api/health within 60 s:\n${proc.output.join('')}`);
+    }
+    await sleep(100);
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Minimal JSON client for the REST API. */
+export class Api {
+  constructor(readonly baseUrl: string, readonly token: string | null = null) {}
+
+  async call<T = any>(method: string, path: string, body?: unknown, expect?: number): Promise<T> {
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (expect !== undefined ? res.status !== expect : res.status >= 400) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 500)}`);
+    return (text ? JSON.parse(text) : null) as T;
+  }
+
+  static async login(baseUrl: string, creds = ADMIN): Promise<Api> {
+    const r = await new Api(baseUrl).call<{ token: string }>('POST', '/api/auth/login', creds);
+    return new Api(baseUrl, r.token);
+  }
+}

@@ -1,0 +1,71 @@
+// `npm run bench`: pipeline throughput (issue 5) and realtime fan-out (issue 6), one table each.
+import { parseArgs } from 'node:util';
+import { runBullBaseline } from './bull-baseline.bench.js';
+import { runPipeline } from './pipeline.bench.js';
+import { runBareFanout, runProductFanout } from './realtime.bench.js';
+import { fmt, table } from './stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    generations: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: process.env.WORKER_CONCURRENCY ?? '8' },
+    inflight: { type: 'string', default: '32' },
+    sockets: { type: 'string', default: '1000' },
+    changes: { type: 'string', default: '50' },
+  },
+});
+const log = (s: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
+const n = (s: string | undefined) => Number(s);
+const wants = (part: string) => !args.only || args.only.split(',').includes(part);
+
+const started = Date.now();
+const hardStop = setTimeout(() => {
+  console.error('bench: over the 5 minute limit, giving up');
+  process.exit(2);
+}, 5 * 60_000);
+hardStop.unref();
+
+if (wants('pipeline')) {
+  const concurrency = n(args.concurrency);
+  const inflight = n(args.inflight);
+  const bull = await runBullBaseline({ jobs: n(args.generations), concurrency, inflight }, log);
+  const p = await runPipeline({ generations: n(args.generations), concurrency, inflight, warmup: 50, timeoutMs: 90_000 }, log);
+  console.log(`\nPipeline (issue 5): ${p.generations} generations via the OpenAI simulator, 1 API + 1 worker process, WORKER_CONCURRENCY=${concurrency}, ${inflight} POSTs in flight`);
+  console.log(table([
+    ['measure', 'value', 'target'],
+    ['generations completed / failed', `${p.completed} / ${p.failed}`, ''],
+    ['generations per second (POST → COMPLETED)', fmt(p.perSecond), '≥ 200'],
+    ['CPU ms per generation, API + worker', fmt(p.cpuMsPerGen.total, 2), '≤ 5'],
+    ['  of which API process', fmt(p.cpuMsPerGen.api, 2), ''],
+    ['  of which worker process', fmt(p.cpuMsPerGen.worker, 2), ''],
+    ['  PostgreSQL + Redis (whole machine)', fmt(p.cpuMsPerGen.pgRedis, 2), ''],
+    ['Bull pickup ms p50 / p99 (added → active)', `${fmt(p.pickupMs.p50)} / ${fmt(p.pickupMs.p99)}`, ''],
+    ['POST → COMPLETED ms p50 / p99', `${fmt(p.e2eMs.p50)} / ${fmt(p.e2eMs.p99)}`, ''],
+    ['raw Bull no-op jobs per second', fmt(bull.perSecond), ''],
+    ['raw Bull worker CPU ms per job', fmt(bull.workerCpuMsPerJob, 2), ''],
+    ['raw Bull pickup ms p50 / p99', `${fmt(bull.pickupMs.p50)} / ${fmt(bull.pickupMs.p99)}`, ''],
+  ]));
+}
+
+if (wants('realtime')) {
+  const sockets = n(args.sockets);
+  const changes = n(args.changes);
+  const product = await runProductFanout({ sockets, changes }, log);
+  const bare = await runBareFanout({ sockets, changes, sample: product.sample }, log);
+  const p = product.result;
+  console.log(`\nRealtime (issue 6): ${sockets} sockets on one box, half on each of 2 API nodes (Redis adapter); ${changes} status changes, one at a time`);
+  console.log(table([
+    ['measure', 'Genbox', 'bare socket.io', 'ratio'],
+    ['every socket has it, ms p50', fmt(p.allMs.p50), fmt(bare.allMs.p50), fmt(p.allMs.p50 / bare.allMs.p50, 2)],
+    ['every socket has it, ms p99', fmt(p.allMs.p99), fmt(bare.allMs.p99), fmt(p.allMs.p99 / bare.allMs.p99, 2) + ' (target ≤ 1.5)'],
+    ['half the sockets have it, ms p50', fmt(p.medianSocketMs), fmt(bare.medianSocketMs), fmt(p.medianSocketMs / bare.medianSocketMs, 2)],
+    ['first socket has it, ms p50', fmt(p.firstSocketMs), fmt(bare.firstSocketMs), fmt(p.firstSocketMs / bare.firstSocketMs, 2)],
+    ['change request answered, ms p50', fmt(p.requestMs), fmt(bare.requestMs), ''],
+    ['event JSON bytes', String(p.payloadBytes), String(bare.payloadBytes), ''],
+    ['connect + join all sockets, s', fmt(p.setupS), fmt(bare.setupS), ''],
+  ]));
+}
+
+log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+process.exit(0);

@@ -1,0 +1,198 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import {
+  callbackDeliveries, FaultQueue, FileShelf, postCallback, QUICK_SUCCESS, ScriptedTask, startSimServer,
+  type Phase, type SimReply, type SimRequest, type SimServer, type TaskScript,
+} from './shared/index.js';
+
+/**
+ * Kie.ai market jobs API and File Upload API (PROTOCOLS.md §1) on one loopback server, so base_url and
+ * upload_base_url may both point at it. Kie has no official npm client; the adapter tests are the check.
+ */
+export interface KieSimOptions {
+  apiKey?: string;
+  /** The dashboard's webhookHmacKey used to sign callbacks. */
+  webhookHmacKey?: string;
+  /** 'http': errors as real HTTP statuses; 'body': HTTP 200 with the error code in the body (the docs allow both). */
+  errorMode?: 'http' | 'body';
+  /** Creates allowed per window before 429 (Kie: 20 per 10 s); the task is not queued. */
+  rateLimit?: { max: number; windowMs: number };
+  /** Adds the undocumented data.progress (0–100) to records. */
+  progress?: boolean;
+  now?: () => number;
+  port?: number;
+}
+
+export interface KieSim {
+  url: string;
+  server: SimServer;
+  apiKey: string;
+  webhookHmacKey: string;
+  faults: FaultQueue;
+  files: FileShelf;
+  /** Scripts for the next created tasks, in order; QUICK_SUCCESS when empty. */
+  scripts: TaskScript[];
+  tasks: Map<string, { task: ScriptedTask; body: Record<string, unknown>; createdAt: number }>;
+  /** Every callback sent: what, to where, the receiver's status. */
+  callbacks: { taskId: string; state: string; signature: string; status: number }[];
+  /** Resolves when all callbacks scheduled so far have been sent. */
+  callbacksSettled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const STATE_WORD: Record<Phase, string> = { queued: 'waiting', running: 'generating', succeeded: 'success', failed: 'fail', filtered: 'fail', canceled: 'fail' };
+
+export async function startKieSim(options: KieSimOptions = {}): Promise<KieSim> {
+  const now = options.now ?? Date.now;
+  const apiKey = options.apiKey ?? `kie-${randomBytes(8).toString('hex')}`;
+  const webhookHmacKey = options.webhookHmacKey ?? randomBytes(16).toString('hex');
+  const rate = options.rateLimit ?? { max: 20, windowMs: 10_000 };
+  const files = new FileShelf(now);
+  const faults = new FaultQueue();
+  const tasks: KieSim['tasks'] = new Map();
+  const resultUrls = new Map<string, string>();
+  const creates: number[] = [];
+  const pending = new Set<Promise<unknown>>();
+  let base = '';
+
+  const envelope = (code: number, msg: string, data?: unknown): SimReply => ({
+    status: options.errorMode === 'body' || code === 200 ? 200 : code,
+    body: data === undefined ? { code, msg } : { code, msg, data },
+  });
+
+  function record(taskId: string, phaseOverride?: Phase) {
+    const entry = tasks.get(taskId)!;
+    const phase = phaseOverride ?? entry.task.peek();
+    const script = entry.task.script;
+    const done = phase === 'succeeded' || phase === 'failed' || phase === 'filtered';
+    let resultJson = '';
+    if (phase === 'succeeded') {
+      if (!resultUrls.has(taskId)) {
+        const kind = script.output ?? (/video|seedance|veo|kling/i.test(String(entry.body.model)) ? 'mp4' : 'png');
+        resultUrls.set(taskId, base + files.putSample(kind, script.resultTtlMs));
+      }
+      resultJson = JSON.stringify({ resultUrls: [resultUrls.get(taskId)] });
+    }
+    const failCode = phase === 'filtered' ? '422' : phase === 'failed' ? '500' : '';
+    const failMsg = phase === 'filtered' ? (script.failMessage ?? 'Invalid prompt: prompt contains prohibited content') : phase === 'failed' ? (script.failMessage ?? 'Internal server error') : '';
+    return {
+      taskId, model: entry.body.model, state: STATE_WORD[phase], param: JSON.stringify(entry.body), resultJson, failCode, failMsg,
+      costTime: done ? now() - entry.createdAt : 0, completeTime: done ? now() : null, createTime: entry.createdAt, updateTime: now(),
+      ...(options.progress ? { progress: entry.task.progress() } : {}),
+    };
+  }
+
+  function sendCallbacks(task: ScriptedTask) {
+    const entry = tasks.get(task.id)!;
+    const url = entry.body.callBackUrl;
+    if (typeof url !== 'string') return;
+    for (const delivery of callbackDeliveries(task.script.callbacks)) {
+      const data = record(task.id, delivery.snapshot === 'earlier' ? 'running' : undefined);
+      const ok = data.state === 'success';
+      const body = JSON.stringify({ code: ok || data.state !== 'fail' ? 200 : 501, data: { ...data, consumeCredits: ok ? 100 : 0, remainedCredits: 2510330 }, msg: ok ? 'Playground task completed successfully.' : 'Playground task failed.' });
+      // Signatures use the wall clock, as the receiver checks them against its own.
+      const ts = Math.floor(Date.now() / 1000) - (delivery.signature === 'stale' ? 3600 : 0);
+      const key = delivery.signature === 'bad' ? 'not-the-key' : webhookHmacKey;
+      const signature = signKieCallback(key, task.id, ts);
+      const send = async () => {
+        if (delivery.when === 'late') await new Promise((r) => setTimeout(r, task.script.lateMs ?? 300));
+        const status = await postCallback(url, body, { 'X-Webhook-Timestamp': String(ts), 'X-Webhook-Signature': signature });
+        sim.callbacks.push({ taskId: task.id, state: data.state, signature: delivery.signature, status });
+      };
+      // Deliveries to one URL go out in order, so "out of order" really arrives out of order.
+      const chained = Promise.all([...pending]).then(send);
+      pending.add(chained);
+      void chained.finally(() => pending.delete(chained));
+    }
+  }
+
+  async function handle(req: SimRequest): Promise<SimReply> {
+    const fault = faults.take(req);
+    if (fault) return fault;
+    const file = files.serve(req);
+    if (file) return file;
+    if (req.headers.authorization !== `Bearer ${apiKey}`) {
+      return req.path.includes('upload')
+        ? { status: 401, body: { success: false, code: 401, msg: 'Authentication failed: Invalid API Key' } }
+        : envelope(401, 'You do not have access permissions');
+    }
+    if (req.method === 'POST' && req.path === '/api/v1/jobs/createTask') return createTask(req);
+    if (req.method === 'GET' && req.path === '/api/v1/jobs/recordInfo') {
+      const taskId = req.query.get('taskId');
+      if (!taskId) return envelope(400, 'taskId parameter is required');
+      const entry = tasks.get(taskId);
+      if (!entry) return envelope(404, 'Task not found');
+      entry.task.observe();
+      return envelope(200, 'success', record(taskId));
+    }
+    if (req.method === 'GET' && req.path === '/api/v1/chat/credit') return envelope(200, 'success', 35.95);
+    if (req.method === 'POST' && req.path.startsWith('/api/file-')) return upload(req);
+    return envelope(404, 'Not Found');
+  }
+
+  function createTask(req: SimRequest): SimReply {
+    const body = req.json as Record<string, unknown> | undefined;
+    if (!body || typeof body.model !== 'string' || !body.model) return envelope(422, 'model is required');
+    if (body.input !== undefined && (typeof body.input !== 'object' || Array.isArray(body.input))) return envelope(422, 'input must be an object');
+    const t = now();
+    while (creates.length && creates[0] <= t - rate.windowMs) creates.shift();
+    if (creates.length >= rate.max) return envelope(429, 'Rate limited');
+    creates.push(t);
+    const taskId = `task_${body.model.replace(/\W+/g, '-')}_${t}${randomBytes(3).toString('hex')}`;
+    const script = sim.scripts.shift() ?? QUICK_SUCCESS;
+    tasks.set(taskId, { body, createdAt: t, task: new ScriptedTask(taskId, script, now, sendCallbacks) });
+    return envelope(200, 'success', { taskId });
+  }
+
+  async function upload(req: SimRequest): Promise<SimReply> {
+    const fail = (code: number, msg: string): SimReply => ({ status: code, body: { success: false, code, msg } });
+    let bytes: Buffer;
+    let fields: Record<string, string> = {};
+    let mimeType = 'application/octet-stream';
+    if (req.path === '/api/file-stream-upload') {
+      const form = await new Request('http://sim/', { method: 'POST', headers: { 'content-type': String(req.headers['content-type']) }, body: new Uint8Array(req.rawBody) }).formData();
+      const file = form.get('file');
+      if (!(file instanceof Blob)) return fail(400, 'Missing required parameter: file');
+      bytes = Buffer.from(await file.arrayBuffer());
+      mimeType = file.type || mimeType;
+      fields = { uploadPath: String(form.get('uploadPath') ?? ''), fileName: String(form.get('fileName') ?? (file as File).name ?? '') };
+    } else if (req.path === '/api/file-base64-upload') {
+      const json = (req.json ?? {}) as Record<string, string>;
+      const match = /^data:([^;]+);base64,(.*)$/s.exec(json.base64Data ?? '');
+      bytes = Buffer.from(match ? match[2] : (json.base64Data ?? ''), 'base64');
+      if (match) mimeType = match[1];
+      fields = json;
+      if (!bytes.length) return fail(400, 'Missing required parameter: base64Data');
+    } else if (req.path === '/api/file-url-upload') {
+      const json = (req.json ?? {}) as Record<string, string>;
+      const res = await fetch(json.fileUrl ?? '', { signal: AbortSignal.timeout(30_000) }).catch(() => null);
+      if (!res?.ok) return fail(400, 'Failed to download file from URL');
+      bytes = Buffer.from(await res.arrayBuffer());
+      mimeType = res.headers.get('content-type') ?? mimeType;
+      fields = json;
+    } else return fail(405, 'Method Not Allowed');
+    if (!fields.uploadPath) return fail(400, 'Missing required parameter: uploadPath');
+    const ext = mimeType.split('/')[1] ?? 'bin';
+    const path = files.put(bytes, mimeType, ext, 3 * 24 * 3600_000);
+    const fileName = fields.fileName || path.split('/').pop()!;
+    return {
+      status: 200,
+      body: { success: true, code: 200, msg: 'File uploaded successfully', data: { fileName, filePath: `${fields.uploadPath}/${fileName}`, downloadUrl: base + path, fileSize: bytes.length, mimeType, uploadedAt: new Date(now()).toISOString() } },
+    };
+  }
+
+  const server = await startSimServer(handle, options.port);
+  base = server.url;
+  const sim: KieSim = {
+    url: server.url, server, apiKey, webhookHmacKey, faults, files, scripts: [], tasks, callbacks: [],
+    callbacksSettled: async () => {
+      while (pending.size) await Promise.all([...pending]);
+    },
+    close: () => server.close(),
+  };
+  return sim;
+}
+
+/** base64(HMAC-SHA256(key, `${taskId}.${timestamp}`)), per docs.kie.ai webhook verification. */
+export function signKieCallback(key: string, taskId: string, timestampSeconds: number): string {
+  return createHmac('sha256', key).update(`${taskId}.${timestampSeconds}`).digest('base64');
+}

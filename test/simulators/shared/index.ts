@@ -1,0 +1,4 @@
+export * from './server.js';
+export * from './files.js';
+export * from './script.js';
+export * from './context.js';
