@@ -1,7 +1,7 @@
 import Bull from 'bull';
 import pg from 'pg';
 import { startOpenAISimulator } from '../simulators/openai.sim.js';
-import { Api, REDIS_URL, cpuOfCommands, sandbox, sleep, startGenboxProc } from './procs.js';
+import { Api, REDIS_URL, cpuOfCommands, pgTransactions, redisCommandCounts, sandbox, sleep, startGenboxProc } from './procs.js';
 import { percentile } from './stats.js';
 
 export interface PipelineOptions { generations: number; concurrency: number; inflight: number; warmup: number; timeoutMs: number }
@@ -12,9 +12,11 @@ export interface PipelineResult {
   failed: number;
   seconds: number;
   perSecond: number;
-  cpuMsPerGen: { api: number; worker: number; total: number; pgRedis: number };
+  cpuMsPerGen: { api: number; worker: number; total: number; sys: number; pg: number; redis: number; bench: number };
   pickupMs: { p50: number; p99: number };
   e2eMs: { p50: number; p99: number };
+  /** Per generation: Redis commands (top ones named) and PostgreSQL transactions. */
+  trips: { redis: number; redisTop: string; pg: number };
 }
 
 /** Watches `waiting` → `active` of a Bull queue through its global events: the pickup latency of each job. */
@@ -87,12 +89,18 @@ export async function runPipeline(o: PipelineOptions, log: (s: string) => void):
     watcher.reset();
 
     log(`pipeline: ${o.generations} generations, ${o.inflight} requests in flight, WORKER_CONCURRENCY=${o.concurrency}`);
-    const cpu0 = { api: await api.cpuMs(), worker: await worker.cpuMs(), other: await cpuOfCommands(['postgres', 'redis-server']) };
+    const cpu0 = { api: await api.cpuMs(), worker: await worker.cpuMs(), sys: (await api.sysMs()) + (await worker.sysMs()), pg: await cpuOfCommands(['postgres']), redis: await cpuOfCommands(['redis-server']) };
+    const bench0 = process.cpuUsage();
+    const redis0 = await redisCommandCounts();
+    const pg0 = await settledPgTransactions(db);
     const t0 = performance.now();
     await drive(o.generations);
     const settled = await waitSettled(o.warmup + o.generations, Date.now() + o.timeoutMs);
     const seconds = (performance.now() - t0) / 1000;
-    const cpu1 = { api: await api.cpuMs(), worker: await worker.cpuMs(), other: await cpuOfCommands(['postgres', 'redis-server']) };
+    const cpu1 = { api: await api.cpuMs(), worker: await worker.cpuMs(), sys: (await api.sysMs()) + (await worker.sysMs()), pg: await cpuOfCommands(['postgres']), redis: await cpuOfCommands(['redis-server']) };
+    const bench1 = process.cpuUsage(bench0);
+    const redis1 = await redisCommandCounts();
+    const pg1 = await settledPgTransactions(db);
 
     const done = settled - o.warmup;
     const rows = (await db.query(`
@@ -106,9 +114,10 @@ export async function runPipeline(o: PipelineOptions, log: (s: string) => void):
       failed: rows.filter((r) => r.status === 'FAILED').length,
       seconds,
       perSecond: done / seconds,
-      cpuMsPerGen: { api: per(cpu1.api - cpu0.api), worker: per(cpu1.worker - cpu0.worker), total: per(cpu1.api - cpu0.api + cpu1.worker - cpu0.worker), pgRedis: per(cpu1.other - cpu0.other) },
+      cpuMsPerGen: { api: per(cpu1.api - cpu0.api), worker: per(cpu1.worker - cpu0.worker), total: per(cpu1.api - cpu0.api + cpu1.worker - cpu0.worker), sys: per(cpu1.sys - cpu0.sys), pg: per(cpu1.pg - cpu0.pg), redis: per(cpu1.redis - cpu0.redis), bench: per((bench1.user + bench1.system) / 1000) },
       pickupMs: { p50: percentile(watcher.pickups, 50), p99: percentile(watcher.pickups, 99) },
       e2eMs: { p50: percentile(e2e, 50), p99: percentile(e2e, 99) },
+      trips: { ...redisPerGeneration(redis0, redis1, done), pg: (pg1 - pg0) / Math.max(1, done) },
     };
   } finally {
     await watcher?.close().catch(() => undefined);
@@ -117,4 +126,26 @@ export async function runPipeline(o: PipelineOptions, log: (s: string) => void):
     await sim.close();
     await box.drop();
   }
+}
+
+/**
+ * PostgreSQL publishes a backend's counters up to a second after its transactions (longer when it
+ * then sits idle), so read until the figure holds still. The reads' own transactions are subtracted.
+ */
+async function settledPgTransactions(db: pg.Client): Promise<number> {
+  let last = await pgTransactions(db);
+  for (let reads = 1, still = 0; still < 3 && reads < 30; reads++) {
+    await sleep(500);
+    const n = await pgTransactions(db);
+    still = n - last <= 2 ? still + 1 : 0;
+    last = n;
+  }
+  return last;
+}
+
+function redisPerGeneration(before: Map<string, number>, after: Map<string, number>, done: number) {
+  const diff = [...after].map(([cmd, n]) => [cmd, (n - (before.get(cmd) ?? 0)) / Math.max(1, done)] as const).filter(([, n]) => n > 0.05);
+  diff.sort((a, b) => b[1] - a[1]);
+  const total = diff.reduce((sum, [, n]) => sum + n, 0);
+  return { redis: total, redisTop: diff.slice(0, Number(process.env.BENCH_TOP ?? 6)).map(([cmd, n]) => `${cmd} ${n.toFixed(1)}`).join(', ') };
 }

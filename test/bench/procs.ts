@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +76,11 @@ export class Proc {
     return procCpuMs(this.child.pid!);
   }
 
+  /** The system (kernel) part of cpuMs(): syscalls, which are dear on a VM. */
+  async sysMs(): Promise<number> {
+    return (await procCpu(this.child.pid!)).sys;
+  }
+
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.kill(signal);
@@ -85,10 +91,16 @@ export class Proc {
 }
 
 export async function procCpuMs(pid: number): Promise<number> {
+  const { user, sys } = await procCpu(pid);
+  return user + sys;
+}
+
+/** User and system CPU of a process so far, in ms. */
+export async function procCpu(pid: number): Promise<{ user: number; sys: number }> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   // fields after the ")" of the command name: state is field 3, utime 14, stime 15
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / HZ;
+  return { user: (Number(f[11]) * 1000) / HZ, sys: (Number(f[12]) * 1000) / HZ };
 }
 
 /** CPU (ms) of every process whose command is one of `names` (postgres backends, redis-server). */
@@ -150,23 +162,56 @@ export async function startGenboxProc(box: Sandbox, name: string, env: Record<st
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Minimal JSON client for the REST API. */
+/**
+ * Minimal JSON client for the REST API, on node:http with kept-alive connections: the bench's own
+ * CPU competes with Genbox's for the machine's cores, and fetch costs several times as much per call.
+ */
 export class Api {
+  private static readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
   constructor(readonly baseUrl: string, readonly token: string | null = null) {}
 
-  async call<T = any>(method: string, path: string, body?: unknown, expect?: number): Promise<T> {
-    const res = await fetch(this.baseUrl + path, {
-      method,
-      headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
+  call<T = any>(method: string, path: string, body?: unknown, expect?: number): Promise<T> {
+    const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
+    const headers: http.OutgoingHttpHeaders = { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) };
+    return new Promise<T>((resolve, reject) => {
+      const req = http.request(this.baseUrl + path, { method, headers, agent: Api.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          if (expect !== undefined ? status !== expect : status >= 400) return reject(new Error(`${method} ${path}: HTTP ${status} ${text.slice(0, 500)}`));
+          resolve((text ? JSON.parse(text) : null) as T);
+        });
+      });
+      req.on('error', reject);
+      req.end(payload ?? undefined);
     });
-    const text = await res.text();
-    if (expect !== undefined ? res.status !== expect : res.status >= 400) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 500)}`);
-    return (text ? JSON.parse(text) : null) as T;
   }
 
   static async login(baseUrl: string, creds = ADMIN): Promise<Api> {
     const r = await new Api(baseUrl).call<{ token: string }>('POST', '/api/auth/login', creds);
     return new Api(baseUrl, r.token);
   }
+}
+
+/** Redis commands executed so far, by command (INFO commandstats; scripts' inner calls included). */
+export async function redisCommandCounts(): Promise<Map<string, number>> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(REDIS_URL);
+  try {
+    const info = await redis.info('commandstats');
+    return new Map([...info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Committed transactions of one database so far (every statement outside BEGIN…COMMIT counts as one). */
+export async function pgTransactions(db: pg.Client): Promise<number> {
+  await db.query('SELECT pg_stat_force_next_flush()').catch(() => undefined);
+  const { rows } = await db.query('SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()');
+  return Number(rows[0].n);
 }
