@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { access, constants, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { access, constants, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,14 +13,24 @@ import {
   type StoredObject,
 } from './storage.port.js';
 
-/** Bodies up to this size are gathered in memory and written with one synchronous call (see put), in bytes. */
-const SMALL_PUT_BYTES = 256 * 1024;
+/** Bodies up to this size are gathered in memory and written with one call, in bytes; larger ones stream. */
+const SMALL_PUT_BYTES = 64 * 1024;
+
+/** Content types the local driver reports, by the key's extension; other keys report none. */
+const TYPES_BY_EXTENSION: Record<string, string> = {
+  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif',
+  mp4: 'video/mp4', webm: 'video/webm', mov: 'video/quicktime', json: 'application/json', txt: 'text/plain',
+};
 
 /**
- * Files under a data dir. `<dir>/<key>` holds the bytes, `<dir>/.meta/<key>` the content type
- * (a sidecar, so any content type survives whatever the key's extension is), and `<dir>/.tmp`
- * the in-flight writes: a put lands by rename(2), atomic on one filesystem, so readers see the
- * whole file or none. Keys cannot start a segment with a dot, so neither folder can be reached.
+ * Files under a data dir. `<dir>/<key>` holds the bytes and `<dir>/.tmp` the in-flight writes: a
+ * put lands by rename(2), atomic on one filesystem, so readers see the whole file or none. Keys
+ * cannot start a segment with a dot, so the temp folder cannot be reached.
+ *
+ * The content type given to put() is not kept: the asset row holds the mime type the server
+ * serves, and get() names one only from the key's extension. A sidecar file per object used to
+ * keep it, but creating a file is the dearest thing a put does (on a busy ext4 disk, most of a
+ * millisecond with the event loop waiting), and every generation paid for two.
  */
 export class LocalStorageDriver implements StorageDriver {
   readonly kind = 'local' as const;
@@ -38,47 +48,27 @@ export class LocalStorageDriver implements StorageDriver {
   async put(key: string, body: Readable, opts: { contentType: string; contentLength?: number }): Promise<{ sizeBytes: number }> {
     const file = this.pathOf(key);
     const tmp = join(this.tmpDir(), randomUUID());
-    // synchronous calls for the open, a small body, the renames and the sidecar: on a local disk each
-    // costs tens of microseconds, while an async fs call is a thread-pool round trip costing several
-    // times the syscall itself (a 3 KB put: about 2.8 ms of CPU all async, 0.3 ms like this)
-    let fd: number | null = makingSync(tmp, () => openSync(tmp, 'wx'));
     let landed = false;
     try {
       const head = await readUpTo(body, SMALL_PUT_BYTES);
       let sizeBytes: number;
+      // asynchronous calls, off the event loop: creating a file waits for the filesystem's journal,
+      // which a busy disk (PostgreSQL committing on it) holds for up to a millisecond or more; a
+      // synchronous open stalled every other job of the worker for that long
       if ('bytes' in head) {
-        writeFileSync(fd, head.bytes);
-        closeSync(fd);
-        fd = null;
+        await making(tmp, () => writeFile(tmp, head.bytes, { flag: 'wx' }));
         sizeBytes = head.bytes.length;
       } else {
-        const out = createWriteStream(tmp, { fd });
-        fd = null; // the stream closes it
+        const out = (await making(tmp, () => open(tmp, 'wx'))).createWriteStream(); // closes the handle when done
         await pipeline(head.rest, out);
         sizeBytes = out.bytesWritten;
       }
       checkLength(key, opts.contentLength, sizeBytes);
-      makingSync(file, () => renameSync(tmp, file));
+      await making(file, () => rename(tmp, file));
       landed = true;
-      this.landMeta(key, file, opts.contentType);
       return { sizeBytes };
     } finally {
-      if (fd !== null) closeSync(fd);
-      if (!landed) rmSync(tmp, { force: true });
-    }
-  }
-
-  /** Writes the content type beside a landed file; a file without its content type is not a finished put. */
-  private landMeta(key: string, file: string, contentType: string): void {
-    const meta = this.metaOf(key);
-    const tmp = join(this.tmpDir(), randomUUID());
-    try {
-      makingSync(tmp, () => writeFileSync(tmp, contentType, { flag: 'wx' })); // a few bytes: see put
-      makingSync(meta, () => renameSync(tmp, meta));
-    } catch (err) {
-      rmSync(tmp, { force: true });
-      rmSync(file, { force: true });
-      throw err;
+      if (!landed) await rm(tmp, { force: true });
     }
   }
 
@@ -93,7 +83,7 @@ export class LocalStorageDriver implements StorageDriver {
       if (err instanceof StorageNotFoundError || isMissing(err)) throw new StorageNotFoundError(key);
       throw err;
     }
-    const contentType = await readFile(this.metaOf(key), 'utf8').catch(() => null);
+    const contentType = TYPES_BY_EXTENSION[/\.([a-z0-9]+)$/i.exec(key)?.[1]?.toLowerCase() ?? ''] ?? null;
     if (!range) return { stream: createReadStream(file), sizeBytes, contentType };
     const served = resolveRange(key, sizeBytes, range);
     return { stream: createReadStream(file, served), sizeBytes, contentType, range: served };
@@ -101,7 +91,6 @@ export class LocalStorageDriver implements StorageDriver {
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
-    await rm(this.metaOf(key), { force: true });
   }
 
   async signedUrl(): Promise<string | null> {
@@ -128,26 +117,21 @@ export class LocalStorageDriver implements StorageDriver {
     return file;
   }
 
-  private metaOf(key: string): string {
-    this.pathOf(key);
-    return join(this.root, '.meta', key);
-  }
-
   private tmpDir(): string {
     return join(this.root, '.tmp');
   }
 }
 
 /**
- * Runs a synchronous write to `path`, making its directory only when the write finds it missing:
- * most writes go into folders that exist, and every syscall saved counts on a busy worker.
+ * Runs a write to `path`, making its directory only when the write finds it missing: most writes
+ * go into folders that exist, and every call saved counts on a busy worker.
  */
-function makingSync<T>(path: string, write: () => T): T {
+async function making<T>(path: string, write: () => Promise<T>): Promise<T> {
   try {
-    return write();
+    return await write();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    mkdirSync(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true });
     return write();
   }
 }

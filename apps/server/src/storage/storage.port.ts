@@ -57,7 +57,7 @@ const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 /**
  * Keys are `/`-separated segments of letters, digits, `.`, `_` and `-`, none starting with a dot.
  * That rules out `..`, absolute paths, backslashes and hidden names, so a key can never escape
- * the local data dir and never collides with the driver's own `.tmp`/`.meta` folders. Both
+ * the local data dir and never collides with the driver's own `.tmp` folder. Both
  * drivers apply the same rule, so a key valid on one store is valid on the other.
  */
 export function assertValidKey(key: string): void {

@@ -28,6 +28,12 @@ describe('local storage', () => {
     expect(await text(got.stream)).toBe('hello world');
   });
 
+  it('keeps one file per object: no sidecar, and a key without a known extension names no type', async () => {
+    await storage.put('boxes/b1/a2.v1', Readable.from([Buffer.from('bytes')]), { contentType: 'image/png' });
+    expect(await filesUnder(join(dir, 'data'))).toEqual(['boxes/b1/a2.v1']);
+    expect((await storage.get('boxes/b1/a2.v1')).contentType).toBeNull();
+  });
+
   it('serves a byte range and reports the whole size', async () => {
     await storage.put('r.bin', Readable.from([Buffer.from('0123456789')]), { contentType: 'application/octet-stream' });
     const got = await storage.get('r.bin', { start: 2, end: 5 });
