@@ -138,7 +138,7 @@ describe('one asset and its bytes', () => {
 
   beforeAll(async () => {
     box = await sharedBox('Files');
-    png = await pngBytes(300, 200);
+    png = await pngBytes(800, 600); // past the 512 px of a thumbnail: it has a separate one
     asset = await editor.upload(box.id, png, 'photo.png', { prompt_text: 'the original' }).ok(201);
   });
 
@@ -150,7 +150,7 @@ describe('one asset and its bytes', () => {
 
   it('a member reads an asset by id; an unknown id is 404', async () => {
     const got = await viewer.get<AssetDto>(`/api/assets/${asset.id}`).ok();
-    expect(got).toMatchObject({ id: asset.id, box_id: box.id, prompt: 'the original', status: 'COMPLETED', width: 300, height: 200, size_bytes: png.length });
+    expect(got).toMatchObject({ id: asset.id, box_id: box.id, prompt: 'the original', status: 'COMPLETED', width: 800, height: 600, size_bytes: png.length });
     expect(got.file_url).toMatch(new RegExp(`^${gb.env.PUBLIC_URL}/api/assets/${asset.id}/file\\?exp=\\d+&sig=`));
     expect((await viewer.get('/api/assets/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await viewer.get('/api/assets/nope')).status).toBe(404);
@@ -234,7 +234,7 @@ describe('one asset and its bytes', () => {
   });
 
   it('deleting an asset removes its row, its file and its thumbnail; its links stop working', async () => {
-    const a = await editor.upload(box.id, await pngBytes(40, 40), 'bye.png').ok(201);
+    const a = await editor.upload(box.id, await pngBytes(640, 480), 'bye.png').ok(201);
     // the row names exactly the files that exist for this asset: the original and its thumbnail
     const [row] = await gb.sql('SELECT storage_key, thumbnail_key FROM assets WHERE id = $1', [a.id]);
     expect(await filesOf(a.id)).toEqual([row.storage_key, row.thumbnail_key].sort());
@@ -274,8 +274,8 @@ describe('deleting a box', () => {
   it('removes every asset of the box with its stored files, and nothing of other boxes', async () => {
     const doomed = await sharedBox('Doomed');
     const kept = await sharedBox('Kept');
-    const keep = await editor.upload(kept.id, await pngBytes(10, 10), 'keep.png').ok(201);
-    const up = await editor.upload(doomed.id, await pngBytes(30, 30), 'a.png').ok(201);
+    const keep = await editor.upload(kept.id, await pngBytes(600, 600), 'keep.png').ok(201);
+    const up = await editor.upload(doomed.id, await pngBytes(700, 300), 'a.png').ok(201);
     const g = await editor.post<AssetDto>(`/api/boxes/${doomed.id}/generate`, { prompt: 'gone soon', ai_model_id: modelId }).ok(202);
     expect((await editor.settled(g.id)).status).toBe('COMPLETED');
     const underDoomed = async () => (await gb.storedFiles()).filter((f) => f.startsWith(`boxes/${doomed.id}/`));

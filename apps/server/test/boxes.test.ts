@@ -337,7 +337,7 @@ describe('assets in a box, by role', () => {
   });
 
   it('editors and owners delete an asset; a viewer or an outsider cannot, and it stays with its file', async () => {
-    const a = await editor.upload(box.id, png, 'del.png').ok(201);
+    const a = await editor.upload(box.id, await pngBytes(600, 600), 'del.png').ok(201);
     const files = (await gb.storedFiles()).filter((f) => f.includes(a.id));
     expect(files.length).toBe(2); // the file and its thumbnail
     expectForbidden(await viewer.delete(`/api/assets/${a.id}`), 'viewer');

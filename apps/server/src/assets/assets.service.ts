@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AssetDto, AssetStatus, AssetType, Page } from '@genbox/contracts';
 import { BoxAccessService, isUuid } from '../boxes/box-access.service.js';
 import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG, STORAGE } from '../core/tokens.js';
-import { inspectStoredMedia } from '../media/media-inspector.js';
+import { inspectStoredMedia, storeThumbnail } from '../media/media-inspector.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { EmptyUploadError, UnsupportedMediaTypeError, UploadAbortedError, UploadTooLargeError, ingestUpload } from '../storage/upload-stream.js';
 import { AssetMapper } from './asset.mapper.js';
@@ -66,11 +65,11 @@ export class AssetsService {
         }),
       );
       const facts = await inspectStoredMedia(this.storage, keys.file, stored.type);
-      if (facts.thumbnail) await this.storage.put(keys.thumbnail, Readable.from([facts.thumbnail]), { contentType: 'image/webp' });
+      const thumbnailKey = await storeThumbnail(this.storage, keys, facts);
       const prompt = fields.prompt_text?.trim().slice(0, 4000) || null;
       [created] = await this.assets.insert(boxId, [{
         id, box_id: boxId, type: stored.type, status: 'COMPLETED', source_type: 'UPLOADED', prompt, created_by: userId,
-        changes: { storage_key: keys.file, thumbnail_key: facts.thumbnail ? keys.thumbnail : null, mime_type: stored.mimeType, size_bytes: stored.sizeBytes, width: facts.width, height: facts.height, duration_s: facts.durationS, completed_at: new Date(), progress: null },
+        changes: { storage_key: keys.file, thumbnail_key: thumbnailKey, mime_type: stored.mimeType, size_bytes: stored.sizeBytes, width: facts.width, height: facts.height, duration_s: facts.durationS, completed_at: new Date(), progress: null },
       }]);
     } catch (e) {
       // the file may be stored already (the form broke after it, or the box went meanwhile): keep nothing without a row

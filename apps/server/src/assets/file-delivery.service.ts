@@ -47,7 +47,9 @@ export class FileDeliveryService {
     const range = parseRange(req.headers.range);
     try {
       const obj = await this.storage.get(key, range);
-      res.setHeader('Content-Type', (variant === 'file' ? row.mime_type : 'image/webp') ?? obj.contentType ?? 'application/octet-stream');
+      // a small image is its own thumbnail (same key): it keeps its own type
+      const type = variant === 'file' || key === row.storage_key ? row.mime_type : 'image/webp';
+      res.setHeader('Content-Type', type ?? obj.contentType ?? 'application/octet-stream');
       res.setHeader('Accept-Ranges', 'bytes');
       // signed URLs change at most hourly, so the browser may keep the bytes (they never change under one id)
       res.setHeader('Cache-Control', 'private, max-age=3600');

@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AssetType } from '@genbox/contracts';
 import { posterFrame, probeVideo } from '@genbox/providers';
@@ -12,11 +13,21 @@ export interface MediaFacts {
   width: number | null;
   height: number | null;
   durationS: number | null;
-  /** Small webp for the card: the image scaled down, or a video's poster frame. */
-  thumbnail: Buffer | null;
+  /**
+   * Small webp for the card: the image scaled down, or a video's poster frame; `original` when
+   * the image is small enough to be its own thumbnail.
+   */
+  thumbnail: Buffer | 'original' | null;
 }
 
 const THUMB_PX = 512;
+/**
+ * An image within THUMB_PX on both sides, of at most this many bytes, in a format every browser
+ * shows and not turned by EXIF, is its own thumbnail: a webp copy would be no smaller to fetch
+ * and would cost an encode and a second stored file per asset.
+ */
+const OWN_THUMBNAIL_MAX_BYTES = 64 * 1024;
+const OWN_THUMBNAIL_FORMATS = new Set(['png', 'jpeg', 'webp']);
 /** Images up to this size are inspected from memory rather than a temp file, in bytes. */
 const IN_MEMORY_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -57,12 +68,42 @@ export async function inspectImageBytes(bytes: Buffer): Promise<MediaFacts> {
   return imageFacts(bytes).catch(() => ({ width: null, height: null, durationS: null, thumbnail: null }));
 }
 
-/** Size (after EXIF rotation) and the webp thumbnail of an image, from a file path or its bytes. */
+/** Size (after EXIF rotation) and the thumbnail of an image, from a file path or its bytes. */
 async function imageFacts(input: string | Buffer): Promise<MediaFacts> {
-  const { data: thumbnail, info } = await sharp(input, { animated: false }).rotate().resize(THUMB_PX, THUMB_PX, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 78 }).toBuffer({ resolveWithObject: true });
-  // smaller than the box on both sides: nothing was scaled, so the thumbnail has the image's size (after EXIF rotation), no second decode
-  if (info.width < THUMB_PX && info.height < THUMB_PX) return { width: info.width, height: info.height, durationS: null, thumbnail };
+  // the commonest small result, a plain PNG, is measured from its header without a trip to libvips
+  const png = Buffer.isBuffer(input) && input.length <= OWN_THUMBNAIL_MAX_BYTES ? plainPngSize(input) : null;
+  if (png && png.width <= THUMB_PX && png.height <= THUMB_PX) return { ...png, durationS: null, thumbnail: 'original' };
   const meta = await sharp(input, { animated: false }).metadata();
-  const swap = (meta.orientation ?? 1) >= 5;
-  return { width: (swap ? meta.height : meta.width) ?? null, height: (swap ? meta.width : meta.height) ?? null, durationS: null, thumbnail };
+  const turned = (meta.orientation ?? 1) >= 5;
+  const width = (turned ? meta.height : meta.width) ?? null;
+  const height = (turned ? meta.width : meta.height) ?? null;
+  const ownThumbnail = Buffer.isBuffer(input) && input.length <= OWN_THUMBNAIL_MAX_BYTES && (meta.orientation ?? 1) === 1
+    && OWN_THUMBNAIL_FORMATS.has(meta.format ?? '') && (meta.pages ?? 1) === 1 && width !== null && height !== null && width <= THUMB_PX && height <= THUMB_PX;
+  if (ownThumbnail) return { width, height, durationS: null, thumbnail: 'original' };
+  const thumbnail = await sharp(input, { animated: false }).rotate().resize(THUMB_PX, THUMB_PX, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 78 }).toBuffer();
+  return { width, height, durationS: null, thumbnail };
+}
+
+/**
+ * Width and height of a plain PNG read from its header: one frame and no EXIF chunk (which could
+ * turn it) before the image data. null for anything else, which the full reader then measures.
+ */
+export function plainPngSize(bytes: Buffer): { width: number; height: number } | null {
+  if (bytes.length < 33 || bytes.readUInt32BE(0) !== 0x89504e47 || bytes.readUInt32BE(4) !== 0x0d0a1a0a || bytes.toString('latin1', 12, 16) !== 'IHDR') return null;
+  const width = bytes.readUInt32BE(16);
+  const height = bytes.readUInt32BE(20);
+  for (let at = 8; at + 8 <= bytes.length; at += 12 + bytes.readUInt32BE(at)) {
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    if (type === 'IDAT') return width > 0 && height > 0 ? { width, height } : null;
+    if (type === 'acTL' || type === 'eXIf') return null; // an animation, or EXIF
+  }
+  return null;
+}
+
+/** Stores the thumbnail of `facts`; its key (the file's own for an image that is its own thumbnail), or null when there is none. */
+export async function storeThumbnail(storage: StorageDriver, keys: { file: string; thumbnail: string }, facts: MediaFacts): Promise<string | null> {
+  if (facts.thumbnail === 'original') return keys.file;
+  if (!facts.thumbnail) return null;
+  await storage.put(keys.thumbnail, Readable.from([facts.thumbnail]), { contentType: 'image/webp' });
+  return keys.thumbnail;
 }
