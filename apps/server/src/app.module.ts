@@ -41,6 +41,7 @@ import { GenerationQueue } from './generation/generation.queue.js';
 import { GenerationService } from './generation/generation.service.js';
 import { BoxQueueController } from './generation/box-queue.controller.js';
 import { BoxQueueService } from './generation/box-queue.service.js';
+import { AssetOutcomes } from './generation/asset-outcomes.service.js';
 import { FinishService } from './generation/finish.service.js';
 import { CatalogCache } from './generation/catalog.cache.js';
 import { ProviderLimiter } from './generation/provider-limiter.js';
@@ -87,7 +88,7 @@ export class AppModule {
     const services: Provider[] = [
       UsersRepository, TokenService, AuthService, BoxesRepository, BoxAccessService, BoxesService, RealtimePublisher,
       AssetsRepository, AssetMapper, AssetNotifier, FileUrls, AssetsService, FileDeliveryService,
-      CatalogRepository, CatalogService, CatalogImportService, AdapterRegistry, CatalogCache, GenerationQueue, SubmitRequestBuilder, GenerationService, FinishService, BoxQueueService, GenerateService, WebhooksService,
+      CatalogRepository, CatalogService, CatalogImportService, AdapterRegistry, CatalogCache, GenerationQueue, SubmitRequestBuilder, AssetOutcomes, GenerationService, FinishService, BoxQueueService, GenerateService, WebhooksService,
       WebhookVerdicts, AnalyticsRepository, AnalyticsService, MetricsRepository, MetricsService,
     ];
     return {

@@ -45,7 +45,7 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
   await probeRedis(config.redisUrl).catch((e) => {
     throw new StartupError(unreachable('Redis', config.redisUrl, 'REDIS_URL', 'redis', e));
   });
-  const redis = reportRedisErrors(new Redis(config.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2000) }), 'main connection');
+  const redis = reportRedisErrors(new Redis(config.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2000), enableAutoPipelining: true }), 'main connection');
   const logger = new Logger('Genbox');
   await warnUnlessNoEviction(redis, logger);
 

@@ -141,16 +141,21 @@ export class AssetsRepository {
   /**
    * Changes fields (progress, task id) while the asset is in one of `inStatus`; no history row.
    * The change and the seq bump are one statement (one transaction, one round trip; asset row
-   * locked before the box row, as in transition()). Returns the seq, or null when not in `inStatus`.
+   * locked before the box row, as in transition()). Returns the changed row as the wire needs it
+   * and the seq, or null when not in `inStatus`.
    */
-  async patch(id: string, inStatus: AssetStatus[], changes: AssetChanges): Promise<number | null> {
+  async patch(id: string, inStatus: AssetStatus[], changes: AssetChanges): Promise<{ seq: number; row: AssetRow } | null> {
     const { sets, params } = setClause(changes, [id, inStatus]);
-    const rows = await this.db.query<{ event_seq: string }>(
-      `WITH changed AS (UPDATE assets SET updated_at = now()${sets} WHERE id = $1 AND status = ANY($2::text[]) RETURNING box_id)
-       UPDATE boxes b SET event_seq = b.event_seq + 1 FROM changed WHERE b.id = changed.box_id RETURNING b.event_seq`,
+    const rows = await this.db.query<AssetRow & { event_seq: string }>(
+      `WITH changed AS (UPDATE assets SET updated_at = now()${sets} WHERE id = $1 AND status = ANY($2::text[]) RETURNING *),
+       seq AS (UPDATE boxes b SET event_seq = b.event_seq + 1 FROM changed WHERE b.id = changed.box_id RETURNING b.event_seq)
+       ${assetSelectFrom('changed', '(SELECT event_seq FROM seq) AS event_seq')}`,
       params,
     );
-    return rows.length ? Number(rows[0]!.event_seq) : null;
+    const r = rows[0];
+    if (!r) return null;
+    const { event_seq, ...row } = r;
+    return { seq: Number(event_seq), row };
   }
 
   /** Deletes the row; returns the stored keys to remove and the event seq, or null when already gone. */

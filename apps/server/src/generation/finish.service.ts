@@ -8,12 +8,16 @@ import { AssetsRepository } from '../assets/assets.repository.js';
 import { storageKeys } from '../assets/storage-keys.js';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG, STORAGE } from '../core/tokens.js';
-import { inspectImageBytes, inspectStoredMedia } from '../media/media-inspector.js';
+import { inspectImageBytes, inspectStoredMedia, storeThumbnail } from '../media/media-inspector.js';
 import { downloadToStorage } from '../storage/safe-download.js';
 import { StorageNotFoundError, type StorageDriver } from '../storage/storage.port.js';
 import { ingestUpload } from '../storage/upload-stream.js';
 import type { GenerationJobs } from './generation.jobs.js';
-import { GenerationService, toFailure } from './generation.service.js';
+import { AssetOutcomes } from './asset-outcomes.service.js';
+import { toFailure } from './provider-failure.js';
+
+/** Where a result comes from: a finish job's source, or bytes already in this process's hands. */
+export type ResultSource = GenerationJobs['finish']['source'] | { bytes: Buffer };
 
 /**
  * The `finish` job: store the provider's result with a thumbnail and go COMPLETED. Safe to run
@@ -27,14 +31,16 @@ export class FinishService {
   constructor(
     private readonly assets: AssetsRepository,
     private readonly notifier: AssetNotifier,
-    private readonly generation: GenerationService,
+    private readonly outcomes: AssetOutcomes,
     @Inject(STORAGE) private readonly storage: StorageDriver,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async finish(data: GenerationJobs['finish']): Promise<void> {
-    const stagingKey = 'stagingKey' in data.source ? data.source.stagingKey : null;
-    const inline = 'base64' in data.source ? Buffer.from(data.source.base64, 'base64') : null;
+  /** Runs a finish job, or (with `bytes` as the source) stores a sync provider's bytes where they were received. */
+  async finish(data: Omit<GenerationJobs['finish'], 'source'> & { source: ResultSource }): Promise<void> {
+    const { source } = data;
+    const stagingKey = 'stagingKey' in source ? source.stagingKey : null;
+    const inline = 'bytes' in source ? source.bytes : 'base64' in source ? Buffer.from(source.base64, 'base64') : null;
     // bytes in the job cost nothing to store again: the attempt-guarded transition below is the
     // check, and a run that loses it deletes its own copy. A download or staged file is worth a look first.
     let target: { id: string; box_id: string; type: AssetType } | null = inline && data.boxId && data.type ? { id: data.assetId, box_id: data.boxId, type: data.type } : null;
@@ -52,23 +58,23 @@ export class FinishService {
     try {
       if (inline) stored = await ingestUpload(Readable.from([inline]), limits);
       else if (stagingKey) stored = await ingestUpload((await this.storage.get(stagingKey)).stream, limits);
-      else stored = await downloadToStorage((data.source as { url: string }).url, { ...limits, allowPrivateNetwork: data.allowPrivateNetwork });
+      else stored = await downloadToStorage((source as { url: string }).url, { ...limits, allowPrivateNetwork: data.allowPrivateNetwork });
     } catch (err) {
       if (err instanceof StorageNotFoundError && err.key === stagingKey) {
         // the staged result is gone (a Redis without persistence lost its finish job long ago)
-        return this.generation.fail(target.id, { code: 'result_lost', message: `The result from ${data.providerName} was lost before it could be stored: retry the generation` });
+        return this.outcomes.fail(target.id, { code: 'result_lost', message: `The result from ${data.providerName} was lost before it could be stored: retry the generation` });
       }
       if (err instanceof ProviderError && err.retry !== false) throw err; // the job retries the download
       if (stagingKey) await this.storage.delete(stagingKey);
       // only this attempt, still PROCESSING, fails: a late job of an earlier attempt leaves the asset alone
-      if (await this.current(data)) await this.generation.fail(target.id, toFailure(err, data.providerName));
+      if (await this.current(data)) await this.outcomes.fail(target.id, toFailure(err, data.providerName));
       return;
     }
     // bytes already in memory are measured there: no read back from storage
     const facts = inline && target.type === 'IMAGE' ? await inspectImageBytes(inline) : await inspectStoredMedia(this.storage, keys.file, target.type);
-    if (facts.thumbnail) await this.storage.put(keys.thumbnail, Readable.from([facts.thumbnail]), { contentType: 'image/webp' });
+    const thumbnailKey = await storeThumbnail(this.storage, keys, facts);
     const moved = await this.assets.transition(target.id, ['PROCESSING'], 'COMPLETED', {
-      storage_key: keys.file, thumbnail_key: facts.thumbnail ? keys.thumbnail : null, mime_type: stored.mimeType, size_bytes: stored.sizeBytes,
+      storage_key: keys.file, thumbnail_key: thumbnailKey, mime_type: stored.mimeType, size_bytes: stored.sizeBytes,
       width: facts.width, height: facts.height, duration_s: facts.durationS, progress: 100, completed_at: new Date(), error_code: null, error_message: null,
     }, undefined, data.attempt);
     if (moved) await this.notifier.updated(moved.row, moved.seq);
@@ -80,7 +86,7 @@ export class FinishService {
   }
 
   /** The asset when this job's attempt of it is still PROCESSING, else null (finished, canceled, retried or deleted). */
-  private async current(data: GenerationJobs['finish']): Promise<AssetRow | null> {
+  private async current(data: { assetId: string; attempt: number }): Promise<AssetRow | null> {
     const asset = await this.assets.find(data.assetId);
     return asset && asset.status === 'PROCESSING' && asset.attempts === data.attempt ? asset : null;
   }

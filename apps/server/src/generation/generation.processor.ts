@@ -5,6 +5,7 @@ import type { Job, Queue } from 'bull';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG } from '../core/tokens.js';
 import { GENERATION_QUEUE, type GenerationJobs } from './generation.jobs.js';
+import { AssetOutcomes } from './asset-outcomes.service.js';
 import { FinishService } from './finish.service.js';
 import { GenerationService } from './generation.service.js';
 
@@ -29,6 +30,7 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
     @InjectQueue(GENERATION_QUEUE) private readonly queue: Queue,
     private readonly generation: GenerationService,
     private readonly finisher: FinishService,
+    private readonly outcomes: AssetOutcomes,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -58,7 +60,7 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
         const failure = err instanceof ProviderError
           ? { code: err.code, message: err.message }
           : { code: 'internal_error', message: 'Generation failed because of an error in Genbox; retry it, and tell your admin if it keeps failing' };
-        await this.generation.fail((job.data as { assetId: string }).assetId, failure);
+        await this.outcomes.fail((job.data as { assetId: string }).assetId, failure);
         return;
       }
       throw err;

@@ -1,17 +1,19 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { AssetStatus } from '@genbox/contracts';
-import { type AdapterContext, type PollResult, type ProviderAdapter, ProviderError, type ProviderFailure, type ProviderOutput, type SubmitRequest, pollPlanFor } from '@genbox/providers';
+import { type AdapterContext, type PollResult, type ProviderAdapter, ProviderError, type ProviderFailure, type ProviderOutput, pollPlanFor } from '@genbox/providers';
 import type { AssetRow } from '../assets/asset.row.js';
 import { AssetNotifier } from '../assets/asset.notifier.js';
-import { AssetsRepository, type AssetChanges, type WorkAssetRow } from '../assets/assets.repository.js';
+import { AssetsRepository, type WorkAssetRow } from '../assets/assets.repository.js';
 import { STORAGE } from '../core/tokens.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { AdapterRegistry } from './adapter.registry.js';
 import { type GenerationJobs, INLINE_RESULT_BYTES } from './generation.jobs.js';
+import { AssetOutcomes } from './asset-outcomes.service.js';
+import { FinishService } from './finish.service.js';
 import { GenerationQueue, finishJobId, pollJobId, resumeChainId, submitChainId, submitJobId } from './generation.queue.js';
 import { CatalogCache } from './catalog.cache.js';
 import { type Gate, ProviderLimiter, type ProviderLimits } from './provider-limiter.js';
+import { toFailure } from './provider-failure.js';
 import { type ProviderJob, SubmitRequestBuilder } from './submit-request.builder.js';
 
 /** Retryable submit failures (network, 5xx, timeouts) are tried this many times before the asset fails. */
@@ -44,6 +46,8 @@ export class GenerationService {
     private readonly requests: SubmitRequestBuilder,
     private readonly catalog: CatalogCache,
     private readonly limiter: ProviderLimiter,
+    private readonly outcomes: AssetOutcomes,
+    private readonly finisher: FinishService,
     @Inject(STORAGE) private readonly storage: StorageDriver,
   ) {}
 
@@ -67,24 +71,24 @@ export class GenerationService {
       if (!gate.ok) return this.waitForSlot(asset, data, gate);
     }
     if (asset.status === 'PENDING') {
-      const moved = await this.move(asset.id, ['PENDING'], 'PROCESSING', { started_at: new Date(), progress: null, provider_state: submittingState(chain) });
-      if (!moved) return this.releaseIfOver(asset.id); // canceled, or another chain took it
+      const moved = await this.outcomes.move(asset.id, ['PENDING'], 'PROCESSING', { started_at: new Date(), progress: null, provider_state: submittingState(chain) });
+      if (!moved) return this.outcomes.releaseIfOver(asset.id); // canceled, or another chain took it
     }
     const job = await this.requests.build(asset);
     const adapter = this.registry.get(job.provider.kind);
     try {
       const res = await adapter.submit(job.request, this.context(asset.id));
       if (res.kind === 'finished') {
-        await this.settle(asset, job, res.result);
+        if ((await this.settle(asset, job, res.result)) !== 'handed-over') return;
         // the finish job has it now: a re-run of this job must not send it again
-        const seq = await this.assets.patch(asset.id, ['PROCESSING'], { provider_state: 'finishing' });
+        const patched = await this.assets.patch(asset.id, ['PROCESSING'], { provider_state: 'finishing' });
         // every seq bump has its event, or clients see a gap (and the ordered log holds the next one back)
-        if (seq !== null) await this.notifier.updated(asset.id, seq);
+        if (patched) await this.notifier.updated(patched.row, patched.seq);
         return;
       }
-      const seq = await this.assets.patch(asset.id, ['PROCESSING'], { external_task_id: res.taskId, provider_state: res.result?.providerState ?? 'submitted' });
-      if (seq === null) return await this.cancelAtProvider(adapter, res.taskId, job); // canceled while we were submitting
-      await this.notifier.updated(asset.id, seq);
+      const patched = await this.assets.patch(asset.id, ['PROCESSING'], { external_task_id: res.taskId, provider_state: res.result?.providerState ?? 'submitted' });
+      if (!patched) return await this.cancelAtProvider(adapter, res.taskId, job); // canceled while we were submitting
+      await this.notifier.updated(patched.row, patched.seq);
       await this.schedulePoll(asset, adapter, job, 0);
     } catch (err) {
       await this.onProviderError(asset, err, { retry: () => this.retrySubmit(asset, data, err, limits) });
@@ -109,7 +113,7 @@ export class GenerationService {
     await this.limiter.renew(job.provider.id, asset.id);
     try {
       const result = await adapter.poll(asset.external_task_id, job.request, this.context(asset.id));
-      if (await this.settle(asset, job, result)) return;
+      if ((await this.settle(asset, job, result)) !== 'running') return;
     } catch (err) {
       // a retryable poll failure just waits for the next poll; a permanent one fails the asset
       if (!(err instanceof ProviderError && err.retry !== false)) return this.onProviderError(asset, err, {});
@@ -117,7 +121,7 @@ export class GenerationService {
     }
     const elapsed = Date.now() - (asset.started_at?.getTime() ?? Date.now());
     if (elapsed > plan.timeoutMs) {
-      await this.fail(asset.id, { code: 'generation_timeout', message: `${job.provider.name} did not finish: timed out after ${formatWait(plan.timeoutMs)}` });
+      await this.outcomes.fail(asset.id, { code: 'generation_timeout', message: `${job.provider.name} did not finish: timed out after ${formatWait(plan.timeoutMs)}` });
       await this.cancelAtProvider(adapter, asset.external_task_id, job);
       return;
     }
@@ -144,7 +148,7 @@ export class GenerationService {
   /** Cancels the provider's task where it can; the asset is already CANCELED. */
   async cancelRemote(asset: AssetRow): Promise<void> {
     await this.queue.remove(submitJobId(submitChainId(asset.id, asset.attempts), 0));
-    await this.releaseIfOver(asset.id);
+    await this.outcomes.releaseIfOver(asset.id);
     if (!asset.external_task_id || !asset.model_id) return;
     const job = await this.requests.build(asset).catch(() => null);
     if (job) await this.cancelAtProvider(this.registry.get(job.provider.kind), asset.external_task_id, job);
@@ -155,43 +159,58 @@ export class GenerationService {
     await this.queue.add('submit', { assetId, try: 0, chain }, { jobId: chain, priority: priority ?? undefined });
   }
 
-  /** Applies a provider observation; true when the asset reached a terminal state (or is gone). */
-  private async settle(asset: AssetRow, job: ProviderJob, result: PollResult): Promise<boolean> {
+  /**
+   * Applies a provider observation: `running` while the provider works on it, `handed-over` when a
+   * finish job now has the result, `done` when the asset reached its end here (or is gone).
+   */
+  private async settle(asset: AssetRow, job: ProviderJob, result: PollResult): Promise<'running' | 'handed-over' | 'done'> {
     if (result.status === 'COMPLETED' || result.status === 'FAILED' || result.status === 'CANCELED') {
       await this.limiter.release(job.provider.id, asset.id); // the provider is done with it; a slow download holds no slot
     }
     switch (result.status) {
       case 'COMPLETED':
-        await this.enqueueFinish(asset, job, result.outputs ?? []);
-        return true;
+        return this.finishWith(asset, job, result.outputs ?? []);
       case 'FAILED':
-        await this.fail(asset.id, result.error ?? { code: 'provider_task_failed', message: `${job.provider.name} reported the generation failed (${result.providerState})` });
-        return true;
+        await this.outcomes.fail(asset.id, result.error ?? { code: 'provider_task_failed', message: `${job.provider.name} reported the generation failed (${result.providerState})` });
+        return 'done';
       case 'CANCELED':
-        await this.move(asset.id, ['PROCESSING'], 'CANCELED', { provider_state: result.providerState, completed_at: new Date() });
-        return true;
+        await this.outcomes.move(asset.id, ['PROCESSING'], 'CANCELED', { provider_state: result.providerState, completed_at: new Date() });
+        return 'done';
       default: {
         const progress = result.progress ?? null;
         if (progress !== asset.progress || result.providerState !== asset.provider_state) {
-          const seq = await this.assets.patch(asset.id, ['PROCESSING'], { progress, provider_state: result.providerState });
-          if (seq !== null) await this.notifier.updated(asset.id, seq);
+          const patched = await this.assets.patch(asset.id, ['PROCESSING'], { progress, provider_state: result.providerState });
+          if (patched) await this.notifier.updated(patched.row, patched.seq);
         }
-        return false;
+        return 'running';
       }
     }
   }
 
   /**
-   * Hands the result to a `finish` job (deterministic id: a second poll seeing COMPLETED adds
-   * nothing). Small bytes from a sync provider ride in the job; megabytes go to a staging key in
-   * storage and only the key rides in Redis.
+   * Stores the result, or hands it to a `finish` job (deterministic id: a second poll seeing
+   * COMPLETED adds nothing). Small bytes from a sync provider are in hand already: they are stored
+   * right here, with no trip through Redis and no second job; should that throw (the database
+   * gone for a moment), a finish job takes them over and retries on its own, so the provider is
+   * never asked again. (Bytes that cannot be stored fail the asset either way.)
+   * A URL to download, or megabytes (staged in storage, only the key rides in Redis), go to the job.
    */
-  private async enqueueFinish(asset: AssetRow, job: ProviderJob, outputs: ProviderOutput[]): Promise<void> {
+  private async finishWith(asset: AssetRow, job: ProviderJob, outputs: ProviderOutput[]): Promise<'handed-over' | 'done'> {
     const output = outputs[0];
-    if (!output) return void (await this.fail(asset.id, { code: 'provider_bad_response', message: `${job.provider.name} reported success but returned no file` }));
+    if (!output) {
+      await this.outcomes.fail(asset.id, { code: 'provider_bad_response', message: `${job.provider.name} reported success but returned no file` });
+      return 'done';
+    }
+    const finish = { assetId: asset.id, attempt: asset.attempts, providerName: job.provider.name, allowPrivateNetwork: job.provider.allowPrivateNetwork, boxId: asset.box_id, type: asset.type };
     let source: GenerationJobs['finish']['source'];
     if ('bytes' in output && output.bytes.length <= INLINE_RESULT_BYTES) {
-      source = { base64: output.bytes.toString('base64') }; // a staging file would cost more than the Redis bytes
+      try {
+        await this.finisher.finish({ ...finish, source: { bytes: output.bytes } });
+        return 'done';
+      } catch (err) {
+        this.logger.warn(`storing the result of ${asset.id} failed, a finish job will retry: ${(err as Error).message}`);
+      }
+      source = { base64: output.bytes.toString('base64') };
     } else if ('bytes' in output) {
       const stagingKey = `staging/${asset.id}/a${asset.attempts}`;
       await this.storage.put(stagingKey, Readable.from([output.bytes]), { contentType: 'application/octet-stream', contentLength: output.bytes.length });
@@ -199,19 +218,14 @@ export class GenerationService {
     } else {
       source = { url: output.url };
     }
-    await this.queue.add('finish', { assetId: asset.id, attempt: asset.attempts, source, providerName: job.provider.name, allowPrivateNetwork: job.provider.allowPrivateNetwork, boxId: asset.box_id, type: asset.type },
-      { jobId: finishJobId(asset.id, asset.attempts), priority: asset.priority ?? undefined });
-  }
-
-  async fail(assetId: string, failure: ProviderFailure): Promise<void> {
-    await this.move(assetId, ['PENDING', 'PROCESSING'], 'FAILED', { error_code: failure.code, error_message: failure.message, completed_at: new Date() }, { error_code: failure.code });
-    await this.releaseIfOver(assetId);
+    await this.queue.add('finish', { ...finish, source }, { jobId: finishJobId(asset.id, asset.attempts), priority: asset.priority ?? undefined });
+    return 'handed-over';
   }
 
   private async onProviderError(asset: AssetRow, err: unknown, opts: { retry?: () => Promise<void> }): Promise<void> {
     if (err instanceof ProviderError) {
       if (err.retry !== false && opts.retry) return opts.retry();
-      return this.fail(asset.id, toFailure(err, ''));
+      return this.outcomes.fail(asset.id, toFailure(err, ''));
     }
     throw err; // not the provider's doing (database, bug): the job retries, then the processor fails the asset
   }
@@ -222,8 +236,8 @@ export class GenerationService {
     const limited = e.code === 'provider_rate_limited';
     const tries = limited ? data.try : data.try + 1;
     const rateLimited = (data.rateLimited ?? 0) + (limited ? 1 : 0);
-    if (tries >= MAX_SUBMIT_TRIES) return this.fail(asset.id, { code: e.code, message: gaveUp(e.message, `${MAX_SUBMIT_TRIES} tries`) });
-    if (rateLimited >= MAX_RATE_LIMITED_TRIES) return this.fail(asset.id, { code: e.code, message: gaveUp(e.message, `${MAX_RATE_LIMITED_TRIES} rate-limited tries`) });
+    if (tries >= MAX_SUBMIT_TRIES) return this.outcomes.fail(asset.id, { code: e.code, message: gaveUp(e.message, `${MAX_SUBMIT_TRIES} tries`) });
+    if (rateLimited >= MAX_RATE_LIMITED_TRIES) return this.outcomes.fail(asset.id, { code: e.code, message: gaveUp(e.message, `${MAX_RATE_LIMITED_TRIES} rate-limited tries`) });
     const retry = e.retry === false ? {} : e.retry;
     const delayMs = retry.afterMs ?? Math.min(60_000, 1000 * 2 ** (limited ? rateLimited - 1 : tries - 1)) * (0.75 + Math.random() / 2);
     if (limited && retry.afterMs && limits) await this.limiter.coolDown(limits.id, retry.afterMs);
@@ -253,13 +267,6 @@ export class GenerationService {
     return asset.model_id ? ((await this.catalog.get(asset.model_id, asset.catalog_stamp))?.limits ?? null) : null;
   }
 
-  /** Frees the asset's slot once it is no longer at the provider (terminal, or deleted); a PROCESSING asset keeps it. */
-  private async releaseIfOver(assetId: string): Promise<void> {
-    const asset = await this.assets.find(assetId);
-    if (asset && (asset.status === 'PENDING' || asset.status === 'PROCESSING')) return;
-    await this.limiter.releaseAsset(assetId);
-  }
-
   private async schedulePoll(asset: AssetRow, adapter: ProviderAdapter, job: ProviderJob, attempt: number): Promise<void> {
     const plan = pollPlanFor(adapter, job.request.model);
     const elapsed = Date.now() - (asset.started_at?.getTime() ?? Date.now());
@@ -269,12 +276,6 @@ export class GenerationService {
   private async cancelAtProvider(adapter: ProviderAdapter, taskId: string, job: ProviderJob): Promise<void> {
     if (!adapter.cancel) return;
     await adapter.cancel(taskId, job.request, this.context(job.request.assetId)).catch((e: Error) => this.logger.warn(`cancel at ${job.provider.name} failed: ${e.message}`));
-  }
-
-  private async move(id: string, from: AssetStatus[], to: AssetStatus, changes: AssetChanges, detail?: Record<string, unknown>): Promise<boolean> {
-    const moved = await this.assets.transition(id, from, to, changes, detail);
-    if (moved) await this.notifier.updated(moved.row, moved.seq);
-    return !!moved;
   }
 
   private context(assetId: string): AdapterContext {
@@ -289,7 +290,7 @@ export class GenerationService {
         if (now - last < PROGRESS_EVERY_MS) return;
         last = now;
         void this.assets.patch(assetId, ['PROCESSING'], { progress: Math.max(0, Math.min(100, Math.round(pct))) })
-          .then((seq) => (seq === null ? null : this.notifier.updated(assetId, seq)))
+          .then((patched) => (patched ? this.notifier.updated(patched.row, patched.seq) : null))
           .catch(() => undefined);
       },
     };
@@ -301,12 +302,7 @@ function gaveUp(message: string, tries: string): string {
   return `${message.replace(/[;,]?\s*Genbox will try again\.?$/, '.')} Genbox gave up after ${tries}.`;
 }
 
-export function toFailure(err: unknown, providerName: string): ProviderFailure {
-  if (err instanceof ProviderError) return { code: err.code, message: err.message };
-  return { code: 'internal_error', message: `${providerName || 'Generation'} failed unexpectedly: ${(err as Error)?.message ?? String(err)}` };
-}
 
-export type { SubmitRequest };
 
 /** A wait as a person reads it: "90 s", "15 min". */
 export const formatWait = (ms: number) => (ms < 120_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${Math.round(ms / 60_000)} min`);

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { AssetStatus } from '@genbox/contracts';
+import type { ProviderFailure } from '@genbox/providers';
+import { AssetNotifier } from '../assets/asset.notifier.js';
+import { AssetsRepository, type AssetChanges } from '../assets/assets.repository.js';
+import { ProviderLimiter } from './provider-limiter.js';
+
+/**
+ * Status changes of a generation that every step makes the same way: a guarded transition whose
+ * winner alone tells the box, and a failure that also frees the provider slot. Shared by the
+ * submit/poll steps and the finish step, which would otherwise need each other.
+ */
+@Injectable()
+export class AssetOutcomes {
+  constructor(
+    private readonly assets: AssetsRepository,
+    private readonly notifier: AssetNotifier,
+    private readonly limiter: ProviderLimiter,
+  ) {}
+
+  /** Moves the asset from one of `from` to `to`; false when someone else moved it first. */
+  async move(id: string, from: AssetStatus[], to: AssetStatus, changes: AssetChanges, detail?: Record<string, unknown>): Promise<boolean> {
+    const moved = await this.assets.transition(id, from, to, changes, detail);
+    if (moved) await this.notifier.updated(moved.row, moved.seq);
+    return !!moved;
+  }
+
+  async fail(assetId: string, failure: ProviderFailure): Promise<void> {
+    await this.move(assetId, ['PENDING', 'PROCESSING'], 'FAILED', { error_code: failure.code, error_message: failure.message, completed_at: new Date() }, { error_code: failure.code });
+    await this.releaseIfOver(assetId);
+  }
+
+  /** Frees the asset's slot once it is no longer at the provider (terminal, or deleted); a PROCESSING asset keeps it. */
+  async releaseIfOver(assetId: string): Promise<void> {
+    const asset = await this.assets.find(assetId);
+    if (asset && (asset.status === 'PENDING' || asset.status === 'PROCESSING')) return;
+    await this.limiter.releaseAsset(assetId);
+  }
+}
