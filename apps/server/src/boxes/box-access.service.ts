@@ -15,7 +15,11 @@ export class BoxAccessService {
   constructor(private readonly boxes: BoxesRepository) {}
 
   async require(boxId: string, userId: string, atLeast: BoxRole): Promise<BoxRole> {
-    const role = isUuid(boxId) ? await this.boxes.roleOf(boxId, userId) : null;
+    return this.check(isUuid(boxId) ? await this.boxes.roleOf(boxId, userId) : null, atLeast);
+  }
+
+  /** The same check on a role already read (null: not a member). */
+  check(role: BoxRole | null, atLeast: BoxRole): BoxRole {
     if (!role) throw new AppError('not_found', 'Box not found');
     if (RANK[role] < RANK[atLeast]) throw new AppError('forbidden', `Your role (${role}) cannot ${NEEDS[atLeast]}`);
     return role;

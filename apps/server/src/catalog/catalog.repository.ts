@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ModelAdminDto, ModelDto, ProviderDto } from '@genbox/contracts';
+import type { BoxRole, ModelAdminDto, ModelDto, ProviderDto } from '@genbox/contracts';
 import type { ModelConfig, ProviderConfig } from '@genbox/providers';
 import { DATABASE } from '../core/tokens.js';
 import type { Database } from '../database/database.js';
@@ -16,7 +16,9 @@ export interface ModelRow {
   cost: string; is_active: boolean; created_at: Date; updated_at: Date; provider_name: string; provider_kind: ProviderDto['kind']; provider_active: boolean;
 }
 
-const MODEL_SELECT = `SELECT m.*, p.name AS provider_name, p.kind AS provider_kind, p.is_active AS provider_active FROM ai_models m JOIN ai_providers p ON p.id = m.provider_id`;
+const MODEL_COLUMNS = 'm.*, p.name AS provider_name, p.kind AS provider_kind, p.is_active AS provider_active';
+const MODEL_FROM = 'ai_models m JOIN ai_providers p ON p.id = m.provider_id';
+const MODEL_SELECT = `SELECT ${MODEL_COLUMNS} FROM ${MODEL_FROM}`;
 
 export const toProviderDto = (p: ProviderRow): ProviderDto => ({
   id: p.id, name: p.name, kind: p.kind, base_url: p.base_url, upload_base_url: p.upload_base_url, extra_headers: p.extra_headers,
@@ -68,6 +70,20 @@ export class CatalogRepository {
   }
   async findModel(id: string): Promise<ModelRow | null> {
     return (await this.db.query(`${MODEL_SELECT} WHERE m.id = $1`, [id]))[0] ?? null;
+  }
+  /**
+   * The model together with the user's role in a box, in one round trip for the generate path;
+   * null when there is no such model (the role must then be read on its own).
+   */
+  async findModelWithRole(id: string, boxId: string, userId: string): Promise<{ model: ModelRow; role: BoxRole | null } | null> {
+    const rows = await this.db.query<ModelRow & { member_role: BoxRole | null }>(
+      `SELECT ${MODEL_COLUMNS}, (SELECT role FROM box_members WHERE box_id = $2 AND user_id = $3) AS member_role
+       FROM ${MODEL_FROM} WHERE m.id = $1`,
+      [id, boxId, userId],
+    );
+    if (!rows[0]) return null;
+    const { member_role, ...model } = rows[0];
+    return { model: model as ModelRow, role: member_role };
   }
   async findModelBySlug(slug: string): Promise<ModelRow | null> {
     return (await this.db.query(`${MODEL_SELECT} WHERE m.slug = $1`, [slug]))[0] ?? null;

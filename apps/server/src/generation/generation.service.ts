@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type AdapterContext, type PollResult, type ProviderAdapter, ProviderError, type ProviderFailure, type ProviderOutput, pollPlanFor } from '@genbox/providers';
+import { type AdapterContext, type PollResult, type ProviderAdapter, ProviderError, type ProviderOutput, pollPlanFor } from '@genbox/providers';
 import type { AssetRow } from '../assets/asset.row.js';
 import { AssetNotifier } from '../assets/asset.notifier.js';
 import { AssetsRepository, type WorkAssetRow } from '../assets/assets.repository.js';
