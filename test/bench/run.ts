@@ -30,7 +30,8 @@ if (wants('pipeline')) {
   const concurrency = n(args.concurrency);
   const inflight = n(args.inflight);
   const bull = await runBullBaseline({ jobs: n(args.generations), concurrency, inflight }, log);
-  const p = await runPipeline({ generations: n(args.generations), concurrency, inflight, warmup: 50, timeoutMs: 90_000 }, log);
+  // a warm-up of a few hundred: V8 has then compiled the hot paths and every pool connection has its prepared statements
+  const p = await runPipeline({ generations: n(args.generations), concurrency, inflight, warmup: 300, timeoutMs: 90_000 }, log);
   console.log(`\nPipeline (issue 5): ${p.generations} generations via the OpenAI simulator, 1 API + 1 worker process, WORKER_CONCURRENCY=${concurrency}, ${inflight} POSTs in flight`);
   console.log(table([
     ['measure', 'value', 'target'],
