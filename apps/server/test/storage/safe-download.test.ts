@@ -27,7 +27,12 @@ async function stream(res: ServerResponse, chunks: AsyncIterable<Buffer>, onChun
   for await (const c of chunks) {
     if (res.destroyed) return;
     onChunk(c.length);
-    if (!res.write(c)) await new Promise((r) => (res.once('drain', r), res.once('close', r)));
+    if (!res.write(c)) {
+      await new Promise<void>((resolve) => {
+        const go = () => (res.off('drain', go), res.off('close', go), resolve());
+        res.on('drain', go).on('close', go);
+      });
+    }
   }
   res.end();
 }
