@@ -7,7 +7,14 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 
 const require = createRequire(new URL('../../apps/server/package.json', import.meta.url));
-const { Server } = require('socket.io') as typeof import('socket.io');
+// the server's own socket.io (npm nests it under apps/server), typed as far as this file uses it
+interface BareIo {
+  adapter(adapter: unknown): void;
+  to(room: string): { emit(event: string, payload: unknown): void };
+  on(event: 'connection', listener: (socket: { join(room: string): void }) => void): void;
+  close(): void;
+}
+const { Server } = require('socket.io') as { Server: new (server: unknown, opts: object) => BareIo };
 
 const room = 'box:bench';
 const http = createServer((req, res) => {
