@@ -23,9 +23,10 @@ export interface GenerationJobs {
   /** Ask the provider how the task is going. */
   poll: { assetId: string; attempt: number };
   /**
-   * Download (or copy from staging) the result, store it with a thumbnail, go COMPLETED. Bytes of
-   * sync providers ride in the job when small (base64, up to INLINE_RESULT_BYTES) and are staged
-   * in storage first otherwise: Redis never carries megabytes.
+   * Download (or copy from staging) the result, store it with a thumbnail, go COMPLETED. Small
+   * bytes of sync providers (up to INLINE_RESULT_BYTES) are stored by the submit job itself and
+   * reach a finish job (as base64) only when that failed; larger ones are staged in storage
+   * first: Redis never carries megabytes.
    */
   finish: {
     assetId: string;

@@ -54,7 +54,9 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
       await handler(job.data);
     } catch (err) {
       const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      this.logger.error(`${job.name} ${job.id} failed${last ? '' : ', will retry'}: ${(err as Error).stack ?? err}`);
+      // a provider saying "not now" is expected along the way: one line; anything else gets its stack
+      if (err instanceof ProviderError && !last) this.logger.warn(`${job.name} ${job.id} will retry: ${err.message}`);
+      else this.logger.error(`${job.name} ${job.id} failed${last ? '' : ', will retry'}: ${(err as Error).stack ?? err}`);
       if (last) {
         // a provider's retryable error that outlasted the job's tries (a result download) keeps its own reason
         const failure = err instanceof ProviderError

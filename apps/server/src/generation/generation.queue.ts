@@ -1,7 +1,20 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
+import { ProviderError } from '@genbox/providers';
 import type { JobOptions, Queue } from 'bull';
 import { GENERATION_QUEUE, type GenerationJobName, type GenerationJobs } from './generation.jobs.js';
+
+/** Tries of a finish job: with PROVIDER_BACKOFF about six minutes, longer when the provider asks for longer. */
+export const FINISH_ATTEMPTS = 10;
+
+/** Name of the backoff that waits what a provider's Retry-After says, else doubles from 2 s up to a minute. */
+export const PROVIDER_BACKOFF = 'provider';
+
+/** Bull's custom backoff strategy for PROVIDER_BACKOFF: (tries made so far, the error of the last). */
+export function providerBackoff(attemptsMade: number, err?: unknown): number {
+  const afterMs = err instanceof ProviderError && err.retry !== false ? err.retry.afterMs : undefined;
+  return afterMs ?? Math.min(60_000, 2000 * 2 ** Math.max(0, attemptsMade - 1));
+}
 
 /** Typed access to the generation queue; job ids make every enqueue idempotent. */
 @Injectable()
@@ -16,9 +29,10 @@ export class GenerationQueue {
       // finished jobs leave Redis at once: the asset row is the record, not the job
       removeOnComplete: true,
       removeOnFail: true,
-      // a stalled job (its worker died) is picked up again; our steps are idempotent
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 1000 },
+      // a stalled job (its worker died) is picked up again; our steps are idempotent.
+      // A result download the provider's side refuses for now (429, 5xx, network) is retried for
+      // minutes, as long as it asks: the generation is done and paid for, so it must not be lost
+      ...(name === 'finish' ? { attempts: FINISH_ATTEMPTS, backoff: { type: PROVIDER_BACKOFF } } : { attempts: 3, backoff: { type: 'exponential', delay: 1000 } }),
     };
     return this.queue.add(name, data, options);
   }

@@ -80,10 +80,16 @@ export class GenerationService {
       const res = await adapter.submit(job.request, this.context(asset.id));
       if (res.kind === 'finished') {
         if ((await this.settle(asset, job, res.result)) !== 'handed-over') return;
-        // the finish job has it now: a re-run of this job must not send it again
-        const patched = await this.assets.patch(asset.id, ['PROCESSING'], { provider_state: 'finishing' });
-        // every seq bump has its event, or clients see a gap (and the ordered log holds the next one back)
-        if (patched) await this.notifier.updated(patched.row, patched.seq);
+        // the finish job has it now: a re-run of this job must not send it again. Should marking
+        // that fail (the database gone for a moment), this job still ends here: a Bull retry of
+        // it would ask the provider again, while the finish job completes the asset on its own.
+        try {
+          const patched = await this.assets.patch(asset.id, ['PROCESSING'], { provider_state: 'finishing' });
+          // every seq bump has its event, or clients see a gap (and the ordered log holds the next one back)
+          if (patched) await this.notifier.updated(patched.row, patched.seq);
+        } catch (err) {
+          this.logger.warn(`${asset.id}: could not mark it finishing (${(err as Error).message}); its finish job carries on`);
+        }
         return;
       }
       const patched = await this.assets.patch(asset.id, ['PROCESSING'], { external_task_id: res.taskId, provider_state: res.result?.providerState ?? 'submitted' });
@@ -191,8 +197,10 @@ export class GenerationService {
    * Stores the result, or hands it to a `finish` job (deterministic id: a second poll seeing
    * COMPLETED adds nothing). Small bytes from a sync provider are in hand already: they are stored
    * right here, with no trip through Redis and no second job; should that throw (the database
-   * gone for a moment), a finish job takes them over and retries on its own, so the provider is
-   * never asked again. (Bytes that cannot be stored fail the asset either way.)
+   * gone for a moment), a finish job takes them over and retries on its own rather than this job
+   * asking the provider again. (Bytes that cannot be stored fail the asset either way.) Only a
+   * worker dying between the provider's answer and COMPLETED makes the submit run again, which
+   * sends the request a second time: the window is one storage write and one statement.
    * A URL to download, or megabytes (staged in storage, only the key rides in Redis), go to the job.
    */
   private async finishWith(asset: AssetRow, job: ProviderJob, outputs: ProviderOutput[]): Promise<'handed-over' | 'done'> {

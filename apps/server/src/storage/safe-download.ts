@@ -1,4 +1,4 @@
-import { ProviderError } from '@genbox/providers';
+import { ProviderError, parseRetryAfter } from '@genbox/providers';
 import type { IncomingMessage } from 'node:http';
 import { guardedGet, guardPolicy, type GuardPolicy } from './guarded-get.js';
 import { peekMedia } from './peek-media.js';
@@ -71,11 +71,10 @@ function checkStatus(res: IncomingMessage, host: string): void {
   if (status === 403 || status === 404 || status === 410) {
     throw new ProviderError('result_expired', `The result link expired (HTTP ${status} from ${host}) before Genbox could download it; run the generation again.`);
   }
-  if (status === 429) {
-    const afterS = Number(res.headers['retry-after']);
-    throw new ProviderError('provider_rate_limited', `${host} is rate limiting result downloads; Genbox will try again.`, { afterMs: Number.isFinite(afterS) ? afterS * 1000 : undefined });
-  }
-  if (status >= 500) throw new ProviderError('provider_unavailable', `${host} failed to serve the result (HTTP ${status}); Genbox will try again.`);
+  // both may say when to come back, in seconds or as an HTTP date
+  const afterMs = parseRetryAfter(res.headers['retry-after'] as string | undefined);
+  if (status === 429) throw new ProviderError('provider_rate_limited', `${host} is rate limiting result downloads; Genbox will try again.`, { afterMs });
+  if (status >= 500) throw new ProviderError('provider_unavailable', `${host} failed to serve the result (HTTP ${status}); Genbox will try again.`, { afterMs });
   throw new ProviderError('provider_bad_response', `${host} answered HTTP ${status} for the result link.`);
 }
 

@@ -125,6 +125,20 @@ describe.concurrent('provider faults end to end (Kie.ai simulator)', () => {
     expect((await gb.storedFiles()).filter((f) => f.includes(done.id))).toEqual([]);
   });
 
+  it('a result download refused with 429s and a 503 is asked again as told, and the asset COMPLETES', async () => {
+    const { sim, run } = await setup('kie-download-429');
+    sim.scripts.push({ steps: [{ phase: 'queued', polls: 1 }], outcome: 'succeeded' });
+    sim.faults.add('GET /files/', { status: 429, headers: { 'retry-after': '1' }, body: 'Too Many Requests' }, 3);
+    sim.faults.add('GET /files/', { status: 503, headers: { 'retry-after': '1' }, body: 'Service Unavailable' }, 1);
+    const done = await run();
+    expect(done).toMatchObject({ status: 'COMPLETED', mime_type: 'image/png' });
+    const downloads = sim.server.log.filter((r) => r.path.startsWith('/files/'));
+    expect(downloads).toHaveLength(5); // three 429s, one 503, then the file
+    // each refusal was followed by a wait of its Retry-After before the next try
+    for (let i = 1; i < 5; i++) expect(downloads[i]!.at - downloads[i - 1]!.at).toBeGreaterThanOrEqual(950);
+    expect(await history(done.id)).toEqual(['>PENDING', 'PENDING>PROCESSING', 'PROCESSING>COMPLETED']);
+  });
+
   it('a wrong key fails at once naming the problem, never the key', async () => {
     const { sim, run } = await setup('kie-auth');
     sim.faults.add('createTask', { status: 401, body: { code: 401, msg: `You do not have access permissions (key ${sim.apiKey})` } }, 1);
