@@ -13,5 +13,10 @@ try {
     console.error(e.message);
     process.exit(1);
   }
-  throw e;
+  // anything else that stops the start (a bucket that cannot be made, a data dir without rights,
+  // a failed migration) in one line; the stack only when asked for
+  console.error(`Genbox could not start: ${(e as Error)?.message ?? String(e)}`);
+  if (process.env.LOG_LEVEL === 'debug') console.error((e as Error)?.stack);
+  else console.error('(LOG_LEVEL=debug shows where it happened)');
+  process.exit(1);
 }

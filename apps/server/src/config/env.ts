@@ -10,7 +10,8 @@ const bool = (dflt: boolean) =>
 const schema = z
   .object({
     /** PostgreSQL; the database is created when missing. */
-    DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/genbox'),
+    // the password is the one `docker compose up -d postgres` sets; a trust-auth PostgreSQL ignores it
+    DATABASE_URL: z.string().url().default('postgres://postgres:genbox@127.0.0.1:5432/genbox'),
     /** Redis for Bull queues and socket.io fan-out. */
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
     /** Prefix of Genbox's keys in Redis (queues): lets several installs, or test runs, share one Redis. */
@@ -103,8 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const blank = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const parsed = schema.safeParse(blank);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+    // one line per bad variable, each whole on its own (a log line may be all a person sees)
+    const lines = parsed.error.issues.map((i) => `Invalid configuration: ${i.path.join('.') || 'environment'}: ${i.message}`);
+    throw new ConfigError(lines.join('\n'));
   }
   const e = parsed.data;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
