@@ -13,7 +13,8 @@ export default defineConfig({
   server: {
     proxy: {
       '/api': { target: api, changeOrigin: true },
-      '/socket.io': { target: api, ws: true, changeOrigin: true },
+      // the server admits sockets from its own origin only: the dev page's (:5173) is rewritten to it
+      '/socket.io': { target: api, ws: true, changeOrigin: true, configure: (proxy) => proxy.on('proxyReqWs', (req) => req.setHeader('origin', api)) },
     },
   },
   build: { outDir: 'dist', emptyOutDir: true },

@@ -65,7 +65,7 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
   app.setGlobalPrefix('api', { exclude: ['metrics'] }); // Prometheus scrapes /metrics
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', { limit: '2mb' });
-  const origins = [new URL(config.publicUrl).origin, ...config.allowedOrigins];
+  const origins = [...loopbackAliases(new URL(config.publicUrl)), ...config.allowedOrigins];
   if (config.role !== 'worker') {
     app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl, socketChannelKey(config.redisPrefix), origins));
     serveSwaggerUi(app.getHttpAdapter().getInstance());
@@ -118,4 +118,15 @@ async function warnUnlessNoEviction(redis: Redis, logger: Logger): Promise<void>
   const policy = await redis.config('GET', 'maxmemory-policy').catch(() => null);
   const value = Array.isArray(policy) ? policy[1] : null;
   if (value && value !== 'noeviction') logger.warn(`Redis maxmemory-policy is ${value}: set it to noeviction, or queued generations can be lost`);
+}
+
+/**
+ * The browser origins PUBLIC_URL stands for: itself, and on a loopback host its other spellings
+ * (a person opens http://127.0.0.1:3000 as often as http://localhost:3000).
+ */
+export function loopbackAliases(url: URL): string[] {
+  const loopback = ['localhost', '127.0.0.1', '[::1]'];
+  if (!loopback.includes(url.hostname)) return [url.origin];
+  const port = url.port ? `:${url.port}` : '';
+  return loopback.map((host) => `${url.protocol}//${host}${port}`);
 }

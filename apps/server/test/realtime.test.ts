@@ -45,6 +45,19 @@ describe('realtime', () => {
     }
   });
 
+  it('a page from another site cannot open a socket, even with a valid token; the server\'s own origins can', async () => {
+    const attempt = async (origin: string) => {
+      const s = io(gb.url, { auth: { token: alice.token }, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { origin } });
+      sockets.push(s);
+      return connected(s).then(() => 'connected', (e: Error) => e.message);
+    };
+    const port = new URL(gb.url).port;
+    expect(await attempt('https://evil.example')).not.toBe('connected');
+    expect(await attempt(`http://127.0.0.1:${Number(port) + 1}`)).not.toBe('connected');
+    // PUBLIC_URL's origin, and the other spellings of a loopback host
+    for (const host of ['127.0.0.1', 'localhost', '[::1]']) expect(await attempt(`http://${host}:${port}`), host).toBe('connected');
+  });
+
   it('an outsider cannot join a box and hears nothing of it', async () => {
     const box = await alice.createBox('Private');
     const outsider = await open(bob);

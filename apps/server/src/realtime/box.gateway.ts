@@ -73,6 +73,11 @@ export class BoxGateway implements OnGatewayInit, OnGatewayDisconnect, BeforeApp
     const role = isUuid(boxId) ? await this.boxes.roleOf(boxId, socket.data.user.user_id) : null;
     if (!role) return { ok: false, error: { statusCode: 404, error: 'not_found', message: 'Box not found' } };
     await socket.join(boxRoom(boxId));
+    // read after joining: a removal committed meanwhile took nobody out of the room, so look again
+    if (!(await this.boxes.roleOf(boxId, socket.data.user.user_id))) {
+      await socket.leave(boxRoom(boxId));
+      return { ok: false, error: { statusCode: 404, error: 'not_found', message: 'Box not found' } };
+    }
     socket.data.boxes.add(boxId);
     // read after joining: every change with a higher seq reaches this socket
     const box = await this.boxes.find(boxId);
