@@ -1,6 +1,7 @@
 import type { ModelDto } from '@genbox/contracts';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BoxGateway } from '../src/realtime/box.gateway.js';
 import { type TestGenbox, type UserClient, connected, joinBox, pngBytes, recordEvents, startTestGenbox, until } from './harness.js';
 
 let gb: TestGenbox;
@@ -65,6 +66,25 @@ describe('membership is live', () => {
     // the owner's presence no longer lists them
     await until(() => ownerHeard.filter((m) => m.event === 'presence.changed').at(-1)?.payload.presence, (p) => p?.length === 1, 5000, 'presence without the removed member');
     expect(await joinBox(theirs, box.id)).toMatchObject({ ok: false, error: { statusCode: 404 } });
+  });
+
+  it('a deleted box is gone for everyone at once: each member is told, even off the board, and its room is empty', async () => {
+    const [onBoard, offBoard] = [await gb.newUser('on-board'), await gb.newUser('off-board')];
+    const box = await owner.createBox('Short-lived');
+    for (const u of [onBoard, offBoard]) await owner.post(`/api/boxes/${box.id}/members`, { email: u.email, role: 'editor' }).ok(201);
+    const [watching, listing] = [await open(onBoard), await open(offBoard)];
+    const [watched, listed] = [recordEvents(watching), recordEvents(listing)];
+    expect(await joinBox(watching, box.id)).toMatchObject({ ok: true });
+
+    expect((await owner.delete(`/api/boxes/${box.id}`)).status).toBe(204);
+    for (const [heard, who] of [[watched, 'the member on the board'], [listed, 'the member on their list']] as const) {
+      await until(() => heard, (h) => h.some((m) => m.event === 'box.deleted' && m.payload.box_id === box.id), 5000, `${who} to hear the deletion`);
+    }
+    // the room was emptied, and joining again is refused
+    const inRoom = async () => (await gb.app.get(BoxGateway).server.in(`box:${box.id}`).fetchSockets()).length;
+    for (let i = 0; i < 50 && (await inRoom()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await inRoom()).toBe(0);
+    expect(await joinBox(watching, box.id)).toMatchObject({ ok: false, error: { statusCode: 404 } });
   });
 
   it('a role change takes effect on the next action: a demoted editor cannot generate, a promoted viewer can', async () => {

@@ -9,6 +9,8 @@ export interface AssetDeletedEvent { box_id: string; seq: number; asset_id: stri
 export interface BoxUpdatedEvent { box_id: string; seq: number; box: Omit<BoxDto, 'role'> }
 export interface MemberChangedEvent { box_id: string; seq: number; user_id: string; member: MemberDto | null }
 export interface PresenceChangedEvent { box_id: string; presence: PresenceUser[] }
+/** The box is gone: sent to its room and to each member's own room; no seq, nothing of the box is left to order. */
+export interface BoxDeletedEvent { box_id: string }
 
 export interface ServerToClientEvents {
   'asset.created': (e: AssetEvent) => void;
@@ -17,10 +19,11 @@ export interface ServerToClientEvents {
   'box.updated': (e: BoxUpdatedEvent) => void;
   'member.changed': (e: MemberChangedEvent) => void;
   'presence.changed': (e: PresenceChangedEvent) => void;
+  'box.deleted': (e: BoxDeletedEvent) => void;
 }
 
 /** Events that carry a seq: the ones a client must apply in order. */
-export type SequencedEventName = Exclude<keyof ServerToClientEvents, 'presence.changed'>;
+export type SequencedEventName = Exclude<keyof ServerToClientEvents, 'presence.changed' | 'box.deleted'>;
 
 export type JoinAck =
   | { ok: true; seq: number; presence: PresenceUser[] }

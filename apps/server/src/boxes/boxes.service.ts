@@ -39,7 +39,9 @@ export class BoxesService {
   /** Deleting a box removes its assets' rows; the caller removes the stored files. */
   async delete(userId: string, boxId: string): Promise<void> {
     await this.access.require(boxId, userId, 'owner');
+    const members = await this.boxes.members(boxId);
     await this.boxes.delete(boxId);
+    this.realtime.boxDeleted(boxId, members.map((m) => m.user_id));
   }
 
   async members(userId: string, boxId: string): Promise<MemberDto[]> {

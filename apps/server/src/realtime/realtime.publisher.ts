@@ -59,6 +59,14 @@ export class RealtimePublisher implements OnModuleDestroy {
     this.send([boxRoom(boxId), userRoom(userId)], 'member.changed', { box_id: boxId, seq, user_id: userId, member });
   }
 
+  /** The box is gone: its room and every member hear it (no seq: nothing of the box is left to order), and its sockets leave. */
+  boxDeleted(boxId: string, memberIds: string[]) {
+    let op = this.emitter.to(boxRoom(boxId));
+    for (const id of memberIds) op = op.to(userRoom(id));
+    op.emit('box.deleted', { box_id: boxId });
+    this.emitter.in(boxRoom(boxId)).socketsLeave(boxRoom(boxId));
+  }
+
   onModuleDestroy() {
     this.log.close();
   }

@@ -1,4 +1,4 @@
-import type { JoinAck, SequencedEventName } from '@genbox/contracts';
+import type { BoxDeletedEvent, JoinAck, SequencedEventName } from '@genbox/contracts';
 import { computed, onScopeDispose, ref, watch } from 'vue';
 import { getSocket } from '../api/socket';
 import { useAssetsStore } from '../stores/assets';
@@ -36,6 +36,13 @@ export function useBoxRoom(boxId: string) {
   // One listener per event name, kept so that exactly these are removed on unmount.
   const listeners = SEQUENCED.map((name) => [name, (payload: SequencedEvent['payload']) => core.receive({ name, payload } as SequencedEvent)] as const);
   const offline = ref(!socket.connected);
+  /** The owner deleted the box while it was open. */
+  const deleted = ref(false);
+  const onBoxDeleted = (e: BoxDeletedEvent) => {
+    if (e.box_id !== boxId) return;
+    deleted.value = true;
+    core.accessRemoved.value = true;
+  };
   const onConnect = () => {
     offline.value = false;
     void core.connected();
@@ -45,6 +52,7 @@ export function useBoxRoom(boxId: string) {
 
   for (const [name, fn] of listeners) socket.on(name, fn);
   socket.on('presence.changed', core.receivePresence);
+  socket.on('box.deleted', onBoxDeleted);
   socket.on('connect', onConnect);
   socket.on('connect_error', onConnectError);
   socket.on('disconnect', onDisconnect);
@@ -60,6 +68,7 @@ export function useBoxRoom(boxId: string) {
   onScopeDispose(() => {
     for (const [name, fn] of listeners) socket.off(name, fn);
     socket.off('presence.changed', core.receivePresence);
+    socket.off('box.deleted', onBoxDeleted);
     socket.off('connect', onConnect);
     socket.off('connect_error', onConnectError);
     socket.off('disconnect', onDisconnect);
@@ -69,5 +78,5 @@ export function useBoxRoom(boxId: string) {
   /** One avatar per person, however many tabs they have open. */
   const people = computed(() => [...new Map(core.presence.value.map((p) => [p.user_id, p])).values()]);
 
-  return { ...core, people, offline, live: computed(() => !offline.value && core.seq.value !== null && !core.syncing.value && !core.error.value && !core.accessRemoved.value) };
+  return { ...core, people, offline, deleted, live: computed(() => !offline.value && core.seq.value !== null && !core.syncing.value && !core.error.value && !core.accessRemoved.value) };
 }

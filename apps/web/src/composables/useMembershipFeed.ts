@@ -1,4 +1,4 @@
-import type { MemberChangedEvent } from '@genbox/contracts';
+import type { BoxDeletedEvent, MemberChangedEvent } from '@genbox/contracts';
 import { onScopeDispose } from 'vue';
 import { getSocket } from '../api/socket';
 import { useBoxesStore } from '../stores/boxes';
@@ -27,15 +27,22 @@ export function useMembershipFeed() {
       if (now !== e) void boxes.applyOwnMembership(e.box_id, now.member);
     });
   };
+  // a deleted box leaves everyone's list, whatever their role in it was
+  const onBoxDeleted = (e: BoxDeletedEvent) => {
+    latest.set(e.box_id, { box_id: e.box_id, seq: Number.MAX_SAFE_INTEGER, user_id: session.user?.id ?? '', member: null });
+    void boxes.applyOwnMembership(e.box_id, null);
+  };
   const onConnect = () => {
     if (connectedOnce) void boxes.loadAll().catch(() => undefined);
     connectedOnce = true;
   };
 
   socket.on('member.changed', onMember);
+  socket.on('box.deleted', onBoxDeleted);
   socket.on('connect', onConnect);
   onScopeDispose(() => {
     socket.off('member.changed', onMember);
+    socket.off('box.deleted', onBoxDeleted);
     socket.off('connect', onConnect);
   });
 }

@@ -95,6 +95,18 @@ describe('the board', () => {
     expect(sock.emitted.at(-1)).toEqual({ event: 'box:leave', payload: { box_id: 'box-1' } });
   });
 
+  it('says so when the owner deletes the box, and hides the box content', async () => {
+    const { wrapper, sock } = await openBoard();
+    sock.push('box.deleted', { box_id: 'box-other' });
+    await flushPromises();
+    expect(wrapper.find('[data-testid="access-removed"]').exists()).toBe(false);
+    sock.push('box.deleted', { box_id: 'box-1' });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="access-removed"]').text()).toContain('This box was deleted');
+    expect(wrapper.findAll('[data-testid="asset-card"]')).toHaveLength(0);
+    expect(wrapper.find('[data-testid="generate-submit"]').exists()).toBe(false);
+  });
+
   it('after a dropped connection, it rejoins and shows what changed meanwhile', async () => {
     const { wrapper, sock } = await openBoard();
     sock.push('disconnect', 'transport close');

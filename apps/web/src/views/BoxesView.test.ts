@@ -65,6 +65,19 @@ describe('the boxes list', () => {
     expect(names()).toEqual(['Mine']);
   });
 
+  it('drops a box the moment its owner deletes it, and a late invite to it does not bring it back', async () => {
+    invited = true;
+    const { sock, names } = await openList();
+    expect(names()).toEqual(['Spring shoot', 'Mine']);
+    invited = false;
+    sock.push('box.deleted', { box_id: 'box-2' });
+    await flushPromises();
+    expect(names()).toEqual(['Mine']);
+    sock.push('member.changed', { box_id: 'box-2', seq: 9, user_id: ME, member: asMember('editor') });
+    await flushPromises();
+    expect(names()).toEqual(['Mine']);
+  });
+
   it('ignores other people\'s membership and events older than one already applied', async () => {
     const { sock, names } = await openList();
     invited = true;
