@@ -1,7 +1,8 @@
 import type { AssetDto, ModelDto } from '@genbox/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestGenbox, type UserClient, startTestGenbox } from '../../apps/server/test/harness.js';
-import { type RunningSim, register, startAll } from '../simulators/fleet.js';
+import { loadCatalog } from '@genbox/providers';
+import { type RunningSim, register, simSlug, startAll } from '../simulators/fleet.js';
 
 /**
  * Every model of the catalog, registered the way `npm run sim` does it, goes through the whole
@@ -57,4 +58,30 @@ describe('the catalog against the provider simulators', () => {
       expect((await file.arrayBuffer()).byteLength, model.slug).toBe(asset.size_bytes);
     }
   }, 120_000);
+
+  it('importing the catalog beside the simulators adds its models inactive, keeps the simulators\' working, and runs again harmlessly', async () => {
+    const catalog = loadCatalog();
+    const first = await admin.post('/api/catalog/import', {}).ok(200);
+    expect(first).toEqual({ providers: { created: catalog.providers.length, updated: 0 }, models: { created: catalog.models.length, updated: 0 } });
+
+    // without keys, none of the catalog's own models is offered; every simulator copy still is
+    const offered = new Set((await admin.get<{ items: ModelDto[] }>('/api/models').ok()).items.map((m) => m.slug));
+    for (const m of catalog.models) {
+      expect(offered.has(m.slug), m.slug).toBe(false);
+      expect(offered.has(simSlug(m.slug)), simSlug(m.slug)).toBe(true);
+    }
+    const all = (await admin.get<{ items: (ModelDto & { is_active: boolean })[] }>('/api/models?all=1').ok()).items;
+    expect(catalog.models.every((m) => all.some((x) => x.slug === m.slug))).toBe(true);
+    const { items: providers } = await admin.get('/api/providers').ok();
+    for (const p of catalog.providers) expect(providers.find((x: { name: string }) => x.name === p.name), p.name).toMatchObject({ is_active: false, has_api_key: false });
+
+    // a second import changes nothing but the rows' dates
+    expect(await admin.post('/api/catalog/import', {}).ok(200)).toEqual({ providers: { created: 0, updated: catalog.providers.length }, models: { created: 0, updated: catalog.models.length } });
+
+    // entering a key switches a provider on, and its catalog models are offered from then on
+    const openai = providers.find((x: { name: string; kind: string }) => x.kind === 'openai' && !x.name.includes('simulator'));
+    await admin.patch(`/api/providers/${openai.id}`, { api_key: 'sk-entered-by-the-admin' }).ok();
+    const now = new Set((await admin.get<{ items: ModelDto[] }>('/api/models').ok()).items.map((m) => m.slug));
+    for (const m of catalog.models.filter((x) => x.provider === catalog.providers.find((p) => p.name === openai.name)!.key)) expect(now.has(m.slug), m.slug).toBe(true);
+  });
 });

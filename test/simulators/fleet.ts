@@ -96,18 +96,24 @@ export async function register(running: RunningSim[], target: { url?: string; em
   }
 }
 
+/**
+ * A simulator's copy of a catalog model has its own slug and name: the catalog import upserts by
+ * slug, so the two would otherwise take each other's rows (and the simulator's key with them).
+ */
+export const simSlug = (slug: string) => `${slug}-sim`;
+
 async function registerModel(api: ReturnType<typeof adminApi>, providerId: string, m: CatalogModel, haveSlugs: Set<string>, log: (line: string) => void) {
-  if (haveSlugs.has(m.slug)) return log(`    model ${m.slug}: already there`);
+  const slug = simSlug(m.slug);
+  if (haveSlugs.has(slug)) return log(`    model ${slug}: already there`);
   try {
     await api('POST', '/api/models', {
-      provider_id: providerId, name: m.name, slug: m.slug, model_type: m.model_type, input_type: m.input_type, api_endpoint: m.api_endpoint,
+      provider_id: providerId, name: `${m.name} (sim)`, slug, model_type: m.model_type, input_type: m.input_type, api_endpoint: m.api_endpoint,
       request_schema: m.request_schema, response_mapping: m.response_mapping, parameters_schema: m.parameters_schema, cost: m.cost,
     });
-    haveSlugs.add(m.slug);
-    log(`    model ${m.slug}: registered`);
+    haveSlugs.add(slug);
+    log(`    model ${slug}: registered`);
   } catch (err) {
-    // e.g. a deactivated model with this slug, which the public list does not show: the others still go in.
-    log(`    model ${m.slug}: not registered (${(err as Error).message})`);
+    log(`    model ${slug}: not registered (${(err as Error).message})`);
   }
 }
 
