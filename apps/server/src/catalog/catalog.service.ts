@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ModelAdminDto, ModelDto, ProviderDto } from '@genbox/contracts';
+import type { ModelAdminDto, ModelDto, ProviderDto, ProviderKind } from '@genbox/contracts';
 import type { z } from 'zod';
 import { AppError } from '../common/app-error.js';
 import { isUuid } from '../boxes/box-access.service.js';
@@ -7,6 +7,7 @@ import { SECRET_BOX } from './catalog.tokens.js';
 import { CatalogRepository, toModelAdminDto, toModelDto, toProviderDto, type ModelRow, type ProviderRow } from './catalog.repository.js';
 import type { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from './catalog.schemas.js';
 import type { SecretBox } from './secret-box.js';
+import { modelRowProblems } from './model-row-check.js';
 
 /** Providers and models: what admins manage and what the generate form lists. */
 @Injectable()
@@ -48,15 +49,20 @@ export class CatalogService {
   }
 
   async createModel(input: z.infer<typeof CreateModel>): Promise<ModelAdminDto> {
-    if (!(await this.repo.findProvider(input.provider_id))) throw new AppError('validation_failed', 'provider_id: no such provider');
+    const provider = await this.repo.findProvider(input.provider_id);
+    if (!provider) throw new AppError('validation_failed', 'provider_id: no such provider');
+    checkModelRow(provider.kind, input);
     if (await this.repo.findModelBySlug(input.slug)) throw new AppError('conflict', `A model with the slug ${input.slug} already exists`);
     const id = await this.repo.insertModel(input);
     return toModelAdminDto((await this.repo.findModel(id))!);
   }
 
   async updateModel(id: string, input: z.infer<typeof UpdateModel>): Promise<ModelAdminDto> {
-    await this.model(id);
-    if (input.provider_id && !(await this.repo.findProvider(input.provider_id))) throw new AppError('validation_failed', 'provider_id: no such provider');
+    const current = await this.model(id);
+    const provider = await this.repo.findProvider(input.provider_id ?? current.provider_id);
+    if (!provider) throw new AppError('validation_failed', 'provider_id: no such provider');
+    // the row as it would be after the change
+    checkModelRow(provider.kind, { ...current, ...input });
     if (input.slug) {
       const other = await this.repo.findModelBySlug(input.slug);
       if (other && other.id !== id) throw new AppError('conflict', `A model with the slug ${input.slug} already exists`);
@@ -74,4 +80,10 @@ export class CatalogService {
       webhook_secret_encrypted: webhook_secret === undefined ? undefined : webhook_secret === null ? null : this.secrets.seal(webhook_secret),
     };
   }
+}
+
+/** Refuses a model row that no generation could use, naming each problem (400). */
+function checkModelRow(kind: ProviderKind, row: Parameters<typeof modelRowProblems>[1]): void {
+  const problems = modelRowProblems(kind, row);
+  if (problems.length) throw new AppError('validation_failed', problems.join('; '));
 }

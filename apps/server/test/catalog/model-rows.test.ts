@@ -1,0 +1,67 @@
+import { loadCatalog } from '@genbox/providers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelRowProblems } from '../../src/catalog/model-row-check.js';
+import { type TestGenbox, type UserClient, startTestGenbox } from '../harness.js';
+
+const ADMIN = { email: 'rows-admin@example.com', password: 'rows-admin-password' };
+
+const asyncTemplate = {
+  api_endpoint: '/v1/tasks',
+  request_schema: { prompt: '{{prompt}}', image: ['{{image_url}}'], seconds: '{{duration}}' },
+  response_mapping: { task_id: 'data.id', poll: { url: '/v1/tasks/{{task_id}}' }, state: 'data.status', result_urls: 'data.urls', states: { done: 'COMPLETED', failed: 'FAILED' } },
+  parameters_schema: { duration: { type: 'select', options: [4, 8], default: 4 } },
+};
+
+describe('a model row is checked before any generation uses it', () => {
+  it('every model of the catalog passes, as its provider would run it', () => {
+    const catalog = loadCatalog();
+    for (const m of catalog.models) {
+      const kind = catalog.providers.find((p) => p.key === m.provider)!.kind;
+      expect(modelRowProblems(kind, m), m.slug).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['a placeholder that nothing fills', { ...asyncTemplate, request_schema: { prompt: '{{prompt}}', size: '{{resolution}}' } }, /request_schema: \{\{resolution\}\}/],
+    ['an async mapping without a poll URL', { ...asyncTemplate, response_mapping: { task_id: 'data.id' } }, /response_mapping: .*poll/],
+    ['a state mapped to no status', { ...asyncTemplate, response_mapping: { ...asyncTemplate.response_mapping, states: { done: 'FINISHED' } } }, /response_mapping: .*states\.done/],
+    ['no URL to send to', { ...asyncTemplate, api_endpoint: null }, /api_endpoint: /],
+    ['a condition on a parameter that does not exist', { ...asyncTemplate, parameters_schema: { ...asyncTemplate.parameters_schema, music: { type: 'boolean', default: false, only_when: { length: 4 } } } }, /parameters_schema\.music: /],
+  ])('a template row with %s is refused, naming the field', (_what, row, problem) => {
+    expect(modelRowProblems('template', row).join('\n')).toMatch(problem);
+  });
+
+  it('a native provider fills its own request: only the parameters are checked', () => {
+    expect(modelRowProblems('replicate', { request_schema: { anything: '{{whatever}}' }, parameters_schema: {} })).toEqual([]);
+    expect(modelRowProblems('replicate', { parameters_schema: { seed: { type: 'select', options: [] } } })).not.toEqual([]);
+  });
+});
+
+describe('the admin API refuses an unusable model and keeps nothing of it', () => {
+  let gb: TestGenbox;
+  let admin: UserClient;
+  let providerId: string;
+
+  beforeAll(async () => {
+    gb = await startTestGenbox({ GENBOX_ADMIN_EMAIL: ADMIN.email, GENBOX_ADMIN_PASSWORD: ADMIN.password });
+    const login = await gb.client.post('/api/auth/login', ADMIN).ok();
+    admin = new (Object.getPrototypeOf(await gb.newUser()).constructor)(gb.url, login.token, login.user.id, ADMIN.email, 'Admin');
+    providerId = (await admin.post('/api/providers', { name: 'Any REST', kind: 'template', base_url: 'https://api.example.com' }).ok(201)).id;
+  });
+  afterAll(() => gb?.stop());
+
+  it('on create and on update, with a 400 that says what to fix', async () => {
+    const base = { provider_id: providerId, name: 'Clip maker', slug: 'clip-maker', model_type: 'VIDEO', input_type: 'IMAGE', ...asyncTemplate };
+    const refused = await admin.post('/api/models', { ...base, request_schema: { prompt: '{{prompt}}', size: '{{resolution}}' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/request_schema: \{\{resolution\}\}/);
+    expect(await gb.sql("SELECT 1 FROM ai_models WHERE slug = 'clip-maker'")).toEqual([]);
+
+    const made = await admin.post('/api/models', base).ok(201);
+    const broken = await admin.patch(`/api/models/${made.id}`, { response_mapping: { task_id: 'data.id' } });
+    expect(broken.status).toBe(400);
+    expect(broken.body.message).toMatch(/response_mapping: /);
+    const [row] = await gb.sql("SELECT response_mapping FROM ai_models WHERE slug = 'clip-maker'");
+    expect(row.response_mapping).toEqual(asyncTemplate.response_mapping);
+  });
+});
