@@ -22,6 +22,11 @@ export interface AssetDto {
   prompt: string | null;
   generation_config: Record<string, unknown>;
   external_task_id: string | null;
+  /**
+   * Where the provider says the task is, in its own word ("waiting", "generating", "starting"),
+   * or Genbox's while it hands the task over ("submitting", "finishing"); null before.
+   */
+  provider_state: string | null;
   error_code: string | null;
   error_message: string | null;
   /** 0–100 while the provider reports progress, else null. */

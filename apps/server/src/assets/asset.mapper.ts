@@ -31,6 +31,8 @@ export class AssetMapper {
       prompt: a.prompt,
       generation_config: a.generation_config ?? {},
       external_task_id: a.external_task_id,
+      // a submit chain's marker (submitting:<chain>) is Genbox's bookkeeping: the word is enough
+      provider_state: a.provider_state?.startsWith('submitting:') ? 'submitting' : a.provider_state,
       error_code: a.error_code,
       error_message: a.error_message,
       progress: a.progress,

@@ -139,6 +139,22 @@ describe.concurrent('provider faults end to end (Kie.ai simulator)', () => {
     expect(await history(done.id)).toEqual(['>PENDING', 'PENDING>PROCESSING', 'PROCESSING>COMPLETED']);
   });
 
+  it("a card in PROCESSING shows the provider's own word for where the task is", async () => {
+    const { sim } = await setup('kie-states', { interval_ms: 100 });
+    sim.scripts.push({ steps: [{ phase: 'queued', ms: 600 }, { phase: 'running', ms: 600 }], outcome: 'succeeded' });
+    const model = (await admin.get<{ items: { id: string; slug: string }[] }>('/api/models').ok()).items.find((m) => m.slug === 'kie-states')!;
+    const started = await admin.post<AssetDto>(`/api/boxes/${box.id}/generate`, { prompt: 'a heron in fog', ai_model_id: model.id }).ok(202);
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const a = await admin.get<AssetDto>(`/api/assets/${started.id}`).ok();
+      if (a.status === 'PROCESSING' && a.provider_state) seen.add(a.provider_state);
+      if (a.status === 'COMPLETED') break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect([...seen]).toEqual(expect.arrayContaining(['waiting', 'generating']));
+    expect([...seen].some((s) => s.startsWith('submitting:'))).toBe(false); // Genbox's own marker stays inside
+  });
+
   it('a wrong key fails at once naming the problem, never the key', async () => {
     const { sim, run } = await setup('kie-auth');
     sim.faults.add('createTask', { status: 401, body: { code: 401, msg: `You do not have access permissions (key ${sim.apiKey})` } }, 1);

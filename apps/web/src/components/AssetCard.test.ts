@@ -9,6 +9,7 @@ const generating = makeAsset({
   source_type: 'GENERATED',
   type: 'VIDEO',
   progress: 40,
+  provider_state: 'generating',
   prompt: 'A fox running through snow',
   ai_model_id: 'm1',
   ai_model: { id: 'm1', name: 'Veo Fast', slug: 'veo-fast' },
@@ -26,6 +27,8 @@ describe('asset card', () => {
     expect(w.get('[data-testid="asset-model"]').text()).toBe('Veo Fast');
     expect(w.get('[data-testid="asset-author"]').text()).toBe('Ada Lovelace');
     expect(w.get('[data-testid="asset-progress"] > div').attributes('style')).toContain('width: 40%');
+    // the provider's own word for where it is
+    expect(w.get('[data-testid="asset-provider-state"]').text()).toBe('generating');
     expect(w.find('[data-testid="asset-cancel"]').exists()).toBe(true);
     expect(w.find('[data-testid="asset-retry"]').exists()).toBe(false);
   });
@@ -45,6 +48,8 @@ describe('asset card', () => {
     expect(video.attributes('src')).toBe('https://f.test/v.mp4');
     expect(video.attributes('poster')).toBe('https://f.test/v.jpg');
     expect(video.attributes()).toHaveProperty('controls');
+    expect(mount(AssetCard, { props: { asset: { ...done, duration_s: 4.04 }, canEdit: false } }).get('[data-testid="asset-duration"]').text()).toBe('4 s');
+    expect(mount(AssetCard, { props: { asset: { ...done, duration_s: 65 }, canEdit: false } }).get('[data-testid="asset-duration"]').text()).toBe('1:05');
   });
 
   it('a viewer sees no actions', () => {

@@ -19,6 +19,7 @@ export function makeAsset(over: Partial<AssetDto> = {}): AssetDto {
     prompt: null,
     generation_config: {},
     external_task_id: null,
+    provider_state: null,
     error_code: null,
     error_message: null,
     progress: null,
