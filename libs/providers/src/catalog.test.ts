@@ -36,4 +36,18 @@ describe('the catalog', () => {
     const veo3 = catalog.models.find((m) => m.slug === 'runware-veo-3-0')!;
     expect(validateParameters(veo3.parameters_schema, { duration: 4, width: 640 })).toMatchObject({ ok: true, params: { duration: 8, width: 1280, height: 720 } });
   });
+
+  it('Vidu Q1 is forced to 5 s at 1920x1080', () => {
+    const q1 = catalog.models.find((m) => m.slug === 'runware-vidu-q1')!;
+    expect(validateParameters(q1.parameters_schema, { duration: 8, width: 1280, height: 720 })).toMatchObject({ ok: true, params: { duration: 5, width: 1920, height: 1080 } });
+  });
+
+  it('Vidu 1.5 adds background music only to 4-second clips', () => {
+    const v15 = catalog.models.find((m) => m.slug === 'runware-vidu-1-5')!;
+    expect(validateParameters(v15.parameters_schema, { duration: 4, bgm: true })).toMatchObject({ ok: true, params: { duration: 4, bgm: true } });
+    const refused = validateParameters(v15.parameters_schema, { duration: 8, bgm: true });
+    expect(refused.ok).toBe(false);
+    expect(JSON.stringify(refused)).toMatch(/bgm/);
+    expect(validateParameters(v15.parameters_schema, { duration: 8 })).toMatchObject({ ok: true, params: { duration: 8, bgm: false } });
+  });
 });
