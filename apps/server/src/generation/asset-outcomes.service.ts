@@ -19,14 +19,15 @@ export class AssetOutcomes {
   ) {}
 
   /** Moves the asset from one of `from` to `to`; false when someone else moved it first. */
-  async move(id: string, from: AssetStatus[], to: AssetStatus, changes: AssetChanges, detail?: Record<string, unknown>): Promise<boolean> {
-    const moved = await this.assets.transition(id, from, to, changes, detail);
+  async move(id: string, from: AssetStatus[], to: AssetStatus, changes: AssetChanges, detail?: Record<string, unknown>, onlyAttempt?: number): Promise<boolean> {
+    const moved = await this.assets.transition(id, from, to, changes, detail, onlyAttempt);
     if (moved) await this.notifier.updated(moved.row, moved.seq);
     return !!moved;
   }
 
-  async fail(assetId: string, failure: ProviderFailure): Promise<void> {
-    await this.move(assetId, ['PENDING', 'PROCESSING'], 'FAILED', { error_code: failure.code, error_message: failure.message, completed_at: new Date() }, { error_code: failure.code });
+  /** `onlyAttempt`: fail it only while it is still that attempt (a late job of an earlier one leaves a retry alone). */
+  async fail(assetId: string, failure: ProviderFailure, onlyAttempt?: number): Promise<void> {
+    await this.move(assetId, ['PENDING', 'PROCESSING'], 'FAILED', { error_code: failure.code, error_message: failure.message, completed_at: new Date() }, { error_code: failure.code, message: failure.message }, onlyAttempt);
     await this.releaseIfOver(assetId);
   }
 

@@ -62,10 +62,15 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
         const failure = err instanceof ProviderError
           ? { code: err.code, message: err.message }
           : { code: 'internal_error', message: 'Generation failed because of an error in Genbox; retry it, and tell your admin if it keeps failing' };
-        await this.outcomes.fail((job.data as { assetId: string }).assetId, failure);
+        await this.outcomes.fail((job.data as { assetId: string }).assetId, failure, attemptOfJob(String(job.id)));
         return;
       }
       throw err;
     }
   }
+}
+
+/** The asset attempt a job belongs to: its id says `:a<n>` (see generation.queue), except a first submit, whose id is the asset's. */
+export function attemptOfJob(jobId: string): number {
+  return Number(/:a(\d+)(?::|$)/.exec(jobId)?.[1] ?? 1);
 }
