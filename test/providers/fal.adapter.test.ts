@@ -63,6 +63,14 @@ describe('fal adapter against the fal simulator', () => {
     expect((await download(sent.image_url)).bytes.equals(SAMPLE_PNG)).toBe(true);
   });
 
+  it('a row\'s request_schema puts the image where its model wants it, rendered like every adapter\'s', async () => {
+    const model = modelRow('fal-ai/flux/dev', { requestSchema: { image_urls: ['{{image_url}}'], seed: '{{seed}}' } });
+    await queued(submitRequest(provider(), model, { input: parentImage('https://cdn.example/p.png'), params: { seed: 7 } }));
+    const sent = sim.log.findLast((l) => l.path === '/fal-ai/flux/dev')!.json as Record<string, unknown>;
+    expect(sent).toMatchObject({ image_urls: ['https://cdn.example/p.png'], seed: 7 });
+    expect(sent).not.toHaveProperty('image_url');
+  });
+
   it('a request that fails on fal keeps fal’s own reason', async () => {
     sim.queueScript({ steps: [{ phase: 'running', polls: 1 }], outcome: 'failed', failStatus: 500, failDetail: 'CUDA out of memory on the runner', errorType: 'runner_disconnected' });
     const r = req();

@@ -37,6 +37,12 @@ describe('OpenAI adapter against the OpenAI simulator', () => {
     expect((await sharp(out.bytes).metadata()).format).toBe('jpeg');
   });
 
+  it("a row's request_schema adds fields, rendered with the request's values", async () => {
+    const model = modelRow('gpt-image-1', { requestSchema: { quality: '{{quality}}', user: 'genbox-{{asset_id}}' } });
+    await finished(adapter.submit(submitRequest(providerRow('openai', sim.apiUrl, 'sk-proj-secret-abcdef987654'), model, { params: { quality: 'low' }, assetId: 'a-42' }), ctx));
+    expect(sim.received.at(-1)!.fields).toMatchObject({ quality: 'low', user: 'genbox-a-42' });
+  });
+
   it('dall-e models are asked for b64_json so no temporary URL has to be fetched', async () => {
     const result = await finished(adapter.submit(req({}, 'dall-e-3'), ctx));
     expect(sim.received.at(-1)!.fields.response_format).toBe('b64_json');

@@ -1,5 +1,6 @@
 import { classifyHttpStatus, parseJsonBody, providerReason, request, requestJson } from '../http.js';
 import { ProviderError } from '../errors.js';
+import { buildNativeInput } from '../template/native-input.js';
 import { DEFAULT_TASK_TIMEOUT_MS, defaultPollSchedule } from '../poll.js';
 import type { AdapterContext, IncomingWebhook, ModelConfig, PollResult, ProviderAdapter, ProviderConfig, SubmitRequest, SubmitResult, WebhookResult } from '../adapter.js';
 import { FAL, falFailure, readFalOutput, readFalWebhook, type FalStatus, type FalWebhookBody } from './fal.wire.js';
@@ -20,8 +21,9 @@ export class FalAdapter implements ProviderAdapter {
 
   async submit(req: SubmitRequest, ctx: AdapterContext): Promise<SubmitResult> {
     const endpoint = modelId(req.model);
-    const input: Record<string, unknown> = { prompt: req.prompt, ...extraInput(req.model.requestSchema), ...req.params };
-    if (req.input) input.image_url = req.input.url ?? (await this.upload(req, ctx));
+    const imageUrl = req.input ? (req.input.url ?? (await this.upload(req, ctx))) : null;
+    // the image goes to image_url unless the row's request_schema puts it elsewhere (image_urls: ["{{image_url}}"])
+    const input = buildNativeInput(req, imageUrl, (url) => ({ image_url: url }));
     const hook = req.webhookUrl ? `?fal_webhook=${encodeURIComponent(req.webhookUrl)}` : '';
     const { body } = await requestJson<{ request_id?: string }>(ctx, { ...this.call(req), url: `${this.base(req)}/${endpoint}${hook}`, body: input });
     if (!body?.request_id) throw new ProviderError('provider_bad_response', `${FAL} queued nothing: its answer has no request_id. Retry the generation later.`);
@@ -95,6 +97,3 @@ function modelId(model: ModelConfig): string {
   return id;
 }
 
-function extraInput(schema: unknown): Record<string, unknown> {
-  return schema && typeof schema === 'object' && !Array.isArray(schema) ? (schema as Record<string, unknown>) : {};
-}

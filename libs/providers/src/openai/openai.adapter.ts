@@ -1,4 +1,5 @@
 import { classifyHttpStatus, parseJsonBody, request } from '../http.js';
+import { renderExtraInput } from '../template/native-input.js';
 import { ProviderError } from '../errors.js';
 import { DEFAULT_TASK_TIMEOUT_MS, defaultPollSchedule } from '../poll.js';
 import type { AdapterContext, PollResult, ProviderAdapter, ProviderOutput, SubmitRequest, SubmitResult } from '../adapter.js';
@@ -31,7 +32,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   async submit(req: SubmitRequest, ctx: AdapterContext): Promise<SubmitResult> {
     if (req.model.modelType !== 'IMAGE') throw new ProviderError('template_invalid', `${OPENAI}'s images API makes images only: set the model "${req.model.name}" to IMAGE.`);
     const model = req.model.apiEndpoint ?? 'gpt-image-1';
-    const fields: Record<string, unknown> = { model, prompt: req.prompt, n: 1, ...extraInput(req.model.requestSchema), ...req.params };
+    const fields: Record<string, unknown> = { model, prompt: req.prompt, n: 1, ...renderExtraInput(req), ...req.params };
     // dall-e models answer a temporary URL unless asked for bytes; GPT image models always send bytes.
     if (model.startsWith('dall-e')) fields.response_format ??= 'b64_json';
 
@@ -97,6 +98,3 @@ function maskKeys(text: string): string {
   return text.replace(/\b(sk|pk|org)-[\w*-]{4,}/g, '$1-…');
 }
 
-function extraInput(schema: unknown): Record<string, unknown> {
-  return schema && typeof schema === 'object' && !Array.isArray(schema) ? (schema as Record<string, unknown>) : {};
-}

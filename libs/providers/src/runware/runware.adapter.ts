@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { placeholdersOf, renderTemplate } from '../template/render.js';
+import { placeholdersOf } from '../template/render.js';
+import { renderExtraInput } from '../template/native-input.js';
 import { requestJson, parseJsonBody } from '../http.js';
 import { ProviderError } from '../errors.js';
 import { DEFAULT_TASK_TIMEOUT_MS, defaultPollSchedule } from '../poll.js';
@@ -27,7 +28,7 @@ export class RunwareAdapter implements ProviderAdapter {
     // "{{bgm}}"); parameters it does not place go at the top level of the task
     const placed = new Set(placeholdersOf(req.model.requestSchema ?? {}));
     const loose = Object.fromEntries(Object.entries(req.params).filter(([name]) => !placed.has(name)));
-    const rendered = extraInput(renderTemplate(req.model.requestSchema ?? {}, { ...req.params, prompt: req.prompt }));
+    const rendered = renderExtraInput(req);
     const common = { taskUUID, model, positivePrompt: req.prompt, numberResults: 1, includeCost: true, ...rendered, ...loose };
     const image = req.input ? await this.stageImage(req, ctx) : null;
 
@@ -102,7 +103,3 @@ export class RunwareAdapter implements ProviderAdapter {
   }
 }
 
-/** A model's request_schema, when it is an object, holds extra task fields (e.g. width, height, duration). */
-function extraInput(schema: unknown): Record<string, unknown> {
-  return schema && typeof schema === 'object' && !Array.isArray(schema) ? (schema as Record<string, unknown>) : {};
-}

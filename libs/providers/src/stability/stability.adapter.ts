@@ -1,5 +1,6 @@
 import { classifyHttpStatus, parseJsonBody, request, type ProviderCall } from '../http.js';
 import { ProviderError } from '../errors.js';
+import { renderExtraInput } from '../template/native-input.js';
 import { DEFAULT_TASK_TIMEOUT_MS, defaultPollSchedule } from '../poll.js';
 import type { AdapterContext, PollResult, ProviderAdapter, SubmitRequest, SubmitResult } from '../adapter.js';
 import { fitForImageToVideo, mediaTypeOf, readStabilityResult, STABILITY, type StabilityErrorBody, type StabilityJsonResult } from './stability.wire.js';
@@ -22,7 +23,7 @@ export class StabilityAdapter implements ProviderAdapter {
   readonly pollSchedule = (attempt: number, elapsedMs: number) => Math.max(VIDEO_POLL_INTERVAL_MS, this.stepped(attempt, elapsedMs));
 
   async submit(req: SubmitRequest, ctx: AdapterContext): Promise<SubmitResult> {
-    const fields = { ...extraInput(req.model.requestSchema), ...req.params };
+    const fields = { ...renderExtraInput(req), ...req.params };
     if (req.model.modelType === 'VIDEO') {
       if (!req.input) throw new ProviderError('missing_input_image', `${STABILITY} image-to-video needs a parent image: pick an image to animate.`);
       const form = formOf(fields);
@@ -90,9 +91,6 @@ function formOf(fields: Record<string, unknown>): FormData {
   return form;
 }
 
-function extraInput(schema: unknown): Record<string, unknown> {
-  return schema && typeof schema === 'object' && !Array.isArray(schema) ? (schema as Record<string, unknown>) : {};
-}
 
 function safeJson<T>(text: string): T | null {
   try {

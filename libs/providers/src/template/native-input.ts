@@ -9,10 +9,18 @@ import { renderTemplate } from './render.js';
  * an input image, `defaultImage(url)` says where it goes (Kie: `{image_urls: [url]}`, Replicate: `{image: url}`).
  */
 export function buildNativeInput(req: SubmitRequest, imageUrl: string | null, defaultImage?: (url: string) => Record<string, unknown>): Record<string, unknown> {
-  const vars = { ...req.params, prompt: req.prompt, image_url: imageUrl, webhook_url: req.webhookUrl, asset_id: req.assetId };
-  const extra = renderTemplate(req.model.requestSchema ?? {}, vars);
-  const extraFields = extra && typeof extra === 'object' && !Array.isArray(extra) ? (extra as Record<string, unknown>) : {};
-  const input: Record<string, unknown> = { prompt: req.prompt, ...req.params, ...extraFields };
+  const input: Record<string, unknown> = { prompt: req.prompt, ...req.params, ...renderExtraInput(req, imageUrl) };
   const mentionsImage = JSON.stringify(req.model.requestSchema ?? {}).includes('image_url');
   return imageUrl && defaultImage && !mentionsImage ? { ...input, ...defaultImage(imageUrl) } : input;
+}
+
+/**
+ * The model's request_schema rendered with the native variables (prompt, image_url, each
+ * parameter, webhook_url, asset_id): the extra provider fields of a row, for adapters that lay out
+ * the rest of their body themselves. Anything but an object renders to no fields.
+ */
+export function renderExtraInput(req: SubmitRequest, imageUrl: string | null = null): Record<string, unknown> {
+  const vars = { ...req.params, prompt: req.prompt, image_url: imageUrl, webhook_url: req.webhookUrl, asset_id: req.assetId };
+  const extra = renderTemplate(req.model.requestSchema ?? {}, vars);
+  return extra && typeof extra === 'object' && !Array.isArray(extra) ? (extra as Record<string, unknown>) : {};
 }
