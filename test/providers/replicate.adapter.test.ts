@@ -90,6 +90,22 @@ describe('Replicate adapter against the Replicate simulator', () => {
     expect(await adapter.poll(taskId, req, ctx)).toMatchObject({ status: 'CANCELED', providerState: 'canceled' });
   });
 
+  it('past its create limit the simulator throttles as Replicate does, and the adapter waits the Retry-After', async () => {
+    let t = 1_000_000;
+    const limited = await startReplicateSim({ now: () => t, secondMs: 1, rateLimit: { max: 2, windowMs: 60_000 } });
+    try {
+      const p = providerRow({ name: 'Replicate', kind: 'replicate', baseUrl: `${limited.url}/v1`, apiKey: limited.apiKey });
+      for (let i = 0; i < 2; i++) expect((await adapter.submit(submitRequest(p, flux), ctx)).kind).not.toBe('error');
+      t += 20_000;
+      const err = await adapter.submit(submitRequest(p, flux), ctx).catch((e) => e);
+      expect(err).toMatchObject({ code: 'provider_rate_limited', retry: { afterMs: 40_000 }, message: expect.stringMatching(/throttled/) });
+      t += 40_000;
+      expect((await adapter.submit(submitRequest(p, flux), ctx)).kind).toBe('queued');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('a 429 burst carries Retry-After into the retry delay', async () => {
     sim.throttle('/predictions', 3, 2);
     for (let i = 0; i < 2; i++) {

@@ -94,6 +94,21 @@ describe('Runware adapter against the Runware simulator', () => {
     expect(seen.at(-1)!.error?.message).toContain('Provider timeout');
   });
 
+  it('a simulator given a request limit answers 429 with an errors entry, and the adapter waits its Retry-After', async () => {
+    let t = 1_000;
+    const limited = await startRunwareSimulator({ apiKey: 'rw-limited', now: () => t, rateLimit: { max: 1, windowMs: 5_000 } });
+    try {
+      const req = () => submitRequest(providerRow('runware', limited.apiUrl, 'rw-limited'), modelRow('runware:101@1'));
+      expect((await adapter.submit(req(), ctx)).kind).toBe('finished');
+      const e = await failure(adapter.submit(req(), ctx));
+      expect(e).toMatchObject({ code: 'provider_rate_limited', retry: { afterMs: 5000 } });
+      t += 5_000;
+      expect((await adapter.submit(req(), ctx)).kind).toBe('finished');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('a 429 burst is retryable after the Retry-After the provider sent', async () => {
     sim.faults.add('POST /v1', { status: 429, headers: { 'retry-after': '7' }, body: { errors: [{ code: 'rateLimitExceeded', message: 'Too many requests' }] } });
     const e = await failure(adapter.submit(imageReq(), ctx));

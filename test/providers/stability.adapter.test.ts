@@ -102,6 +102,22 @@ describe('Stability adapter against the Stability simulator', () => {
     expect(e.code).toBe('result_expired');
   });
 
+  it('past 150 requests in 10 s (here 2) the simulator answers 429 as Stability does, until the window moves on', async () => {
+    let t = 1_000;
+    const limited = await startStabilitySimulator({ apiKey: 'sk-limited', now: () => t, rateLimit: { max: 2, windowMs: 10_000 } });
+    try {
+      const req = () => submitRequest(providerRow('stability', limited.url, 'sk-limited'), modelRow('core'));
+      for (let i = 0; i < 2; i++) expect((await adapter.submit(req(), ctx)).kind).toBe('finished');
+      const e = await failure(adapter.submit(req(), ctx));
+      expect(e.code).toBe('provider_rate_limited');
+      expect(e.retry).toEqual({ afterMs: 10_000 });
+      t += 10_000;
+      expect((await adapter.submit(req(), ctx)).kind).toBe('finished');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('a 429 burst is retryable after Retry-After', async () => {
     sim.faults.add('/generate/core', { status: 429, headers: { 'retry-after': '10' }, body: { id: 'x', name: 'rate_limit_exceeded', errors: ['You have exceeded 150 requests in 10 seconds'] } });
     const e = await failure(adapter.submit(imageReq(), ctx));

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import {
-  callbackDeliveries, FaultQueue, FileShelf, postCallback, QUICK_SUCCESS, ScriptedTask, startSimServer,
+  callbackDeliveries, RateWindow, FaultQueue, FileShelf, postCallback, QUICK_SUCCESS, ScriptedTask, startSimServer,
   type Phase, type SimReply, type SimRequest, type SimServer, type TaskScript,
 } from './shared/index.js';
 
@@ -50,7 +50,7 @@ export async function startKieSim(options: KieSimOptions = {}): Promise<KieSim> 
   const faults = new FaultQueue();
   const tasks: KieSim['tasks'] = new Map();
   const resultUrls = new Map<string, string>();
-  const creates: number[] = [];
+  const creates = new RateWindow(rate.max, rate.windowMs, now);
   const pending = new Set<Promise<unknown>>();
   let base = '';
 
@@ -134,9 +134,7 @@ export async function startKieSim(options: KieSimOptions = {}): Promise<KieSim> 
     if (!body || typeof body.model !== 'string' || !body.model) return envelope(422, 'model is required');
     if (body.input !== undefined && (typeof body.input !== 'object' || Array.isArray(body.input))) return envelope(422, 'input must be an object');
     const t = now();
-    while (creates.length && creates[0] <= t - rate.windowMs) creates.shift();
-    if (creates.length >= rate.max) return envelope(429, 'Rate limited');
-    creates.push(t);
+    if (!creates.take().ok) return envelope(429, 'Rate limited'); // and the task is not queued
     const taskId = `task_${body.model.replace(/\W+/g, '-')}_${t}${randomBytes(3).toString('hex')}`;
     const script = sim.scripts.shift() ?? QUICK_SUCCESS;
     tasks.set(taskId, { body, createdAt: t, task: new ScriptedTask(taskId, script, now, sendCallbacks) });

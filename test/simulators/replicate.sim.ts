@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import {
-  callbackDeliveries, FaultQueue, FileShelf, postCallback, QUICK_SUCCESS, ScriptedTask, startSimServer, TERMINAL_PHASES,
+  callbackDeliveries, FaultQueue, FileShelf, postCallback, QUICK_SUCCESS, RateWindow, retryAfterSeconds, ScriptedTask, startSimServer, TERMINAL_PHASES,
   type Phase, type SimReply, type SimRequest, type SimServer, type TaskScript,
 } from './shared/index.js';
 
@@ -14,6 +14,8 @@ export interface ReplicateSimOptions {
   now?: () => number;
   /** ms that one "second" of `Prefer: wait=n` lasts here, so tests can hold a request briefly. */
   secondMs?: number;
+  /** Prediction creates allowed per window before 429 (Replicate: 600 per minute). */
+  rateLimit?: { max: number; windowMs: number };
   port?: number;
 }
 
@@ -55,6 +57,15 @@ export async function startReplicateSim(options: ReplicateSimOptions = {}): Prom
   const files = new FileShelf(now);
   const faults = new FaultQueue();
   const predictions = new Map<string, Prediction>();
+  const createRate = options.rateLimit ?? { max: 600, windowMs: 60_000 };
+  const creates = new RateWindow(createRate.max, createRate.windowMs, now);
+  /** PROTOCOLS §2.4: the throttle answer, with the header the official client honours. */
+  const throttled = (): SimReply | null => {
+    const r = creates.take();
+    if (r.ok) return null;
+    const s = retryAfterSeconds(r.retryAfterMs);
+    return { status: 429, headers: { 'content-type': 'application/problem+json', 'retry-after': s }, body: { detail: `Request was throttled. Your rate limit resets in ~${s}s.`, status: 429 } };
+  };
   const pending = new Set<Promise<unknown>>();
   let base = '';
 
@@ -132,6 +143,11 @@ export async function startReplicateSim(options: ReplicateSimOptions = {}): Prom
     if (auth !== `Bearer ${apiKey}` && auth !== `Token ${apiKey}`) return problem(401, 'Unauthenticated', 'You did not pass a valid authentication token');
     const body = (req.json ?? {}) as Record<string, unknown>;
     const parts = req.path.split('/').filter(Boolean); // ['v1', …]
+    const isCreate = req.method === 'POST' && (req.path === '/v1/predictions' || ((parts[1] === 'models' || parts[1] === 'deployments') && parts[4] === 'predictions' && parts.length === 5));
+    if (isCreate) {
+      const limited = throttled();
+      if (limited) return limited;
+    }
     if (req.method === 'POST' && req.path === '/v1/predictions') {
       const v = String(body.version ?? '');
       const [name, hash] = v.includes(':') ? v.split(':') : VERSION.test(v) ? ['replicate/model', v] : [v, undefined];

@@ -1,4 +1,4 @@
-import { callbackDeliveries, FaultQueue, FileShelf, postCallback, startSimServer, type SimReply, type SimRequest } from './shared/index.js';
+import { callbackDeliveries, FaultQueue, FileShelf, postCallback, RateWindow, retryAfterSeconds, startSimServer, type SimReply, type SimRequest } from './shared/index.js';
 import { DEFAULT_RUNWARE_SCRIPT, RunwareTasks, type RunwareScript, type VideoTask } from './runware/tasks.js';
 import { startRunwareWebSocket } from './runware/websocket.js';
 
@@ -12,6 +12,8 @@ export interface RunwareSimOptions {
   pendingWord?: 'processing' | 'pending';
   /** Send webhook bodies without the `data` wrapper (an integrator's report, unverified). */
   flatWebhooks?: boolean;
+  /** Requests allowed per window before 429; Runware publishes no figure (PROTOCOLS §3.6), so none by default. */
+  rateLimit?: { max: number; windowMs: number };
   now?: () => number;
   port?: number;
   /** Port of the WebSocket transport (0, any free port, unless given). */
@@ -36,18 +38,24 @@ export async function startRunwareSimulator(options: RunwareSimOptions = {}) {
   const callbacks: RunwareCallback[] = [];
   let baseUrl = '';
 
+  let delivering: Promise<unknown> = Promise.resolve();
   const deliver = (task: VideoTask) => {
     if (!task.webhookURL) return;
     const script = task.scripted.script;
     for (const d of callbackDeliveries(script.callbacks)) {
       const answer = d.snapshot === 'final' ? tasks.videoAnswer(task.scripted.id, task) : { data: [{ taskType: 'videoInference', taskUUID: task.scripted.id, status: 'processing' }], errors: [] };
       const body = options.flatWebhooks ? { ...answer.data[0], ...(answer.errors[0] ? { errors: answer.errors } : {}) } : answer.errors.length ? { data: answer.data, errors: answer.errors } : { data: answer.data };
-      const send = async () => callbacks.push({ url: task.webhookURL!, body, status: await postCallback(task.webhookURL!, JSON.stringify(body), {}) });
-      if (d.when === 'late') setTimeout(send, script.lateMs ?? 200).unref();
-      else void send();
+      const send = async () => {
+        if (d.when === 'late') await new Promise((r) => setTimeout(r, script.lateMs ?? 200));
+        callbacks.push({ url: task.webhookURL!, body, status: await postCallback(task.webhookURL!, JSON.stringify(body), {}) });
+      };
+      // deliveries go out one after another, so "out of order" really arrives out of order
+      delivering = delivering.then(send, send);
     }
   };
   const tasks = new RunwareTasks(shelf, options.script ?? DEFAULT_RUNWARE_SCRIPT, now, options.pendingWord ?? 'processing', deliver, () => baseUrl);
+
+  const requests = options.rateLimit ? new RateWindow(options.rateLimit.max, options.rateLimit.windowMs, now) : null;
 
   const handle = (req: SimRequest): SimReply => {
     const fault = faults.take(req);
@@ -59,6 +67,8 @@ export async function startRunwareSimulator(options: RunwareSimOptions = {}) {
       return { status: 400, body: { errors: [{ code: 'invalidPayload', message: 'The request body must be a JSON array of task objects.' }] } };
     }
     const batch = req.json as Record<string, unknown>[];
+    const rate = requests?.take();
+    if (rate && !rate.ok) return { status: 429, headers: { 'retry-after': retryAfterSeconds(rate.retryAfterMs) }, body: { errors: [{ code: 'rateLimitExceeded', message: 'Too many requests. Slow down and retry later.' }] } };
     const authTask = batch.find((t) => t.taskType === 'authentication');
     const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
     if ((authTask?.apiKey ?? bearer) !== apiKey) {

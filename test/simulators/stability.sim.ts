@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
-import { FaultQueue, QUICK_SUCCESS, ScriptedTask, sample, startSimServer, type SimReply, type SimRequest, type TaskScript } from './shared/index.js';
+import { FaultQueue, QUICK_SUCCESS, RateWindow, retryAfterSeconds, ScriptedTask, sample, startSimServer, type SimReply, type SimRequest, type TaskScript } from './shared/index.js';
 import { parseMultipart, type MultipartBody } from './stability/multipart.js';
 
 /** A TaskScript plus the HTTP error a failure answers with (e.g. 403 content_moderation, 422, 500). */
@@ -11,6 +11,8 @@ export interface StabilitySimOptions {
   script?: StabilityScript;
   /** How long a finished video stays fetchable (24 h on Stability). */
   resultTtlMs?: number;
+  /** Requests allowed per window before 429 (Stability: 150 per 10 s, every endpoint). */
+  rateLimit?: { max: number; windowMs: number };
   now?: () => number;
   port?: number;
 }
@@ -95,9 +97,14 @@ export async function startStabilitySimulator(options: StabilitySimOptions = {})
     return media(req, 'video', sample('mp4').bytes, 'video/mp4', phase === 'filtered' ? 'CONTENT_FILTERED' : 'SUCCESS');
   };
 
+  const limit = options.rateLimit ?? { max: 150, windowMs: 10_000 };
+  const requests = new RateWindow(limit.max, limit.windowMs, now);
+
   const handle = async (req: SimRequest): Promise<SimReply> => {
     const fault = faults.take(req);
     if (fault) return fault;
+    const rate = requests.take();
+    if (!rate.ok) return { ...error(429, 'rate_limit_exceeded', `You have exceeded the rate limit of ${limit.max} requests within a ${limit.windowMs / 1000} second period.`), headers: { 'retry-after': retryAfterSeconds(rate.retryAfterMs) } };
     const key = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
     if (!key || key !== apiKey) return error(401, 'unauthorized', 'authorization: missing or invalid API key');
     const gen = /^\/v2beta\/stable-image\/generate\/([a-z0-9]+)$/.exec(req.path);

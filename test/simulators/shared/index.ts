@@ -2,3 +2,4 @@ export * from './server.js';
 export * from './files.js';
 export * from './script.js';
 export * from './context.js';
+export * from './rate-window.js';
