@@ -1,9 +1,9 @@
 import { loadCatalog } from '@genbox/providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelRowProblems } from '../../src/catalog/model-row-check.js';
+import { ADMIN, loginAdmin } from '../faults/fault-kit.js';
 import { type TestGenbox, type UserClient, startTestGenbox } from '../harness.js';
 
-const ADMIN = { email: 'rows-admin@example.com', password: 'rows-admin-password' };
 
 const asyncTemplate = {
   api_endpoint: '/v1/tasks',
@@ -44,8 +44,7 @@ describe('the admin API refuses an unusable model and keeps nothing of it', () =
 
   beforeAll(async () => {
     gb = await startTestGenbox({ GENBOX_ADMIN_EMAIL: ADMIN.email, GENBOX_ADMIN_PASSWORD: ADMIN.password });
-    const login = await gb.client.post('/api/auth/login', ADMIN).ok();
-    admin = new (Object.getPrototypeOf(await gb.newUser()).constructor)(gb.url, login.token, login.user.id, ADMIN.email, 'Admin');
+    admin = await loginAdmin(gb);
     providerId = (await admin.post('/api/providers', { name: 'Any REST', kind: 'template', base_url: 'https://api.example.com' }).ok(201)).id;
   });
   afterAll(() => gb?.stop());
