@@ -12,6 +12,10 @@ describe('accounts', () => {
     const reg = await gb.client.post('/api/auth/register', { email: 'Ada@Example.com', password: 'lovelace-1815', display_name: 'Ada' }).ok(201);
     expect(reg.user).toMatchObject({ email: 'ada@example.com', display_name: 'Ada', is_admin: false });
     expect(reg.user).not.toHaveProperty('password_hash');
+    // kept as an argon2id hash, never as the password
+    const [row] = await gb.sql('SELECT password_hash FROM users WHERE id = $1', [reg.user.id]);
+    expect(row.password_hash).toMatch(/^\$argon2id\$/);
+    expect(row.password_hash).not.toContain('lovelace-1815');
 
     const login = await gb.client.post('/api/auth/login', { email: 'ADA@example.com', password: 'lovelace-1815' }).ok(200);
     for (const scheme of ['Bearer', 'Token']) {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AssetDto, BoxDto, ModelDto } from '@genbox/contracts';
+import { Redis } from 'ioredis';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Received, type TestGenbox, type UserClient, connected, freePort, joinBox, pngBytes, recordEvents, startTestGenbox, until } from './harness.js';
@@ -47,6 +48,16 @@ async function stopWorker(child: ChildProcess | null): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Redis keys that name the asset: its Bull jobs (a job is a hash under `<prefix>:generation:<job id>`). */
+async function redisKeysOf(assetId: string): Promise<string[]> {
+  const redis = new Redis(gb.env.REDIS_URL!);
+  try {
+    return (await redis.keys(`${gb.env.REDIS_PREFIX}:*${assetId}*`)).sort();
+  } finally {
+    redis.disconnect();
+  }
+}
+
 const finished = (got: Received[], id: string) => got.some((r) => r.payload?.asset?.id === id && ['COMPLETED', 'FAILED'].includes(r.payload.asset.status));
 
 beforeAll(async () => {
@@ -73,6 +84,8 @@ describe('a worker in its own process', () => {
     await new Promise((r) => setTimeout(r, 600));
     expect((await alice.get(`/api/assets/${waiting.id}`).ok()).status).toBe('PENDING');
     expect(heard.filter((r) => r.payload?.asset?.id === waiting.id).map((r) => r.event)).toEqual(['asset.created']);
+    // its job waits in Redis under the asset's own id (a second enqueue of it adds nothing)
+    expect(await redisKeysOf(waiting.id)).toEqual([`${gb.env.REDIS_PREFIX}:generation:${waiting.id}`]);
   });
 
   it('a worker process started later picks the generation up, and the API\'s sockets see it finish', async () => {
@@ -90,6 +103,8 @@ describe('a worker in its own process', () => {
     const file = await fetch(done.file_url!);
     expect(file.status).toBe(200);
     expect((await file.arrayBuffer()).byteLength).toBe(done.size_bytes);
+    // and once done, nothing of its jobs is left in Redis: the asset row is the record
+    expect(await redisKeysOf(waiting.id)).toEqual([]);
   });
 
   it('the worker animates an image uploaded through the API, and every seq reaches the socket in order', async () => {
