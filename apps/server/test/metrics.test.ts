@@ -107,7 +107,7 @@ describe('Prometheus /metrics', () => {
     expect(valueOf(queued, 'genbox_queue_jobs', { queue: 'generation', state: 'waiting' })).toBe(2);
     expect(valueOf(queued, 'genbox_queue_jobs', { queue: 'generation', state: 'active' })).toBe(0);
     expect(valueOf(queued, 'genbox_generations_in_flight', { model: 'local-image', status: 'pending' })).toBe(2);
-    expect(valueOf(queued, 'genbox_generations_total', { model: 'local-image', outcome: 'completed' })).toBeUndefined();
+    expect(valueOf(queued, 'genbox_generations_finished', { model: 'local-image', outcome: 'completed' })).toBeUndefined();
 
     // a worker on the same database, Redis prefix and storage takes the jobs
     worker = await startTestGenbox({ ROLE: 'worker', DATABASE_URL: api.env.DATABASE_URL!, REDIS_PREFIX: api.env.REDIS_PREFIX!, DATA_DIR: api.dataDir, APP_SECRET: api.env.APP_SECRET!, PUBLIC_URL: api.env.PUBLIC_URL! });
@@ -117,9 +117,9 @@ describe('Prometheus /metrics', () => {
     expect(failed).toMatchObject({ status: 'FAILED', error_code: 'provider_content_filtered' });
 
     const done = await scrape();
-    expect(valueOf(done, 'genbox_generations_total', { model: 'local-image', outcome: 'completed' })).toBe(2);
-    expect(valueOf(done, 'genbox_generations_total', { model: 'sim-image', outcome: 'failed' })).toBe(1);
-    expect(valueOf(done, 'genbox_generations_total', { model: 'sim-image', outcome: 'completed' })).toBeUndefined();
+    expect(valueOf(done, 'genbox_generations_finished', { model: 'local-image', outcome: 'completed' })).toBe(2);
+    expect(valueOf(done, 'genbox_generations_finished', { model: 'sim-image', outcome: 'failed' })).toBe(1);
+    expect(valueOf(done, 'genbox_generations_finished', { model: 'sim-image', outcome: 'completed' })).toBeUndefined();
     expect(valueOf(done, 'genbox_queue_jobs', { queue: 'generation', state: 'waiting' })).toBe(0);
     expect(valueOf(done, 'genbox_generations_in_flight', { model: 'local-image', status: 'pending' })).toBe(0);
     expect(valueOf(done, 'genbox_generation_duration_seconds_count', { model: 'local-image' })).toBe(2);

@@ -60,7 +60,9 @@ export class MetricsService {
       { labels: { model: r.model }, value: r.done, suffix: '_count' },
     ] : []));
     return [
-      exposition('genbox_generations_total', 'counter', 'Generation runs that finished, by model slug and outcome (completed, failed, canceled); a retried asset counts each run.',
+      // a gauge, not a counter: it is read from the assets the database holds, and deleting assets
+      // lowers it, which a counter must never do (Prometheus would take each drop for a reset)
+      exposition('genbox_generations_finished', 'gauge', 'Generation runs that finished, by model slug and outcome (completed, failed, canceled), of the assets still held; a retried asset counts each run.',
         finished.map((r) => ({ labels: { model: r.model, outcome: r.status.toLowerCase() }, value: r.n }))),
       exposition('genbox_generations_in_flight', 'gauge', 'Generations pending or processing now, by model slug.',
         recent.flatMap((r) => [{ labels: { model: r.model, status: 'pending' }, value: r.pending }, { labels: { model: r.model, status: 'processing' }, value: r.processing }])),
