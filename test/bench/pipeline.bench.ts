@@ -4,7 +4,7 @@ import { startOpenAISimulator } from '../simulators/openai.sim.js';
 import { Api, REDIS_URL, cpuOfCommands, pgTransactions, redisCommandCounts, sandbox, sleep, startGenboxProc } from './procs.js';
 import { percentile } from './stats.js';
 
-export interface PipelineOptions { generations: number; concurrency: number; inflight: number; warmup: number; timeoutMs: number }
+export interface PipelineOptions { generations: number; concurrency: number; inflight: number; warmup: number; timeoutMs: number; /** generations run one at a time after the flood */ atRest: number }
 
 export interface PipelineResult {
   generations: number;
@@ -15,20 +15,35 @@ export interface PipelineResult {
   cpuMsPerGen: { api: number; worker: number; total: number; sys: number; pg: number; redis: number; bench: number };
   pickupMs: { p50: number; p99: number };
   e2eMs: { p50: number; p99: number };
+  /** One generation at a time, nothing queued: the latencies a person sees on a quiet install. */
+  atRest: { generations: number; pickupMs: { p50: number; p99: number }; e2eMs: { p50: number; p99: number } };
   /** Per generation: Redis commands (top ones named) and PostgreSQL transactions. */
   trips: { redis: number; redisTop: string; pg: number };
 }
 
-/** Watches `waiting` → `active` of a Bull queue through its global events: the pickup latency of each job. */
+/**
+ * Watches `waiting` → `active` of a Bull queue through its global events: the pickup latency of
+ * each job, as the gap between the two notifications. With `exact` on, it reads instead what Bull
+ * itself recorded on the job (`processedOn - timestamp`, whole ms), which does not depend on when
+ * the notifications reach this process; that costs a read per job, so only for the quiet phase.
+ */
 export function pickupWatcher(name: string, prefix: string) {
   const queue = new Bull(name, { redis: REDIS_URL, prefix });
   const added = new Map<string, number>();
   const pickups: number[] = [];
   let completed = 0;
+  let exact = false;
   queue.on('global:waiting', (id: string) => void added.set(String(id), performance.now()));
   queue.on('global:active', (id: string) => {
     const t = added.get(String(id));
-    if (t !== undefined) pickups.push(performance.now() - t), added.delete(String(id));
+    added.delete(String(id));
+    if (!exact) {
+      if (t !== undefined) pickups.push(performance.now() - t);
+      return;
+    }
+    void queue.getJob(id).then((job) => {
+      if (job?.processedOn && job.timestamp) pickups.push(job.processedOn - job.timestamp);
+    }, () => undefined);
   });
   queue.on('global:completed', () => void completed++);
   return {
@@ -37,6 +52,7 @@ export function pickupWatcher(name: string, prefix: string) {
     get completed() { return completed; },
     ready: () => queue.isReady(),
     reset() { pickups.length = 0; completed = 0; },
+    set exact(on: boolean) { exact = on; },
     close: () => queue.close(),
   };
 }
@@ -105,7 +121,21 @@ export async function runPipeline(o: PipelineOptions, log: (s: string) => void):
     const done = settled - o.warmup;
     const rows = (await db.query(`
       SELECT status, extract(epoch FROM completed_at - created_at) * 1000 AS ms FROM assets
-      ORDER BY created_at OFFSET $1`, [o.warmup])).rows as { status: string; ms: number | null }[];
+      ORDER BY created_at OFFSET $1 LIMIT $2`, [o.warmup, o.generations])).rows as { status: string; ms: number | null }[];
+    const underLoad = [...watcher.pickups];
+
+    // then at rest: each generation waits for the one before, so the queue is empty when it arrives
+    log(`pipeline: ${o.atRest} generations one at a time`);
+    watcher.reset();
+    watcher.exact = true;
+    for (let i = 0; i < o.atRest; i++) {
+      await generate();
+      await waitSettled(settled + i + 1, Date.now() + 10_000);
+    }
+    // from the rows: created (the POST's insert) → completed, both stamped by PostgreSQL
+    const quiet = (await db.query(`
+      SELECT extract(epoch FROM completed_at - created_at) * 1000 AS ms FROM assets
+      WHERE status = 'COMPLETED' ORDER BY created_at OFFSET $1`, [settled])).rows.map((r: { ms: number }) => Number(r.ms));
     const e2e = rows.filter((r) => r.status === 'COMPLETED').map((r) => Number(r.ms));
     const per = (ms: number) => ms / Math.max(1, done);
     return {
@@ -115,7 +145,8 @@ export async function runPipeline(o: PipelineOptions, log: (s: string) => void):
       seconds,
       perSecond: done / seconds,
       cpuMsPerGen: { api: per(cpu1.api - cpu0.api), worker: per(cpu1.worker - cpu0.worker), total: per(cpu1.api - cpu0.api + cpu1.worker - cpu0.worker), sys: per(cpu1.sys - cpu0.sys), pg: per(cpu1.pg - cpu0.pg), redis: per(cpu1.redis - cpu0.redis), bench: per((bench1.user + bench1.system) / 1000) },
-      pickupMs: { p50: percentile(watcher.pickups, 50), p99: percentile(watcher.pickups, 99) },
+      pickupMs: { p50: percentile(underLoad, 50), p99: percentile(underLoad, 99) },
+      atRest: { generations: o.atRest, pickupMs: { p50: percentile(watcher.pickups, 50), p99: percentile(watcher.pickups, 99) }, e2eMs: { p50: percentile(quiet, 50), p99: percentile(quiet, 99) } },
       e2eMs: { p50: percentile(e2e, 50), p99: percentile(e2e, 99) },
       trips: { ...redisPerGeneration(redis0, redis1, done), pg: (pg1 - pg0) / Math.max(1, done) },
     };
