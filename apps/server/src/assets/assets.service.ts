@@ -77,7 +77,7 @@ export class AssetsService {
       if ((e as { code?: string }).code === '23503') throw new AppError('not_found', 'Box not found'); // deleted during the upload
       throw e;
     }
-    return (await this.notifier.created(created!.row, created!.seq))!;
+    return this.notifier.created(created!.row, created!.seq);
   }
 
   async delete(userId: string, assetId: string): Promise<void> {

@@ -21,7 +21,7 @@ export class AssetOutcomes {
   /** Moves the asset from one of `from` to `to`; false when someone else moved it first. */
   async move(id: string, from: AssetStatus[], to: AssetStatus, changes: AssetChanges, detail?: Record<string, unknown>, onlyAttempt?: number): Promise<boolean> {
     const moved = await this.assets.transition(id, from, to, changes, detail, onlyAttempt);
-    if (moved) await this.notifier.updated(moved.row, moved.seq);
+    if (moved) this.notifier.updated(moved.row, moved.seq);
     return !!moved;
   }
 

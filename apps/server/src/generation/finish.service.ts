@@ -77,7 +77,7 @@ export class FinishService {
       storage_key: keys.file, thumbnail_key: thumbnailKey, mime_type: stored.mimeType, size_bytes: stored.sizeBytes,
       width: facts.width, height: facts.height, duration_s: facts.durationS, progress: 100, completed_at: new Date(), error_code: null, error_message: null,
     }, undefined, data.attempt);
-    if (moved) await this.notifier.updated(moved.row, moved.seq);
+    if (moved) this.notifier.updated(moved.row, moved.seq);
     else {
       this.logger.debug(`${target.id} left PROCESSING (or this attempt) while its result was stored: dropping the copy`);
       await Promise.all([this.storage.delete(keys.file), this.storage.delete(keys.thumbnail)]);

@@ -51,7 +51,7 @@ export class GenerateService {
     })));
     const dtos: AssetDto[] = [];
     for (const c of created) {
-      dtos.push((await this.notifier.created(c.row, c.seq))!);
+      dtos.push(this.notifier.created(c.row, c.seq));
       await this.generation.enqueueSubmit(c.id, 1, body.priority);
     }
     return dtos;
@@ -61,7 +61,7 @@ export class GenerateService {
     const row = await this.assetsService.readable(userId, assetId, 'editor');
     const moved = await this.assets.transition(assetId, ['PENDING', 'PROCESSING'], 'CANCELED', { completed_at: new Date() }, { by: userId });
     if (!moved) throw new AppError('asset_wrong_state', `Only PENDING or PROCESSING assets can be canceled; this one is ${(await this.assets.find(assetId))?.status ?? row.status}`);
-    const dto = (await this.notifier.updated(moved.row, moved.seq))!;
+    const dto = this.notifier.updated(moved.row, moved.seq);
     await this.generation.cancelRemote(row);
     return dto;
   }
@@ -77,7 +77,7 @@ export class GenerateService {
       webhook_token: randomBytes(18).toString('base64url'),
     }, { by: userId, attempt });
     if (!moved) throw new AppError('asset_wrong_state', `Only FAILED or CANCELED assets can be retried; this one is ${row.status}`);
-    const dto = (await this.notifier.updated(moved.row, moved.seq))!;
+    const dto = this.notifier.updated(moved.row, moved.seq);
     await this.generation.enqueueSubmit(assetId, attempt, row.priority);
     return dto;
   }

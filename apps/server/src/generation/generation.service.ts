@@ -86,7 +86,7 @@ export class GenerationService {
         try {
           const patched = await this.assets.patch(asset.id, ['PROCESSING'], { provider_state: 'finishing' });
           // every seq bump has its event, or clients see a gap (and the ordered log holds the next one back)
-          if (patched) await this.notifier.updated(patched.row, patched.seq);
+          if (patched) this.notifier.updated(patched.row, patched.seq);
         } catch (err) {
           this.logger.warn(`${asset.id}: could not mark it finishing (${(err as Error).message}); its finish job carries on`);
         }
@@ -94,7 +94,7 @@ export class GenerationService {
       }
       const patched = await this.assets.patch(asset.id, ['PROCESSING'], { external_task_id: res.taskId, provider_state: res.result?.providerState ?? 'submitted' });
       if (!patched) return await this.cancelAtProvider(adapter, res.taskId, job); // canceled while we were submitting
-      await this.notifier.updated(patched.row, patched.seq);
+      this.notifier.updated(patched.row, patched.seq);
       await this.schedulePoll(asset, adapter, job, 0);
     } catch (err) {
       await this.onProviderError(asset, err, { retry: () => this.retrySubmit(asset, data, err, limits) });
@@ -186,7 +186,7 @@ export class GenerationService {
         const progress = result.progress ?? null;
         if (progress !== asset.progress || result.providerState !== asset.provider_state) {
           const patched = await this.assets.patch(asset.id, ['PROCESSING'], { progress, provider_state: result.providerState });
-          if (patched) await this.notifier.updated(patched.row, patched.seq);
+          if (patched) this.notifier.updated(patched.row, patched.seq);
         }
         return 'running';
       }
