@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AssetDto, AuthResponse, BoxDto, ModelDto } from '@genbox/contracts';
 import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type Socket, io } from 'socket.io-client';
 import { type Genbox, startGenbox } from '../src/bootstrap.js';
@@ -77,6 +78,14 @@ function wrap(genbox: Genbox, env: Record<string, string>, dataDir: string): Tes
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS "${new URL(env.DATABASE_URL!).pathname.slice(1)}" WITH (FORCE)`).catch(() => undefined);
       await admin.end();
+      // and its Redis keys (event logs live for days): a test run leaves the machine as it found it
+      const redis = new Redis(env.REDIS_URL!);
+      for (let cursor = '0'; ;) {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.REDIS_PREFIX}:*`, 'COUNT', 1000);
+        if (keys.length) await redis.del(...keys);
+        if ((cursor = next) === '0') break;
+      }
+      redis.disconnect();
     },
   };
 }
