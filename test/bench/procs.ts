@@ -2,11 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { deleteRedisKeys, freePort } from '../support/machine.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SERVER_MAIN = join(ROOT, 'apps/server/dist/main.js');
@@ -33,28 +33,12 @@ export async function sandbox(label: string): Promise<Sandbox> {
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS "genbox_bench_${id}" WITH (FORCE)`).catch(() => undefined);
       await admin.end();
-      const { Redis } = await import('ioredis');
-      const redis = new Redis(REDIS_URL);
-      for (let cursor = '0'; ;) {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-        if (keys.length) await redis.del(...keys);
-        if ((cursor = next) === '0') break;
-      }
-      redis.disconnect();
+      await deleteRedisKeys(REDIS_URL, redisPrefix);
     },
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** A child process we started, its CPU readable from /proc. */
 export class Proc {

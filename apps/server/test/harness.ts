@@ -3,10 +3,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AssetDto, AuthResponse, BoxDto, ModelDto } from '@genbox/contracts';
-import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type Socket, io } from 'socket.io-client';
+import { deleteRedisKeys, freePort } from '../../../test/support/machine.js';
 import { type Genbox, startGenbox } from '../src/bootstrap.js';
 
 const PG_ROOT = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -79,13 +78,7 @@ function wrap(genbox: Genbox, env: Record<string, string>, dataDir: string): Tes
       await admin.query(`DROP DATABASE IF EXISTS "${new URL(env.DATABASE_URL!).pathname.slice(1)}" WITH (FORCE)`).catch(() => undefined);
       await admin.end();
       // and its Redis keys (event logs live for days): a test run leaves the machine as it found it
-      const redis = new Redis(env.REDIS_URL!);
-      for (let cursor = '0'; ;) {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.REDIS_PREFIX}:*`, 'COUNT', 1000);
-        if (keys.length) await redis.del(...keys);
-        if ((cursor = next) === '0') break;
-      }
-      redis.disconnect();
+      await deleteRedisKeys(env.REDIS_URL!, env.REDIS_PREFIX!);
     },
   };
 }
@@ -190,16 +183,7 @@ export async function until<T>(get: () => T, predicate: (v: T) => boolean, timeo
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /**
  * An asset row written straight into the database, for states the API only reaches through a
