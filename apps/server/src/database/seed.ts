@@ -4,6 +4,8 @@ import { ensureConfiguredAdmin } from '../auth/admin-accounts.js';
 import type { Database } from './database.js';
 
 export const DEMO_USER = { email: 'demo@genbox.local', password: 'genbox-demo', displayName: 'Demo' };
+/** Credits the demo user starts with, granted once when it is created. */
+export const DEMO_CREDITS = 1000;
 
 /**
  * What a fresh install needs: the built-in `local` provider and its models (kept in step with
@@ -40,6 +42,11 @@ export async function seed(db: Database, opts: { admin: { email: string; passwor
       );
       const [b] = await q.query<{ id: string }>(`INSERT INTO boxes (name, owner_id) VALUES ('Demo box', $1) RETURNING id`, [demo!.id]);
       await q.query(`INSERT INTO box_members (box_id, user_id, role) VALUES ($1, $2, 'owner')`, [b!.id, demo!.id]);
+      await q.query(
+        `WITH u AS (UPDATE users SET credits = credits + $2 WHERE id = $1 RETURNING id, credits)
+         INSERT INTO credit_ledger (user_id, kind, amount, balance_after, note) SELECT id, 'grant', $2, credits, 'demo credits' FROM u`,
+        [demo!.id, DEMO_CREDITS],
+      );
       return { demo: true };
     }
     const [existing] = await q.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE lower(email) = lower($1)', [DEMO_USER.email]);
