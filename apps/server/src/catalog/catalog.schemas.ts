@@ -1,5 +1,6 @@
 import { MODEL_INPUT_TYPES, PROVIDER_KINDS, ASSET_TYPES } from '@genbox/contracts';
 import { z } from 'zod';
+import { patchSchema } from '../common/validate.js';
 
 const value = z.union([z.string(), z.number(), z.boolean()]);
 export const ParameterSpecSchema = z
@@ -36,7 +37,7 @@ export const CreateProvider = z.object({
   allow_private_network: z.boolean().optional(),
   is_active: z.boolean().optional(),
 });
-export const UpdateProvider = CreateProvider.partial();
+export const UpdateProvider = patchSchema(CreateProvider);
 
 export const CreateModel = z.object({
   provider_id: z.string().uuid('must be a provider id'),
@@ -51,4 +52,4 @@ export const CreateModel = z.object({
   cost: z.number().min(0).default(0),
   is_active: z.boolean().optional(),
 });
-export const UpdateModel = CreateModel.partial();
+export const UpdateModel = patchSchema(CreateModel);
