@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { AnalyticsController } from './analytics/analytics.controller.js';
 import { AnalyticsRepository } from './analytics/analytics.repository.js';
@@ -15,7 +15,10 @@ import { FileDeliveryService } from './assets/file-delivery.service.js';
 import { FileUrls } from './assets/file-urls.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthService } from './auth/auth.service.js';
+import { PasswordHasher } from './auth/password-hasher.js';
+import { TokenRevocations } from './auth/token-revocations.js';
 import { TokenService } from './auth/token.service.js';
+import { TokensRepository } from './auth/tokens.repository.js';
 import { UsersRepository } from './auth/users.repository.js';
 import { BoxAccessService } from './boxes/box-access.service.js';
 import { BoxesController } from './boxes/boxes.controller.js';
@@ -27,7 +30,7 @@ import { CatalogService } from './catalog/catalog.service.js';
 import { CatalogImportService } from './catalog/catalog-import.service.js';
 import { SECRET_BOX } from './catalog/catalog.tokens.js';
 import { SecretBox } from './catalog/secret-box.js';
-import { AuthGuard } from './common/auth.guard.js';
+import { AccessContextInterceptor, AuthGuard } from './common/auth.guard.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { CreditsModule } from './credits/credits.module.js';
 import { Signer } from './common/signer.js';
@@ -88,7 +91,7 @@ export class AppModule {
       { provide: SECRET_BOX, useValue: new SecretBox(rt.config.appSecret) },
     ];
     const services: Provider[] = [
-      UsersRepository, TokenService, AuthService, BoxesRepository, BoxAccessService, BoxesService, RealtimePublisher,
+      UsersRepository, TokensRepository, TokenRevocations, PasswordHasher, TokenService, AuthService, BoxesRepository, BoxAccessService, BoxesService, RealtimePublisher,
       AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, FileUrls, AssetsService, FileDeliveryService,
       CatalogRepository, CatalogService, CatalogImportService, AdapterRegistry, CatalogCache, GenerationQueue, SubmitRequestBuilder, AssetOutcomes, GenerationService, FinishService, BoxQueueService, GenerateService, WebhooksService,
       WebhookVerdicts, AnalyticsRepository, AnalyticsService, MetricsRepository, MetricsService,
@@ -107,7 +110,7 @@ export class AppModule {
       providers: [
         ...core,
         ...services,
-        ...(api ? [BoxGateway, BoxEventsService, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorFilter }] : []),
+        ...(api ? [BoxGateway, BoxEventsService, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: AccessContextInterceptor }, { provide: APP_FILTER, useClass: ErrorFilter }] : []),
         ...(worker ? [GenerationProcessor, QueueReconciler] : []),
       ],
       exports: [...services.filter((p): p is typeof AuthService => typeof p === 'function'), CONFIG, DATABASE, REDIS],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { BoxDto, BoxRole, MemberDto } from '@genbox/contracts';
 import { UsersRepository } from '../auth/users.repository.js';
+import { currentAccess } from '../common/access-context.js';
 import { AppError } from '../common/app-error.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
 import { BoxAccessService } from './box-access.service.js';
@@ -15,11 +16,14 @@ export class BoxesService {
     private readonly realtime: RealtimePublisher,
   ) {}
 
+  /** The user's boxes; with a token limited to some boxes, only those. */
   async list(userId: string): Promise<BoxDto[]> {
-    return (await this.boxes.listForUser(userId)).map(({ box, role }) => toBoxDto(box, role));
+    const limit = currentAccess()?.boxIds;
+    return (await this.boxes.listForUser(userId)).filter(({ box }) => !limit || limit.includes(box.id)).map(({ box, role }) => toBoxDto(box, role));
   }
 
   async create(userId: string, name: string): Promise<BoxDto> {
+    if (currentAccess()?.boxIds) throw new AppError('missing_scope', 'This token is limited to some boxes (box_ids), so it cannot create boxes');
     return toBoxDto(await this.boxes.create(name, userId), 'owner');
   }
 

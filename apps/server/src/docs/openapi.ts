@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ListQuery } from '../assets/asset-list.query.js';
 import { GenerateBody } from '../assets/assets.controller.js';
-import { LoginBody, RegisterBody, TokenBody } from '../auth/auth.controller.js';
+import { LoginBody, PasswordBody, RegisterBody, TokenBody } from '../auth/auth.controller.js';
 import { AddMember, CreateBox, UpdateBox, UpdateMember } from '../boxes/boxes.controller.js';
 import { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from '../catalog/catalog.schemas.js';
 import { CreditsQuery, GrantBody } from '../credits/credits.controller.js';
@@ -23,7 +23,11 @@ const ROUTES: Route[] = [
   { method: 'post', path: '/api/auth/register', tag: 'auth', summary: 'Create an account; answers {user, token}', body: RegisterBody, status: 201, public: true },
   { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Log in; answers {user, token}', body: LoginBody, public: true },
   { method: 'get', path: '/api/auth/me', tag: 'auth', summary: 'The current user: {user}' },
-  { method: 'post', path: '/api/auth/tokens', tag: 'auth', summary: 'A long-lived API token for scripts, shown once: {id, token}', body: TokenBody, status: 201 },
+  { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'End the session (or API token) this request is made with', status: 204 },
+  { method: 'post', path: '/api/auth/password', tag: 'auth', summary: 'Change the password (from a login session); every other session ends', body: PasswordBody, status: 204 },
+  { method: 'get', path: '/api/auth/tokens', tag: 'auth', summary: 'The caller\'s live sessions and API tokens: {items} (name, kind, scopes, box_ids, created_at, last_used_at, expires_at, current)' },
+  { method: 'post', path: '/api/auth/tokens', tag: 'auth', summary: 'An API token for scripts, shown once: scopes read|write|admin (default read, write; admin only for admins), optional box_ids and expires_in_days; never more than the calling token may do', body: TokenBody, status: 201 },
+  { method: 'delete', path: '/api/auth/tokens/{id}', tag: 'auth', summary: 'Revoke one of the caller\'s tokens: refused at once on REST, SSE and sockets', status: 204 },
   { method: 'get', path: '/api/boxes', tag: 'boxes', summary: 'Boxes the caller is a member of: {items}' },
   { method: 'post', path: '/api/boxes', tag: 'boxes', summary: 'Create a box (the caller owns it)', body: CreateBox, status: 201 },
   { method: 'get', path: '/api/boxes/{id}', tag: 'boxes', summary: 'One box, with the caller\'s role and its event seq' },
