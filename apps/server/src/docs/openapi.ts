@@ -3,6 +3,7 @@ import { GenerateBody, ListQuery } from '../assets/assets.controller.js';
 import { LoginBody, RegisterBody, TokenBody } from '../auth/auth.controller.js';
 import { AddMember, CreateBox, UpdateBox, UpdateMember } from '../boxes/boxes.controller.js';
 import { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from '../catalog/catalog.schemas.js';
+import { CreateStoryboard, RetryScene, UpdateStoryboard } from '../storyboards/storyboards.controller.js';
 
 interface Route {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -50,6 +51,13 @@ const ROUTES: Route[] = [
   { method: 'patch', path: '/api/providers/{id}', tag: 'catalog', summary: 'Change or deactivate a provider (admins)', body: UpdateProvider },
   { method: 'post', path: '/api/catalog/import', tag: 'catalog', summary: 'Upsert the catalog file\'s providers and models (admins)' },
   { method: 'post', path: '/api/webhooks/{provider}/{asset_id}', tag: 'webhooks', summary: 'Provider callbacks: the per-asset token and the provider\'s signature are verified', public: true },
+  { method: 'post', path: '/api/boxes/{id}/storyboards', tag: 'storyboards', summary: 'Plan a storyboard (editors): the idea becomes scene prompts (planner "local" or {provider_id, model} of an OpenAI-compatible chat model); answers it PLANNED with its scenes, estimated cost and time; nothing is paid for yet', body: CreateStoryboard, status: 201 },
+  { method: 'get', path: '/api/boxes/{id}/storyboards', tag: 'storyboards', summary: 'The box\'s storyboards, newest first: {items}' },
+  { method: 'get', path: '/api/storyboards/{id}', tag: 'storyboards', summary: 'One storyboard: {id, box_id, status, prompt, scenes: [{index, prompt, asset_id, frame_asset_id, status}], final_asset_id, cost: {estimated, so_far}, estimated_seconds, …}' },
+  { method: 'patch', path: '/api/storyboards/{id}', tag: 'storyboards', summary: 'While PLANNED (409 otherwise): the scenes in their new order (edit, reorder, add, remove), and/or the idea', body: UpdateStoryboard },
+  { method: 'post', path: '/api/storyboards/{id}/run', tag: 'storyboards', summary: 'Run a PLANNED storyboard: scene 1, its last frame, scene 2 from it, …, then the stitched film (409 otherwise)', status: 202 },
+  { method: 'post', path: '/api/storyboards/{id}/scenes/{index}/retry', tag: 'storyboards', summary: 'Run scene {index} (0-based) again, with a new prompt if given, then only the scenes after it, and stitch again; earlier scenes are kept (409 while running)', body: RetryScene, status: 202 },
+  { method: 'post', path: '/api/storyboards/{id}/cancel', tag: 'storyboards', summary: 'Cancel a PLANNED or RUNNING storyboard and its running scene (409 otherwise)' },
   { method: 'get', path: '/api/health', tag: 'health', summary: 'Database, Redis and storage: 200, or 503 naming what is down', public: true },
 ];
 
