@@ -3,6 +3,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AssetNotifier } from '../assets/asset.notifier.js';
 import { AssetsRepository } from '../assets/assets.repository.js';
 import { CatalogRepository } from '../catalog/catalog.repository.js';
+import { AppError } from '../common/app-error.js';
+import { CreditsService } from '../credits/credits.service.js';
 import { STORAGE } from '../core/tokens.js';
 import { GenerationService } from '../generation/generation.service.js';
 import type { StorageDriver } from '../storage/storage.port.js';
@@ -33,6 +35,7 @@ export class StoryboardRunner {
     private readonly generation: GenerationService,
     private readonly notifier: StoryboardNotifier,
     private readonly film: FilmMaker,
+    private readonly credits: CreditsService,
     @Inject(STORAGE) private readonly storage: StorageDriver,
   ) {}
 
@@ -60,7 +63,8 @@ export class StoryboardRunner {
     if (!model || !model.is_active || !model.provider_active) return this.fail(row.id, `Scene ${index + 1} could not start: the model ${model?.name ?? ''} is not available any more.`);
     const sceneModel = await this.catalog.findModel(await sceneModelId(this.repo.db, model, !!input));
     if (!sceneModel) return this.fail(row.id, `Scene ${index + 1} could not start: it has no model.`);
-    const created = await this.repo.locked(row.id, ['RUNNING'], async (q) => {
+    // the insert holds the scene's price from the storyboard's author (credits trigger): one scene at a time
+    const created = await this.credits.charging(row.created_by as string, Number(sceneModel.cost), () => this.repo.locked(row.id, ['RUNNING'], async (q) => {
       const scene = await this.repo.lockScene(q, row.id, index);
       if (!scene || scene.asset_id) return null; // another run of this job got there first
       const [asset] = await this.assets.insert(row.box_id, [{
@@ -70,6 +74,9 @@ export class StoryboardRunner {
       }], q);
       await this.repo.setScene(q, row.id, index, { asset_id: asset!.id });
       return asset!;
+    })).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'insufficient_credits') return this.fail(row.id, `Scene ${index + 1} could not start: ${err.message}. Retry it once credits are granted.`).then(() => null);
+      throw err;
     });
     if (!created) return;
     this.assetNotifier.created(created.value.row, created.value.seq);

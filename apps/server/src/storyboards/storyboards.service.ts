@@ -4,6 +4,7 @@ import { validateParameters } from '@genbox/providers';
 import { AssetsRepository } from '../assets/assets.repository.js';
 import { BoxAccessService, isUuid } from '../boxes/box-access.service.js';
 import { CatalogRepository } from '../catalog/catalog.repository.js';
+import { CreditsService } from '../credits/credits.service.js';
 import { AppError, notFound } from '../common/app-error.js';
 import { sceneModelId } from './scene-models.js';
 import { StoryboardCanceler } from './storyboard-canceler.service.js';
@@ -28,6 +29,7 @@ export class StoryboardsService {
     private readonly notifier: StoryboardNotifier,
     private readonly queue: StoryboardsQueue,
     private readonly canceler: StoryboardCanceler,
+    private readonly credits: CreditsService,
   ) {}
 
   /** Plans the storyboard (nothing is paid for yet): 201 with its scenes, PLANNED. */
@@ -85,10 +87,11 @@ export class StoryboardsService {
 
   async run(userId: string, id: string): Promise<StoryboardDto> {
     const current = await this.readable(userId, id, 'editor');
-    const moved = await this.repo.locked(id, ['PLANNED'], async (q) => {
+    // 402 up front when the balance cannot pay for every scene; each scene then holds its own price as it starts
+    const moved = await this.credits.charging(current.row.created_by ?? userId, Number(current.row.model_cost) * current.scenes.length, () => this.repo.locked(id, ['PLANNED'], async (q) => {
       await this.repo.setStatus(q, id, 'RUNNING', { started_at: new Date() });
       return true;
-    });
+    }));
     if (!moved) throw wrongState(current, 'Only a PLANNED storyboard can be run');
     const dto = await this.notifier.updated(id, moved.seq);
     await this.queue.advance(id);
@@ -104,12 +107,13 @@ export class StoryboardsService {
     if (!current.scenes.some((s) => s.index === index)) throw notFound(`Scene ${index}`);
     const unfinished = current.scenes.find((s) => s.index < index && (s.asset_status !== 'COMPLETED' || (s.frame_status !== 'COMPLETED')));
     if (unfinished) throw new AppError('conflict', `Scene ${unfinished.index} is not finished with its last frame: retry from scene ${unfinished.index}`);
-    const moved = await this.repo.locked(id, ['FAILED', 'CANCELED', 'COMPLETED'], async (q) => {
+    const rerun = current.scenes.length - index;
+    const moved = await this.credits.charging(current.row.created_by ?? userId, Number(current.row.model_cost) * rerun, () => this.repo.locked(id, ['FAILED', 'CANCELED', 'COMPLETED'], async (q) => {
       await this.repo.resetFrom(q, id, index);
       if (body.prompt !== undefined) await this.repo.setScene(q, id, index, { prompt: body.prompt });
       await this.repo.setStatus(q, id, 'RUNNING', { error_message: null, final_asset_id: null, completed_at: null, started_at: new Date() });
       return true;
-    });
+    }));
     if (!moved) throw wrongState(current, 'A scene can be retried once the storyboard has stopped (COMPLETED, FAILED or CANCELED)');
     const dto = await this.notifier.updated(id, moved.seq);
     await this.queue.advance(id);
