@@ -15,3 +15,4 @@ export * from './registry.js';
 export * from './fal/index.js';
 export * from './catalog.js';
 export * from './planner/index.js';
+export * from './net/index.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { StoryboardPlanner as PlannerChoice } from '@genbox/contracts';
-import { type ChatPlanner, ProviderError, continuityLocally, continuityWithChat, planLocally, planWithChat } from '@genbox/providers';
+import { type ChatPlanner, ProviderError, continuityLocally, continuityWithChat, guardedFetch, planLocally, planWithChat } from '@genbox/providers';
 import { CatalogRepository, toProviderConfig } from '../catalog/catalog.repository.js';
 import { SECRET_BOX } from '../catalog/catalog.tokens.js';
 import type { SecretBox } from '../catalog/secret-box.js';
@@ -25,7 +25,8 @@ export class StoryboardPlannerService {
   async plan(choice: PlannerChoice, idea: string, count: number): Promise<{ scenes: string[]; label: string }> {
     if (choice === 'local') return { scenes: continuityLocally(idea, planLocally(idea, count)), label: 'local' };
     const planner = await this.chatPlanner(choice);
-    const ctx = { fetch: globalThis.fetch, signal: AbortSignal.timeout(PLAN_TIMEOUT_MS), now: Date.now, log: (m: string) => this.logger.debug(m) };
+    // the provider's own network policy, as for its generations: https to public addresses unless it allows private ones
+    const ctx = { fetch: guardedFetch(planner.provider.allowPrivateNetwork), signal: AbortSignal.timeout(PLAN_TIMEOUT_MS), now: Date.now, log: (m: string) => this.logger.debug(m) };
     try {
       const draft = await planWithChat(ctx, planner, idea, count);
       const scenes = await continuityWithChat(ctx, planner, idea, draft);
