@@ -15,18 +15,17 @@ const template = {
 };
 
 interface Route {
-  table: string;
-  /** The row's key in `table`, for reading it back. */
-  where: string;
+  /** The row as stored (one flat object, columns of joined tables included). */
+  read: () => Promise<Record<string, unknown>>;
   path: () => string;
-  key: () => unknown[];
   /** field → [value to send, columns it may change] */
   fields: () => Record<string, [unknown, string[]]>;
 }
 
 let gb: TestGenbox;
 let admin: UserClient;
-let ids: { provider: string; otherProvider: string; model: string; box: string; member: string };
+let ids: { provider: string; otherProvider: string; model: string; box: string; member: string; storyboard: string };
+const row = async (sql: string, params: unknown[]) => (await gb.sql(sql, params))[0] as Record<string, unknown>;
 
 beforeAll(async () => {
   gb = await startTestGenbox({ GENBOX_ADMIN_EMAIL: ADMIN.email, GENBOX_ADMIN_PASSWORD: ADMIN.password });
@@ -40,13 +39,14 @@ beforeAll(async () => {
   const box = await admin.createBox('Patched box');
   const member = await gb.newUser('member');
   await admin.post(`/api/boxes/${box.id}/members`, { email: member.email, role: 'viewer' }).ok(201);
-  ids = { provider: provider.id, otherProvider: otherProvider.id, model: model.id, box: box.id, member: member.id };
+  const storyboard = await admin.post(`/api/boxes/${box.id}/storyboards`, { prompt: 'A boat sails. It reaches a river.', ai_model_id: (await admin.model('local-video')).id, scenes: 2 }).ok(201);
+  ids = { provider: provider.id, otherProvider: otherProvider.id, model: model.id, box: box.id, member: member.id, storyboard: storyboard.id };
 });
 afterAll(() => gb?.stop());
 
 const ROUTES: Record<string, Route> = {
   '/api/models/{id}': {
-    table: 'ai_models', where: 'id = $1', path: () => `/api/models/${ids.model}`, key: () => [ids.model],
+    read: () => row('SELECT * FROM ai_models WHERE id = $1', [ids.model]), path: () => `/api/models/${ids.model}`,
     fields: () => ({
       provider_id: [ids.otherProvider, ['provider_id']],
       name: ['Renamed model', ['name']],
@@ -62,7 +62,7 @@ const ROUTES: Record<string, Route> = {
     }),
   },
   '/api/providers/{id}': {
-    table: 'ai_providers', where: 'id = $1', path: () => `/api/providers/${ids.provider}`, key: () => [ids.provider],
+    read: () => row('SELECT * FROM ai_providers WHERE id = $1', [ids.provider]), path: () => `/api/providers/${ids.provider}`,
     fields: () => ({
       name: ['Renamed provider', ['name']],
       kind: ['replicate', ['kind']],
@@ -78,12 +78,17 @@ const ROUTES: Record<string, Route> = {
     }),
   },
   '/api/boxes/{id}': {
-    table: 'boxes', where: 'id = $1', path: () => `/api/boxes/${ids.box}`, key: () => [ids.box],
+    read: () => row('SELECT * FROM boxes WHERE id = $1', [ids.box]), path: () => `/api/boxes/${ids.box}`,
     fields: () => ({ name: ['Renamed box', ['name', 'event_seq']] }),
   },
   '/api/boxes/{id}/members/{user_id}': {
-    table: 'box_members', where: 'box_id = $1 AND user_id = $2', path: () => `/api/boxes/${ids.box}/members/${ids.member}`, key: () => [ids.box, ids.member],
+    read: () => row('SELECT * FROM box_members WHERE box_id = $1 AND user_id = $2', [ids.box, ids.member]), path: () => `/api/boxes/${ids.box}/members/${ids.member}`,
     fields: () => ({ role: ['editor', ['role']] }),
+  },
+  '/api/storyboards/{id}': {
+    read: () => row(`SELECT s.*, (SELECT json_agg(prompt ORDER BY index) FROM storyboard_scenes WHERE storyboard_id = s.id) AS scene_prompts FROM storyboards s WHERE s.id = $1`, [ids.storyboard]),
+    path: () => `/api/storyboards/${ids.storyboard}`,
+    fields: () => ({ prompt: ['A boat sails at night.', ['prompt']], scenes: [[{ prompt: 'The boat leaves.' }, { prompt: 'The boat arrives.' }], ['scene_prompts']] }),
   },
 };
 
@@ -91,10 +96,9 @@ describe('a PATCH changes only what it names', () => {
   for (const [route, r] of Object.entries(ROUTES)) {
     it(`PATCH ${route}: each field alone leaves every other column as it was`, async () => {
       for (const [field, [value, changes]] of Object.entries(r.fields())) {
-        const read = async () => (await gb.sql(`SELECT * FROM ${r.table} WHERE ${r.where}`, r.key()))[0] as Record<string, unknown>;
-        const before = await read();
+        const before = await r.read();
         await admin.patch(r.path(), { [field]: value }).ok();
-        const after = await read();
+        const after = await r.read();
         for (const column of Object.keys(before)) {
           if (changes.includes(column) || column === 'updated_at') continue;
           expect(after[column], `PATCH {${field}} changed ${column}`).toEqual(before[column]);
