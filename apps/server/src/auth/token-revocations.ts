@@ -23,7 +23,7 @@ export class TokenRevocations implements OnModuleDestroy {
     this.redis.publish(this.channel, JSON.stringify(ids)).catch((e: Error) => this.logger.warn(`announcing revoked tokens failed: ${e.message}`));
   }
 
-  /** Calls fn with the ids of tokens revoked anywhere; resolves once listening. */
+  /** Calls fn with the ids of tokens revoked anywhere; resolves once listening (never rejects). */
   async listen(fn: (ids: string[]) => void): Promise<void> {
     this.listeners.add(fn);
     if (this.sub) return;
@@ -33,7 +33,8 @@ export class TokenRevocations implements OnModuleDestroy {
       const ids = JSON.parse(msg) as string[];
       for (const l of this.listeners) l(ids);
     });
-    await this.sub.subscribe(this.channel);
+    // a node closing while it subscribes has nothing left to end: no unhandled rejection
+    await this.sub.subscribe(this.channel).catch((e: Error) => this.logger.warn(`listening for revoked tokens failed: ${e.message}`));
   }
 
   onModuleDestroy() {
