@@ -7,3 +7,4 @@ export * from './errors.js';
 export * from './realtime.js';
 export * from './analytics.js';
 export * from './credits.js';
+export * from './webhooks.js';
