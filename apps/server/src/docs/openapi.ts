@@ -4,6 +4,7 @@ import { GenerateBody } from '../assets/assets.controller.js';
 import { LoginBody, RegisterBody, TokenBody } from '../auth/auth.controller.js';
 import { AddMember, CreateBox, UpdateBox, UpdateMember } from '../boxes/boxes.controller.js';
 import { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from '../catalog/catalog.schemas.js';
+import { CreateStoryboard, RetryScene, UpdateStoryboard } from '../storyboards/storyboards.controller.js';
 import { CreditsQuery, GrantBody } from '../credits/credits.controller.js';
 import { CreateWebhook, UpdateWebhook } from '../outgoing-webhooks/outgoing-webhooks.controller.js';
 
@@ -53,6 +54,13 @@ const ROUTES: Route[] = [
   { method: 'patch', path: '/api/providers/{id}', tag: 'catalog', summary: 'Change or deactivate a provider (admins)', body: UpdateProvider },
   { method: 'post', path: '/api/catalog/import', tag: 'catalog', summary: 'Upsert the catalog file\'s providers and models (admins)' },
   { method: 'post', path: '/api/webhooks/{provider}/{asset_id}', tag: 'webhooks', summary: 'Provider callbacks: the per-asset token and the provider\'s signature are verified', public: true },
+  { method: 'post', path: '/api/boxes/{id}/storyboards', tag: 'storyboards', summary: 'Plan a storyboard (editors): the idea becomes scene prompts (planner "local" or {provider_id, model} of an OpenAI-compatible chat model); answers it PLANNED with its scenes, estimated cost and time; nothing is paid for yet', body: CreateStoryboard, status: 201 },
+  { method: 'get', path: '/api/boxes/{id}/storyboards', tag: 'storyboards', summary: 'The box\'s storyboards, newest first: {items}' },
+  { method: 'get', path: '/api/storyboards/{id}', tag: 'storyboards', summary: 'One storyboard: {id, box_id, status, prompt, scenes: [{index, prompt, asset_id, frame_asset_id, status}], final_asset_id, cost: {estimated, so_far}, estimated_seconds, …}' },
+  { method: 'patch', path: '/api/storyboards/{id}', tag: 'storyboards', summary: 'While PLANNED (409 otherwise): the scenes in their new order (edit, reorder, add, remove), and/or the idea', body: UpdateStoryboard },
+  { method: 'post', path: '/api/storyboards/{id}/run', tag: 'storyboards', summary: 'Run a PLANNED storyboard: scene 1, its last frame, scene 2 from it, …, then the stitched film (409 otherwise)', status: 202 },
+  { method: 'post', path: '/api/storyboards/{id}/scenes/{index}/retry', tag: 'storyboards', summary: 'Run scene {index} (0-based) again, with a new prompt if given, then only the scenes after it, and stitch again; earlier scenes are kept (409 while running)', body: RetryScene, status: 202 },
+  { method: 'post', path: '/api/storyboards/{id}/cancel', tag: 'storyboards', summary: 'Cancel a PLANNED or RUNNING storyboard and its running scene (409 otherwise)' },
   { method: 'get', path: '/api/boxes/{id}/webhooks', tag: 'outgoing webhooks', summary: 'The box\'s outgoing webhook endpoints (owners): {items}; secrets are never listed' },
   { method: 'post', path: '/api/boxes/{id}/webhooks', tag: 'outgoing webhooks', summary: 'Register an endpoint (owners): events default to all of asset.created, asset.updated, asset.completed, asset.failed, member.changed; the answer carries its signing secret (whsec_…) this once; allow_private_network only for admins', body: CreateWebhook, status: 201 },
   { method: 'get', path: '/api/boxes/{id}/webhooks/{wid}', tag: 'outgoing webhooks', summary: 'One endpoint, with disabled_reason when Genbox turned it off' },
