@@ -50,6 +50,9 @@ import { ProviderLimiter } from './generation/provider-limiter.js';
 import { QueueReconciler } from './generation/queue-reconciler.service.js';
 import { SubmitRequestBuilder } from './generation/submit-request.builder.js';
 import { HealthController } from './health/health.controller.js';
+import { HealthDetailsController } from './health/health-details.controller.js';
+import { DependencyProbes } from './common/dependency-probes.js';
+import { ShutdownState } from './common/shutdown-state.js';
 import { DocsController } from './docs/docs.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsRepository } from './metrics/metrics.repository.js';
@@ -93,6 +96,7 @@ export class AppModule {
       AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, FileUrls, AssetsService, FileDeliveryService,
       CatalogRepository, CatalogService, CatalogImportService, AdapterRegistry, CatalogCache, GenerationQueue, SubmitRequestBuilder, AssetOutcomes, GenerationService, FinishService, BoxQueueService, GenerateService, WebhooksService,
       WebhookVerdicts, AnalyticsRepository, AnalyticsService, MetricsRepository, MetricsService,
+      DependencyProbes, ShutdownState,
     ];
     const storyboards = storyboardsFeature({ api, worker }, rt.config.queue);
     return {
@@ -106,7 +110,7 @@ export class AppModule {
         BullModule.registerQueue({ name: GENERATION_QUEUE, settings: { lockDuration: rt.config.queue.lockDurationMs, stalledInterval: rt.config.queue.stalledIntervalMs, maxStalledCount: 3, backoffStrategies: { [PROVIDER_BACKOFF]: providerBackoff } } }),
       ],
       // a worker answers /api/health too, for container health checks
-      controllers: api ? [AuthController, BoxesController, AssetsController, CatalogController, WebhooksController, HealthController, AnalyticsController, MetricsController, BoxEventsController, DocsController, BoxQueueController, ...storyboards.controllers] : [HealthController],
+      controllers: api ? [AuthController, BoxesController, AssetsController, CatalogController, WebhooksController, HealthController, AnalyticsController, MetricsController, BoxEventsController, DocsController, BoxQueueController, ...storyboards.controllers, HealthDetailsController] : [HealthController],
       providers: [
         ...core,
         ...services,

@@ -63,7 +63,10 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/api/credits', tag: 'credits', summary: 'Spendable balance, credits held by running generations and the newest ledger entries: {user_id, balance, held, items, next_cursor}; admins may name another user with ?user_id= or ?email=', query: CreditsQuery },
   { method: 'get', path: '/api/credits/ledger', tag: 'credits', summary: 'The ledger a page at a time, newest first: {items, next_cursor}; each entry {id, kind: grant|hold|capture|release, amount, balance_after, asset_id, note, granted_by, provider_cost, provider_cost_unit, created_at}', query: CreditsQuery },
   { method: 'post', path: '/api/admin/credits', tag: 'credits', summary: 'Grant credits to a user named by user_id or email (admins); a negative amount takes away, never below zero (409): {user_id, email, balance, entry}', body: GrantBody, status: 201 },
-  { method: 'get', path: '/api/health', tag: 'health', summary: 'Database, Redis and storage: 200, or 503 naming what is down', public: true },
+  { method: 'get', path: '/api/health', tag: 'health', summary: 'Readiness, as /api/health/ready: {status: ok} or 503 {status: unavailable}', public: true },
+  { method: 'get', path: '/api/health/live', tag: 'health', summary: 'Liveness: 200 {status: ok} while the process runs, whatever its dependencies do', public: true },
+  { method: 'get', path: '/api/health/ready', tag: 'health', summary: 'Readiness: 200 when PostgreSQL, Redis and storage answer and the node is not shutting down, else 503; says nothing more (details: /api/health/details)', public: true },
+  { method: 'get', path: '/api/health/details', tag: 'health', summary: 'Each dependency\'s answer, time and error (admins; API nodes)' },
 ];
 
 const ERROR = { type: 'object', properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } }, required: ['statusCode', 'error', 'message'] };
