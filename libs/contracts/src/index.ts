@@ -8,4 +8,5 @@ export * from './realtime.js';
 export * from './analytics.js';
 export * from './storyboard.js';
 export * from './credits.js';
+export * from './webhooks.js';
 export * from './token.js';

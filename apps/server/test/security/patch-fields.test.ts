@@ -24,7 +24,7 @@ interface Route {
 
 let gb: TestGenbox;
 let admin: UserClient;
-let ids: { provider: string; otherProvider: string; model: string; box: string; member: string; storyboard: string };
+let ids: { provider: string; otherProvider: string; model: string; box: string; member: string; storyboard: string; webhook: string };
 const row = async (sql: string, params: unknown[]) => (await gb.sql(sql, params))[0] as Record<string, unknown>;
 
 beforeAll(async () => {
@@ -40,7 +40,8 @@ beforeAll(async () => {
   const member = await gb.newUser('member');
   await admin.post(`/api/boxes/${box.id}/members`, { email: member.email, role: 'viewer' }).ok(201);
   const storyboard = await admin.post(`/api/boxes/${box.id}/storyboards`, { prompt: 'A boat sails. It reaches a river.', ai_model_id: (await admin.model('local-video')).id, scenes: 2 }).ok(201);
-  ids = { provider: provider.id, otherProvider: otherProvider.id, model: model.id, box: box.id, member: member.id, storyboard: storyboard.id };
+  const webhook = await admin.post(`/api/boxes/${box.id}/webhooks`, { url: 'https://203.0.114.7/hooks/genbox', events: ['asset.completed'], description: 'first' }).ok(201);
+  ids = { provider: provider.id, otherProvider: otherProvider.id, model: model.id, box: box.id, member: member.id, storyboard: storyboard.id, webhook: webhook.id };
 });
 afterAll(() => gb?.stop());
 
@@ -84,6 +85,16 @@ const ROUTES: Record<string, Route> = {
   '/api/boxes/{id}/members/{user_id}': {
     read: () => row('SELECT * FROM box_members WHERE box_id = $1 AND user_id = $2', [ids.box, ids.member]), path: () => `/api/boxes/${ids.box}/members/${ids.member}`,
     fields: () => ({ role: ['editor', ['role']] }),
+  },
+  '/api/boxes/{id}/webhooks/{wid}': {
+    read: () => row('SELECT * FROM webhook_endpoints WHERE id = $1', [ids.webhook]), path: () => `/api/boxes/${ids.box}/webhooks/${ids.webhook}`,
+    fields: () => ({
+      url: ['https://203.0.114.8/hooks/other', ['url']],
+      events: [['asset.failed', 'asset.completed'], ['events']],
+      description: ['second', ['description']],
+      allow_private_network: [true, ['allow_private_network']],
+      is_active: [false, ['is_active', 'disabled_reason', 'disabled_at']],
+    }),
   },
   '/api/storyboards/{id}': {
     read: () => row(`SELECT s.*, (SELECT json_agg(prompt ORDER BY index) FROM storyboard_scenes WHERE storyboard_id = s.id) AS scene_prompts FROM storyboards s WHERE s.id = $1`, [ids.storyboard]),
