@@ -8,6 +8,7 @@ import { AnalyticsService } from './analytics/analytics.service.js';
 import { AssetMapper } from './assets/asset.mapper.js';
 import { AssetNotifier } from './assets/asset.notifier.js';
 import { AssetsController } from './assets/assets.controller.js';
+import { AssetListRepository } from './assets/asset-list.repository.js';
 import { AssetsRepository } from './assets/assets.repository.js';
 import { AssetsService } from './assets/assets.service.js';
 import { FileDeliveryService } from './assets/file-delivery.service.js';
@@ -87,7 +88,7 @@ export class AppModule {
     ];
     const services: Provider[] = [
       UsersRepository, TokenService, AuthService, BoxesRepository, BoxAccessService, BoxesService, RealtimePublisher,
-      AssetsRepository, AssetMapper, AssetNotifier, FileUrls, AssetsService, FileDeliveryService,
+      AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, FileUrls, AssetsService, FileDeliveryService,
       CatalogRepository, CatalogService, CatalogImportService, AdapterRegistry, CatalogCache, GenerationQueue, SubmitRequestBuilder, AssetOutcomes, GenerationService, FinishService, BoxQueueService, GenerateService, WebhooksService,
       WebhookVerdicts, AnalyticsRepository, AnalyticsService, MetricsRepository, MetricsService,
     ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { GenerateBody, ListQuery } from '../assets/assets.controller.js';
+import { ListQuery } from '../assets/asset-list.query.js';
+import { GenerateBody } from '../assets/assets.controller.js';
 import { LoginBody, RegisterBody, TokenBody } from '../auth/auth.controller.js';
 import { AddMember, CreateBox, UpdateBox, UpdateMember } from '../boxes/boxes.controller.js';
 import { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from '../catalog/catalog.schemas.js';
@@ -33,7 +34,7 @@ const ROUTES: Route[] = [
   { method: 'post', path: '/api/boxes/{id}/members', tag: 'members', summary: 'Invite a registered user by email (owners)', body: AddMember, status: 201 },
   { method: 'patch', path: '/api/boxes/{id}/members/{user_id}', tag: 'members', summary: 'Change a member\'s role (owners)', body: UpdateMember },
   { method: 'delete', path: '/api/boxes/{id}/members/{user_id}', tag: 'members', summary: 'Remove a member (owners), or leave (yourself)', status: 204 },
-  { method: 'get', path: '/api/boxes/{id}/assets', tag: 'assets', summary: 'Assets newest first, cursor-paginated: {items, next_cursor}', query: ListQuery },
+  { method: 'get', path: '/api/boxes/{id}/assets', tag: 'assets', summary: 'Assets filtered (status, type, source_type, q prompt search, model_id, created_by, from, to), sorted (newest|oldest), cursor-paginated: {items, next_cursor, total}; total on the first page', query: ListQuery },
   { method: 'post', path: '/api/boxes/{id}/upload', tag: 'assets', summary: 'Upload an image or video (multipart field "file", optional "prompt_text"); 413 over the cap, 415 for other types', status: 201, multipart: true },
   { method: 'post', path: '/api/boxes/{id}/generate', tag: 'assets', summary: 'Start a generation: the new PENDING asset, or {items} when count > 1', body: GenerateBody, status: 202 },
   { method: 'get', path: '/api/assets/{id}', tag: 'assets', summary: 'One asset' },
