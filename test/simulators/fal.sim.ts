@@ -52,7 +52,7 @@ export async function startFalSimulator(options: FalSimOptions = {}) {
   const outputOf = (r: FalRequest) => {
     const s = r.scripted.script as FalScript;
     if (r.output) return r.output;
-    const kind = s.output ?? 'png';
+    const kind = s.output ?? (FAL_ENDPOINTS[r.endpoint]?.output === 'video' ? 'mp4' : 'png');
     const file = { url: base + shelf.putSample(kind, s.resultTtlMs), content_type: kind === 'png' ? 'image/png' : 'video/mp4', file_name: `output.${kind}` };
     r.output = kind === 'png' ? { images: [{ ...file, width: 64, height: 64 }], seed: 196619188014358, has_nsfw_concepts: [s.outcome === 'filtered'], prompt: r.input.prompt } : { video: file, seed: 42 };
     return r.output;

@@ -33,7 +33,7 @@ export const RUNWARE_MODELS: Record<string, RunwareModelRules> = {
   // Seedream 4.0 (runware.ai/docs/models/bytedance-seedream-4-0)
   'bytedance:5@0': { kind: 'image' },
   // Veo 2 (runware.ai/docs/models/google-veo-2): 720p, 5–8 s
-  'google:2@0': { kind: 'video', dims: ['1280x720', '720x1280'], durations: [5, 6, 7, 8], providerSettingsKey: 'google', frameImages: true },
+  'google:2@0': { kind: 'video', dims: ['1280x720', '720x1280'], durations: [5, 6, 7, 8], providerSettingsKey: 'google', frameImages: true, framesXorDims: true },
   // Veo 3 / Veo 3 Fast (runware.ai/docs/models/google-veo-3, google-veo-3-fast): 8 s
   'google:3@0': { kind: 'video', dims: VEO_DIMS, durations: [8], providerSettingsKey: 'google', frameImages: true },
   'google:3@1': { kind: 'video', dims: VEO_DIMS, durations: [8], providerSettingsKey: 'google', frameImages: true },
@@ -45,6 +45,8 @@ export const RUNWARE_MODELS: Record<string, RunwareModelRules> = {
   // Vidu 1.5 and 2.0 (runware.ai/docs/providers/vidu): background music only on 4 s clips
   'vidu:1@5': { kind: 'video', dims: ['1280x720', '720x1280', '960x960'], durations: [4, 8], providerSettingsDuration: 4, providerSettingsKey: 'vidu', frameImages: true },
   'vidu:2@0': { kind: 'video', dims: ['1280x720', '720x1280', '960x960'], durations: [4, 8], providerSettingsWithoutFrames: true, providerSettingsDuration: 4, providerSettingsKey: 'vidu', frameImages: true },
+  // KlingAI 2.5 Turbo Standard (runware.ai/docs/models/klingai-2-5-turbo-standard): image to video, 720p
+  'klingai:6@0': { kind: 'video', durations: [5, 10], frameImages: true },
   // Kling 2.1 Pro and 2.5 Turbo Pro (runware.ai/docs/models/klingai-2-1-pro, klingai-2-5-turbo-pro): 5 or 10 s
   'klingai:5@3': { kind: 'video', durations: [5, 10], frameImages: true },
   'klingai:6@1': { kind: 'video', durations: [5, 10], frameImages: true },

@@ -1,6 +1,6 @@
 import type { SubmitRequest } from '../adapter.js';
 import { conditionHolds } from '../params.js';
-import { renderTemplate } from './render.js';
+import { placeholdersOf, renderTemplate } from './render.js';
 
 /**
  * The parameters a provider is sent: those whose `only_when` condition does not hold are left out
@@ -19,9 +19,11 @@ export function activeParams(req: SubmitRequest): Record<string, unknown> {
  * an input image, `defaultImage(url)` says where it goes (Kie: `{image_urls: [url]}`, Replicate: `{image: url}`).
  */
 export function buildNativeInput(req: SubmitRequest, imageUrl: string | null, defaultImage?: (url: string) => Record<string, unknown>): Record<string, unknown> {
-  const input: Record<string, unknown> = { prompt: req.prompt, ...activeParams(req), ...renderExtraInput(req, imageUrl) };
-  const mentionsImage = JSON.stringify(req.model.requestSchema ?? {}).includes('image_url');
-  return imageUrl && defaultImage && !mentionsImage ? { ...input, ...defaultImage(imageUrl) } : input;
+  // a parameter the row's request_schema places (e.g. last_frame → tail_image_url) is sent only there
+  const placed = new Set(placeholdersOf(req.model.requestSchema ?? {}));
+  const loose = Object.fromEntries(Object.entries(activeParams(req)).filter(([name]) => !placed.has(name)));
+  const input: Record<string, unknown> = { prompt: req.prompt, ...loose, ...renderExtraInput(req, imageUrl) };
+  return imageUrl && defaultImage && !placed.has('image_url') ? { ...input, ...defaultImage(imageUrl) } : input;
 }
 
 /**
