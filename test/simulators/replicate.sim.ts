@@ -5,6 +5,7 @@ import {
   callbackDeliveries, FaultQueue, FileShelf, postCallback, QUICK_SUCCESS, RateWindow, retryAfterSeconds, ScriptedTask, startSimServer, TERMINAL_PHASES,
   type Phase, type SimReply, type SimRequest, type SimServer, type TaskScript,
 } from './shared/index.js';
+import { veoInputProblem } from './replicate-veo.js';
 
 /**
  * Replicate HTTP API (PROTOCOLS.md §2): predictions by version, by model and by deployment, `Prefer: wait`,
@@ -133,6 +134,9 @@ export async function startReplicateSim(options: ReplicateSimOptions = {}): Prom
       const problems = schemaProblems((schema.components as { schemas: { Input: JsonSchema } }).schemas.Input, body.input, 'input', schema);
       if (problems.length) return problem(422, 'Input validation failed', problems.map((p) => `- ${p}`).join('\n'));
     }
+    // and the rules across fields that a schema cannot say (last_frame needs image)
+    const veo = veoInputProblem(model, body.input as Record<string, unknown>);
+    if (veo) return problem(422, 'Input validation failed', veo);
     const id = randomBytes(13).toString('hex').slice(0, 26);
     const script = sim.scripts.shift() ?? QUICK_SUCCESS;
     predictions.set(id, { task: new ScriptedTask(id, script, now, sendWebhooks), body, model, version, createdAt: now() });
