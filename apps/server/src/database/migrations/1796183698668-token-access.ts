@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * (kind 'session'; they were signed and stateless, and are logged out by this change). API tokens
  * get scopes (read, write, admin) and may be limited to some boxes (box_ids, null = all).
  */
-export class TokenAccess1796181893815 implements MigrationInterface {
-  name = 'TokenAccess1796181893815';
+export class TokenAccess1796183698668 implements MigrationInterface {
+  name = 'TokenAccess1796183698668';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE api_tokens ADD COLUMN kind text NOT NULL DEFAULT 'api' CHECK (kind IN ('session', 'api'))`);
