@@ -220,6 +220,9 @@ export interface CatalogImportReport {
 /** Upserts the built-in catalog; providers it creates wait, inactive, for their API key. */
 export const importCatalog = () => request<CatalogImportReport>('POST', '/catalog/import');
 
+/** Lets this browser open the queue dashboard for a while (admins; a page cannot send the token header): answers its address. */
+export const openQueueBoardSession = () => request<{ url: string }>('POST', '/admin/queues/session');
+
 // Storyboards
 export const listStoryboards = (boxId: string) => request<{ items: StoryboardDto[] }>('GET', `/boxes/${id(boxId)}/storyboards`);
 export const createStoryboard = (boxId: string, body: CreateStoryboardRequest) => request<StoryboardDto>('POST', `/boxes/${id(boxId)}/storyboards`, body);
