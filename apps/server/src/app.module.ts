@@ -29,6 +29,7 @@ import { SECRET_BOX } from './catalog/catalog.tokens.js';
 import { SecretBox } from './catalog/secret-box.js';
 import { AuthGuard } from './common/auth.guard.js';
 import { ErrorFilter } from './common/error.filter.js';
+import { CreditsModule } from './credits/credits.module.js';
 import { Signer } from './common/signer.js';
 import type { AppConfig } from './config/env.js';
 import { redisOptions } from './config/redis-options.js';
@@ -94,8 +95,11 @@ export class AppModule {
     ];
     return {
       module: AppModule,
+      // feature modules (credits, …) use the core providers and services exported below
+      global: true,
       imports: [
         BullModule.forRoot({ redis: redisOptions(rt.config.redisUrl), prefix: rt.config.redisPrefix }),
+        CreditsModule.register({ api }),
         BullModule.registerQueue({ name: GENERATION_QUEUE, settings: { lockDuration: rt.config.queue.lockDurationMs, stalledInterval: rt.config.queue.stalledIntervalMs, maxStalledCount: 3, backoffStrategies: { [PROVIDER_BACKOFF]: providerBackoff } } }),
       ],
       // a worker answers /api/health too, for container health checks
@@ -106,7 +110,7 @@ export class AppModule {
         ...(api ? [BoxGateway, BoxEventsService, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorFilter }] : []),
         ...(worker ? [GenerationProcessor, QueueReconciler] : []),
       ],
-      exports: [...services.filter((p): p is typeof AuthService => typeof p === 'function'), CONFIG, DATABASE],
+      exports: [...services.filter((p): p is typeof AuthService => typeof p === 'function'), CONFIG, DATABASE, REDIS],
     };
   }
 }

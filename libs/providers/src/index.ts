@@ -14,3 +14,4 @@ export * from './replicate/index.js';
 export * from './registry.js';
 export * from './fal/index.js';
 export * from './catalog.js';
+export * from './net/index.js';

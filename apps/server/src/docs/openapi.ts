@@ -4,6 +4,7 @@ import { GenerateBody } from '../assets/assets.controller.js';
 import { LoginBody, RegisterBody, TokenBody } from '../auth/auth.controller.js';
 import { AddMember, CreateBox, UpdateBox, UpdateMember } from '../boxes/boxes.controller.js';
 import { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from '../catalog/catalog.schemas.js';
+import { CreditsQuery, GrantBody } from '../credits/credits.controller.js';
 
 interface Route {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -53,6 +54,9 @@ const ROUTES: Route[] = [
   { method: 'patch', path: '/api/providers/{id}', tag: 'catalog', summary: 'Change or deactivate a provider (admins)', body: UpdateProvider },
   { method: 'post', path: '/api/catalog/import', tag: 'catalog', summary: 'Upsert the catalog file\'s providers and models (admins)' },
   { method: 'post', path: '/api/webhooks/{provider}/{asset_id}', tag: 'webhooks', summary: 'Provider callbacks: the per-asset token and the provider\'s signature are verified', public: true },
+  { method: 'get', path: '/api/credits', tag: 'credits', summary: 'Spendable balance, credits held by running generations and the newest ledger entries: {user_id, balance, held, items, next_cursor}; admins may name another user with ?user_id= or ?email=', query: CreditsQuery },
+  { method: 'get', path: '/api/credits/ledger', tag: 'credits', summary: 'The ledger a page at a time, newest first: {items, next_cursor}; each entry {id, kind: grant|hold|capture|release, amount, balance_after, asset_id, note, granted_by, provider_cost, provider_cost_unit, created_at}', query: CreditsQuery },
+  { method: 'post', path: '/api/admin/credits', tag: 'credits', summary: 'Grant credits to a user named by user_id or email (admins); a negative amount takes away, never below zero (409): {user_id, email, balance, entry}', body: GrantBody, status: 201 },
   { method: 'get', path: '/api/health', tag: 'health', summary: 'Database, Redis and storage: 200, or 503 naming what is down', public: true },
 ];
 
