@@ -16,6 +16,18 @@ import type {
   ModelDto,
   ProviderDto,
   RegisterRequest,
+  CreateStoryboardRequest,
+  RetrySceneRequest,
+  StoryboardDto,
+  UpdateStoryboardRequest,
+  CreditsDto,
+  GrantCreditsRequest,
+  GrantCreditsResponse,
+  CreateWebhookRequest,
+  UpdateWebhookRequest,
+  WebhookDeliveryDto,
+  WebhookEndpointCreatedDto,
+  WebhookEndpointDto,
 } from '@genbox/contracts';
 
 /** Every failed API call rejects with this; `message` is the server's sentence for a person. */
@@ -210,3 +222,28 @@ export interface CatalogImportReport {
 }
 /** Upserts the built-in catalog; providers it creates wait, inactive, for their API key. */
 export const importCatalog = () => request<CatalogImportReport>('POST', '/catalog/import');
+
+// Storyboards
+export const listStoryboards = (boxId: string) => request<{ items: StoryboardDto[] }>('GET', `/boxes/${id(boxId)}/storyboards`);
+export const createStoryboard = (boxId: string, body: CreateStoryboardRequest) => request<StoryboardDto>('POST', `/boxes/${id(boxId)}/storyboards`, body);
+export const getStoryboard = (storyboardId: string) => request<StoryboardDto>('GET', `/storyboards/${id(storyboardId)}`);
+export const updateStoryboard = (storyboardId: string, body: UpdateStoryboardRequest) => request<StoryboardDto>('PATCH', `/storyboards/${id(storyboardId)}`, body);
+export const runStoryboard = (storyboardId: string) => request<StoryboardDto>('POST', `/storyboards/${id(storyboardId)}/run`);
+export const retryStoryboardScene = (storyboardId: string, index: number, body: RetrySceneRequest = {}) =>
+  request<StoryboardDto>('POST', `/storyboards/${id(storyboardId)}/scenes/${index}/retry`, body);
+export const cancelStoryboard = (storyboardId: string) => request<StoryboardDto>('POST', `/storyboards/${id(storyboardId)}/cancel`);
+
+// Credits
+export const getCredits = (query: { user_id?: string; email?: string; cursor?: string } = {}) => request<CreditsDto>('GET', '/credits', undefined, query);
+export const grantCredits = (body: GrantCreditsRequest) => request<GrantCreditsResponse>('POST', '/admin/credits', body);
+
+// Outgoing webhooks of a box (owners)
+export const listWebhooks = (boxId: string) => request<{ items: WebhookEndpointDto[] }>('GET', `/boxes/${id(boxId)}/webhooks`);
+export const createWebhook = (boxId: string, body: CreateWebhookRequest) => request<WebhookEndpointCreatedDto>('POST', `/boxes/${id(boxId)}/webhooks`, body);
+export const updateWebhook = (boxId: string, webhookId: string, body: UpdateWebhookRequest) =>
+  request<WebhookEndpointDto>('PATCH', `/boxes/${id(boxId)}/webhooks/${id(webhookId)}`, body);
+export const deleteWebhook = (boxId: string, webhookId: string) => request<void>('DELETE', `/boxes/${id(boxId)}/webhooks/${id(webhookId)}`);
+export const listWebhookDeliveries = (boxId: string, webhookId: string) =>
+  request<{ items: WebhookDeliveryDto[] }>('GET', `/boxes/${id(boxId)}/webhooks/${id(webhookId)}/deliveries`);
+export const resendWebhookDelivery = (boxId: string, webhookId: string, deliveryId: string) =>
+  request<WebhookDeliveryDto>('POST', `/boxes/${id(boxId)}/webhooks/${id(webhookId)}/deliveries/${id(deliveryId)}/resend`);
