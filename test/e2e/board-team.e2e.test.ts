@@ -119,6 +119,7 @@ describe('two teammates and a viewer on one box', () => {
   }, 180_000);
 
   it('a viewer opens and downloads, sees no editing control, and the API refuses her edits anyway', async () => {
+    await alice.upload(box.id, await pngBytes(60, 90), 'tall.png', { prompt_text: 'for the viewer' }).ok(201);
     const v = await openBoard(vera);
     await v.locator('[data-testid=asset-card][data-status=COMPLETED]').first().waitFor();
     expect(await v.getByTestId('generate-panel').count()).toBe(0);
@@ -146,6 +147,7 @@ describe('two teammates and a viewer on one box', () => {
   }, 60_000);
 
   it('at 390 px the grid comes first, the page is no wider than the screen, and the create panels open as a sheet', async () => {
+    await alice.upload(box.id, await pngBytes(90, 60), 'wide.png', { prompt_text: 'phone check' }).ok(201);
     const p = await openBoard(alice, 390, 844);
     await p.locator('[data-testid=asset-card]').first().waitFor();
     expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
