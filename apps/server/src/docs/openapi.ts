@@ -74,6 +74,7 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/api/health', tag: 'health', summary: 'Readiness, as /api/health/ready: {status: ok} or 503 {status: unavailable}', public: true },
   { method: 'get', path: '/api/health/live', tag: 'health', summary: 'Liveness: 200 {status: ok} while the process runs, whatever its dependencies do', public: true },
   { method: 'get', path: '/api/health/ready', tag: 'health', summary: 'Readiness: 200 when PostgreSQL, Redis and storage answer and the node is not shutting down, else 503; says nothing more (details: /api/health/details)', public: true },
+  { method: 'post', path: '/api/admin/queues/session', tag: 'health', summary: 'Sets the cookie that opens the queue dashboard at /admin/queues in this browser (admins): {url}' },
   { method: 'get', path: '/api/health/details', tag: 'health', summary: 'Each dependency\'s answer, time and error (admins; API nodes)' },
 ];
 

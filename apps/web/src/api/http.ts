@@ -219,6 +219,11 @@ export interface CatalogImportReport {
 }
 /** Upserts the built-in catalog; providers it creates wait, inactive, for their API key. */
 export const importCatalog = () => request<CatalogImportReport>('POST', '/catalog/import');
+/** Creates a model from the schema Replicate or fal publishes for `name`; `skipped` lists fields that became no form field. */
+export const importModel = (body: { provider_id: string; name: string }) => request<ModelAdminDto & { skipped: string[] }>('POST', '/models/import', body);
+
+/** Lets this browser open the queue dashboard for a while (admins; a page cannot send the token header): answers its address. */
+export const openQueueBoardSession = () => request<{ url: string }>('POST', '/admin/queues/session');
 
 // Storyboards
 export const listStoryboards = (boxId: string) => request<{ items: StoryboardDto[] }>('GET', `/boxes/${id(boxId)}/storyboards`);
