@@ -13,9 +13,8 @@ import {
   UpdateModelRequest,
   UpdateProviderRequest,
 } from './model.js';
+import { type HttpMethod, ROUTES, type RouteName } from './routes.js';
 import { AuthResponse, CreateTokenRequest, CreatedToken, LoginRequest, MeResponse, RegisterRequest } from './user.js';
-
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** What a success answer carries when it is not JSON. */
 export type RawBody = 'none' | 'bytes' | 'event-stream' | 'html' | 'text';
@@ -49,59 +48,64 @@ const Ok = z.strictObject({ ok: z.literal(true) });
 
 /** Every route the server registers. A test walks Nest's routes and fails on any that is missing here. */
 export const API = {
-  register: route({ method: 'POST', path: '/api/auth/register', tag: 'auth', summary: 'Create an account', status: 201, body: RegisterRequest, response: AuthResponse, auth: 'public' }),
-  login: route({ method: 'POST', path: '/api/auth/login', tag: 'auth', summary: 'Log in with email and password', status: 200, body: LoginRequest, response: AuthResponse, auth: 'public' }),
-  me: route({ method: 'GET', path: '/api/auth/me', tag: 'auth', summary: 'The current user', status: 200, response: MeResponse }),
-  createToken: route({ method: 'POST', path: '/api/auth/tokens', tag: 'auth', summary: 'A long-lived API token for scripts, shown once', status: 201, body: CreateTokenRequest, response: CreatedToken }),
+  register: route({ ...ROUTES.register, tag: 'auth', summary: 'Create an account', status: 201, body: RegisterRequest, response: AuthResponse, auth: 'public' }),
+  login: route({ ...ROUTES.login, tag: 'auth', summary: 'Log in with email and password', status: 200, body: LoginRequest, response: AuthResponse, auth: 'public' }),
+  me: route({ ...ROUTES.me, tag: 'auth', summary: 'The current user', status: 200, response: MeResponse }),
+  createToken: route({ ...ROUTES.createToken, tag: 'auth', summary: 'A long-lived API token for scripts, shown once', status: 201, body: CreateTokenRequest, response: CreatedToken }),
 
-  listBoxes: route({ method: 'GET', path: '/api/boxes', tag: 'boxes', summary: 'Boxes the caller is a member of', status: 200, response: listOf(BoxDto) }),
-  createBox: route({ method: 'POST', path: '/api/boxes', tag: 'boxes', summary: 'Create a box (the caller owns it)', status: 201, body: CreateBoxRequest, response: BoxDto }),
-  getBox: route({ method: 'GET', path: '/api/boxes/:id', tag: 'boxes', summary: "One box, with the caller's role and its event seq", status: 200, response: BoxDto }),
-  updateBox: route({ method: 'PATCH', path: '/api/boxes/:id', tag: 'boxes', summary: 'Rename a box (owners)', status: 200, body: UpdateBoxRequest, response: BoxDto }),
-  deleteBox: route({ method: 'DELETE', path: '/api/boxes/:id', tag: 'boxes', summary: 'Delete a box with its assets and files (owners)', status: 204, response: 'none' }),
-  pauseBox: route({ method: 'POST', path: '/api/boxes/:id/pause', tag: 'boxes', summary: "Pause the box's queue (editors): its waiting generations stay PENDING", status: 200, response: BoxDto }),
-  resumeBox: route({ method: 'POST', path: '/api/boxes/:id/resume', tag: 'boxes', summary: "Resume the box's queue (editors): waiting generations are submitted by priority, then age", status: 200, response: BoxDto }),
+  listBoxes: route({ ...ROUTES.listBoxes, tag: 'boxes', summary: 'Boxes the caller is a member of', status: 200, response: listOf(BoxDto) }),
+  createBox: route({ ...ROUTES.createBox, tag: 'boxes', summary: 'Create a box (the caller owns it)', status: 201, body: CreateBoxRequest, response: BoxDto }),
+  getBox: route({ ...ROUTES.getBox, tag: 'boxes', summary: "One box, with the caller's role and its event seq", status: 200, response: BoxDto }),
+  updateBox: route({ ...ROUTES.updateBox, tag: 'boxes', summary: 'Rename a box (owners)', status: 200, body: UpdateBoxRequest, response: BoxDto }),
+  deleteBox: route({ ...ROUTES.deleteBox, tag: 'boxes', summary: 'Delete a box with its assets and files (owners)', status: 204, response: 'none' }),
+  pauseBox: route({ ...ROUTES.pauseBox, tag: 'boxes', summary: "Pause the box's queue (editors): its waiting generations stay PENDING", status: 200, response: BoxDto }),
+  resumeBox: route({ ...ROUTES.resumeBox, tag: 'boxes', summary: "Resume the box's queue (editors): waiting generations are submitted by priority, then age", status: 200, response: BoxDto }),
   boxEvents: route({
-    method: 'GET', path: '/api/boxes/:id/events', tag: 'boxes', status: 200, response: 'event-stream', auth: 'query-token',
+    ...ROUTES.boxEvents, tag: 'boxes', status: 200, response: 'event-stream', auth: 'query-token',
     summary: "The box's realtime events as Server-Sent Events (asset.created, asset.updated, … with `id:` the box seq); resumable with Last-Event-ID or ?last_event_id=; the token may come as ?token=",
     query: z.object({ token: z.string().optional(), last_event_id: z.string().optional() }),
   }),
 
-  listMembers: route({ method: 'GET', path: '/api/boxes/:id/members', tag: 'members', summary: 'Members and roles', status: 200, response: listOf(MemberDto) }),
-  addMember: route({ method: 'POST', path: '/api/boxes/:id/members', tag: 'members', summary: 'Invite a registered user by email (owners)', status: 201, body: AddMemberRequest, response: MemberDto }),
-  updateMember: route({ method: 'PATCH', path: '/api/boxes/:id/members/:userId', tag: 'members', summary: "Change a member's role (owners)", status: 200, body: UpdateMemberRequest, response: MemberDto }),
-  removeMember: route({ method: 'DELETE', path: '/api/boxes/:id/members/:userId', tag: 'members', summary: 'Remove a member (owners), or leave (yourself)', status: 204, response: 'none' }),
+  listMembers: route({ ...ROUTES.listMembers, tag: 'members', summary: 'Members and roles', status: 200, response: listOf(MemberDto) }),
+  addMember: route({ ...ROUTES.addMember, tag: 'members', summary: 'Invite a registered user by email (owners)', status: 201, body: AddMemberRequest, response: MemberDto }),
+  updateMember: route({ ...ROUTES.updateMember, tag: 'members', summary: "Change a member's role (owners)", status: 200, body: UpdateMemberRequest, response: MemberDto }),
+  removeMember: route({ ...ROUTES.removeMember, tag: 'members', summary: 'Remove a member (owners), or leave (yourself)', status: 204, response: 'none' }),
 
-  listAssets: route({ method: 'GET', path: '/api/boxes/:id/assets', tag: 'assets', summary: 'Assets newest first, cursor-paginated', status: 200, query: ListAssetsQuery, response: pageOf(AssetDto) }),
-  upload: route({ method: 'POST', path: '/api/boxes/:id/upload', tag: 'assets', summary: 'Upload an image or video: a COMPLETED, UPLOADED asset; 413 over the cap, 415 for other types', status: 201, form: UploadForm, response: AssetDto }),
-  generate: route({ method: 'POST', path: '/api/boxes/:id/generate', tag: 'assets', summary: 'Start a generation: the new PENDING asset, or {items} when count > 1', status: 202, body: GenerateRequest, response: GenerateResponse }),
-  getAsset: route({ method: 'GET', path: '/api/assets/:id', tag: 'assets', summary: 'One asset', status: 200, response: AssetDto }),
-  deleteAsset: route({ method: 'DELETE', path: '/api/assets/:id', tag: 'assets', summary: 'Delete an asset and its stored file', status: 204, response: 'none' }),
-  cancelAsset: route({ method: 'POST', path: '/api/assets/:id/cancel', tag: 'assets', summary: 'Cancel a PENDING or PROCESSING generation (409 otherwise)', status: 200, response: AssetDto }),
-  retryAsset: route({ method: 'POST', path: '/api/assets/:id/retry', tag: 'assets', summary: 'Retry a FAILED or CANCELED generation (409 otherwise)', status: 202, response: AssetDto }),
-  assetFile: route({ method: 'GET', path: '/api/assets/:id/file', tag: 'assets', summary: "The bytes (Range supported), with a member's token or the signed file_url", status: 200, response: 'bytes', auth: 'public' }),
-  assetThumbnail: route({ method: 'GET', path: '/api/assets/:id/thumbnail', tag: 'assets', summary: 'A webp thumbnail or poster frame', status: 200, response: 'bytes', auth: 'public' }),
+  listAssets: route({ ...ROUTES.listAssets, tag: 'assets', summary: 'Assets newest first, cursor-paginated', status: 200, query: ListAssetsQuery, response: pageOf(AssetDto) }),
+  upload: route({ ...ROUTES.upload, tag: 'assets', summary: 'Upload an image or video: a COMPLETED, UPLOADED asset; 413 over the cap, 415 for other types', status: 201, form: UploadForm, response: AssetDto }),
+  generate: route({ ...ROUTES.generate, tag: 'assets', summary: 'Start a generation: the new PENDING asset, or {items} when count > 1', status: 202, body: GenerateRequest, response: GenerateResponse }),
+  getAsset: route({ ...ROUTES.getAsset, tag: 'assets', summary: 'One asset', status: 200, response: AssetDto }),
+  deleteAsset: route({ ...ROUTES.deleteAsset, tag: 'assets', summary: 'Delete an asset and its stored file', status: 204, response: 'none' }),
+  cancelAsset: route({ ...ROUTES.cancelAsset, tag: 'assets', summary: 'Cancel a PENDING or PROCESSING generation (409 otherwise)', status: 200, response: AssetDto }),
+  retryAsset: route({ ...ROUTES.retryAsset, tag: 'assets', summary: 'Retry a FAILED or CANCELED generation (409 otherwise)', status: 202, response: AssetDto }),
+  assetFile: route({ ...ROUTES.assetFile, tag: 'assets', summary: "The bytes (Range supported), with a member's token or the signed file_url", status: 200, response: 'bytes', auth: 'public' }),
+  assetThumbnail: route({ ...ROUTES.assetThumbnail, tag: 'assets', summary: 'A webp thumbnail or poster frame', status: 200, response: 'bytes', auth: 'public' }),
 
   listModels: route({
-    method: 'GET', path: '/api/models', tag: 'catalog', status: 200,
+    ...ROUTES.listModels, tag: 'catalog', status: 200,
     summary: 'Active models for the generate form; ?all=1 (admins) lists every model with its wiring',
     query: z.object({ all: z.enum(['1', 'true']).optional() }),
     response: listOf(z.union([ModelDto, ModelAdminDto])),
   }),
-  createModel: route({ method: 'POST', path: '/api/models', tag: 'catalog', summary: 'Add a model (admins)', status: 201, body: CreateModelRequest, response: ModelAdminDto }),
-  updateModel: route({ method: 'PATCH', path: '/api/models/:id', tag: 'catalog', summary: 'Change or deactivate a model (admins)', status: 200, body: UpdateModelRequest, response: ModelAdminDto }),
-  listProviders: route({ method: 'GET', path: '/api/providers', tag: 'catalog', summary: 'Providers (admins); keys are never returned, only has_api_key', status: 200, response: listOf(ProviderDto) }),
-  createProvider: route({ method: 'POST', path: '/api/providers', tag: 'catalog', summary: 'Add a provider (admins); api_key is write-only', status: 201, body: CreateProviderRequest, response: ProviderDto }),
-  updateProvider: route({ method: 'PATCH', path: '/api/providers/:id', tag: 'catalog', summary: 'Change or deactivate a provider, or set its key (admins)', status: 200, body: UpdateProviderRequest, response: ProviderDto }),
-  importCatalog: route({ method: 'POST', path: '/api/catalog/import', tag: 'catalog', summary: "Upsert the catalog file's providers and models (admins); new providers wait inactive for their key", status: 200, response: CatalogImportReport }),
+  createModel: route({ ...ROUTES.createModel, tag: 'catalog', summary: 'Add a model (admins)', status: 201, body: CreateModelRequest, response: ModelAdminDto }),
+  updateModel: route({ ...ROUTES.updateModel, tag: 'catalog', summary: 'Change or deactivate a model (admins)', status: 200, body: UpdateModelRequest, response: ModelAdminDto }),
+  listProviders: route({ ...ROUTES.listProviders, tag: 'catalog', summary: 'Providers (admins); keys are never returned, only has_api_key', status: 200, response: listOf(ProviderDto) }),
+  createProvider: route({ ...ROUTES.createProvider, tag: 'catalog', summary: 'Add a provider (admins); api_key is write-only', status: 201, body: CreateProviderRequest, response: ProviderDto }),
+  updateProvider: route({ ...ROUTES.updateProvider, tag: 'catalog', summary: 'Change or deactivate a provider, or set its key (admins)', status: 200, body: UpdateProviderRequest, response: ProviderDto }),
+  importCatalog: route({ ...ROUTES.importCatalog, tag: 'catalog', summary: "Upsert the catalog file's providers and models (admins); new providers wait inactive for their key", status: 200, response: CatalogImportReport }),
 
-  analytics: route({ method: 'GET', path: '/api/analytics', tag: 'analytics', summary: "A box's generations (members), or the whole install's (admins) when box_id is left out", status: 200, query: AnalyticsQuery, response: AnalyticsDto }),
-  providerWebhook: route({ method: 'POST', path: '/api/webhooks/:provider/:assetId', tag: 'webhooks', summary: "Provider callbacks: the per-asset token and the provider's signature are verified", status: 200, response: Ok, auth: 'public' }),
-  health: route({ method: 'GET', path: '/api/health', tag: 'health', summary: 'Database, Redis and storage: 200, or 503 naming what is down', status: 200, response: HealthDto, alsoAnswers: { 503: HealthDto }, auth: 'public' }),
-  metrics: route({ method: 'GET', path: '/metrics', tag: 'health', summary: 'Prometheus metrics (Bearer METRICS_TOKEN when set)', status: 200, response: 'text', auth: 'public' }),
-  docsPage: route({ method: 'GET', path: '/api/docs', tag: 'docs', summary: 'This document, browsable', status: 200, response: 'html', auth: 'public' }),
-  openapi: route({ method: 'GET', path: '/api/docs/openapi.json', tag: 'docs', summary: 'This document (OpenAPI 3.1)', status: 200, response: z.record(z.string(), z.unknown()), auth: 'public' }),
-} satisfies Record<string, RouteSpec>;
+  analytics: route({ ...ROUTES.analytics, tag: 'analytics', summary: "A box's generations (members), or the whole install's (admins) when box_id is left out", status: 200, query: AnalyticsQuery, response: AnalyticsDto }),
+  providerWebhook: route({ ...ROUTES.providerWebhook, tag: 'webhooks', summary: "Provider callbacks: the per-asset token and the provider's signature are verified", status: 200, response: Ok, auth: 'public' }),
+  health: route({ ...ROUTES.health, tag: 'health', summary: 'Database, Redis and storage: 200, or 503 naming what is down', status: 200, response: HealthDto, alsoAnswers: { 503: HealthDto }, auth: 'public' }),
+  metrics: route({ ...ROUTES.metrics, tag: 'health', summary: 'Prometheus metrics (Bearer METRICS_TOKEN when set)', status: 200, response: 'text', auth: 'public' }),
+  docsPage: route({ ...ROUTES.docsPage, tag: 'docs', summary: 'This document, browsable', status: 200, response: 'html', auth: 'public' }),
+  openapi: route({ ...ROUTES.openapi, tag: 'docs', summary: 'This document (OpenAPI 3.1)', status: 200, response: z.record(z.string(), z.unknown()), auth: 'public' }),
+} satisfies { [K in RouteName]: RouteSpec & (typeof ROUTES)[K] };
 
 export type Api = typeof API;
-export type RouteName = keyof Api;
+
+/** `raw` in ROUTES and a non-JSON `response` here say the same thing (a compile error otherwise). */
+type RawMismatch = {
+  [K in RouteName]: (Api[K]['response'] extends Exclude<RawBody, 'none'> ? true : false) extends ((typeof ROUTES)[K] extends { raw: true } ? true : false) ? never : K;
+}[RouteName];
+export const ROUTES_AGREE: [RawMismatch] extends [never] ? true : RawMismatch = true;

@@ -7,4 +7,5 @@ export * from './errors.js';
 export * from './realtime.js';
 export * from './analytics.js';
 export * from './health.js';
+export * from './routes.js';
 export * from './api.js';
