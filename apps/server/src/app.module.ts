@@ -8,6 +8,7 @@ import { AnalyticsService } from './analytics/analytics.service.js';
 import { AssetMapper } from './assets/asset.mapper.js';
 import { AssetNotifier } from './assets/asset.notifier.js';
 import { AssetsController } from './assets/assets.controller.js';
+import { AssetListRepository } from './assets/asset-list.repository.js';
 import { AssetsRepository } from './assets/assets.repository.js';
 import { AssetsService } from './assets/assets.service.js';
 import { FileDeliveryService } from './assets/file-delivery.service.js';
@@ -28,6 +29,7 @@ import { SECRET_BOX } from './catalog/catalog.tokens.js';
 import { SecretBox } from './catalog/secret-box.js';
 import { AuthGuard } from './common/auth.guard.js';
 import { ErrorFilter } from './common/error.filter.js';
+import { CreditsModule } from './credits/credits.module.js';
 import { Signer } from './common/signer.js';
 import type { AppConfig } from './config/env.js';
 import { redisOptions } from './config/redis-options.js';
@@ -87,14 +89,17 @@ export class AppModule {
     ];
     const services: Provider[] = [
       UsersRepository, TokenService, AuthService, BoxesRepository, BoxAccessService, BoxesService, RealtimePublisher,
-      AssetsRepository, AssetMapper, AssetNotifier, FileUrls, AssetsService, FileDeliveryService,
+      AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, FileUrls, AssetsService, FileDeliveryService,
       CatalogRepository, CatalogService, CatalogImportService, AdapterRegistry, CatalogCache, GenerationQueue, SubmitRequestBuilder, AssetOutcomes, GenerationService, FinishService, BoxQueueService, GenerateService, WebhooksService,
       WebhookVerdicts, AnalyticsRepository, AnalyticsService, MetricsRepository, MetricsService,
     ];
     return {
       module: AppModule,
+      // feature modules (credits, …) use the core providers and services exported below
+      global: true,
       imports: [
         BullModule.forRoot({ redis: redisOptions(rt.config.redisUrl), prefix: rt.config.redisPrefix }),
+        CreditsModule.register({ api }),
         BullModule.registerQueue({ name: GENERATION_QUEUE, settings: { lockDuration: rt.config.queue.lockDurationMs, stalledInterval: rt.config.queue.stalledIntervalMs, maxStalledCount: 3, backoffStrategies: { [PROVIDER_BACKOFF]: providerBackoff } } }),
       ],
       // a worker answers /api/health too, for container health checks
@@ -105,7 +110,7 @@ export class AppModule {
         ...(api ? [BoxGateway, BoxEventsService, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorFilter }] : []),
         ...(worker ? [GenerationProcessor, QueueReconciler] : []),
       ],
-      exports: [...services.filter((p): p is typeof AuthService => typeof p === 'function'), CONFIG, DATABASE],
+      exports: [...services.filter((p): p is typeof AuthService => typeof p === 'function'), CONFIG, DATABASE, REDIS],
     };
   }
 }

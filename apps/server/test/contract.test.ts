@@ -18,7 +18,8 @@ function registeredRoutes(): string[] {
   return express.router.stack.flatMap((layer) => {
     // Nest mounts its not-found handler on prefix-excluded paths (/metrics) for every method: not an operation
     if (!layer.route || Object.keys(layer.route.methods).length > 10) return [];
-    const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
+    // Nest registers string paths; a RegExp is the board's page fallback (serve-web), not an API route
+    const paths = (Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path]).filter((p) => typeof p === 'string');
     return Object.keys(layer.route.methods).filter((m) => m !== '_all').flatMap((m) => paths.map((p) => `${m.toUpperCase()} ${p}`));
   });
 }

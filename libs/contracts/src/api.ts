@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AnalyticsDto, AnalyticsQuery } from './analytics.js';
-import { AssetDto, GenerateRequest, GenerateResponse, ListAssetsQuery, UploadForm, listOf, pageOf } from './asset.js';
+import { AssetDto, AssetPage, GenerateRequest, GenerateResponse, ListAssetsQuery, UploadForm, listOf, pageOf } from './asset.js';
 import { AddMemberRequest, BoxDto, CreateBoxRequest, MemberDto, UpdateBoxRequest, UpdateMemberRequest } from './box.js';
 import { HealthDto } from './health.js';
 import {
@@ -14,6 +14,7 @@ import {
   UpdateProviderRequest,
 } from './model.js';
 import { type HttpMethod, ROUTES, type RouteName } from './routes.js';
+import { CreditEntryDto, CreditsDto, CreditsQuery, GrantCreditsRequest, GrantCreditsResponse, InsufficientCreditsBody } from './credits.js';
 import { AuthResponse, CreateTokenRequest, CreatedToken, LoginRequest, MeResponse, RegisterRequest } from './user.js';
 
 /** What a success answer carries when it is not JSON. */
@@ -71,9 +72,9 @@ export const API = {
   updateMember: route({ ...ROUTES.updateMember, tag: 'members', summary: "Change a member's role (owners)", status: 200, body: UpdateMemberRequest, response: MemberDto }),
   removeMember: route({ ...ROUTES.removeMember, tag: 'members', summary: 'Remove a member (owners), or leave (yourself)', status: 204, response: 'none' }),
 
-  listAssets: route({ ...ROUTES.listAssets, tag: 'assets', summary: 'Assets newest first, cursor-paginated', status: 200, query: ListAssetsQuery, response: pageOf(AssetDto) }),
+  listAssets: route({ ...ROUTES.listAssets, tag: 'assets', summary: 'Assets filtered (status, type, source_type, q prompt search, model_id, created_by, from, to), sorted (newest|oldest), cursor-paginated; total on the first page', status: 200, query: ListAssetsQuery, response: AssetPage }),
   upload: route({ ...ROUTES.upload, tag: 'assets', summary: 'Upload an image or video: a COMPLETED, UPLOADED asset; 413 over the cap, 415 for other types', status: 201, form: UploadForm, response: AssetDto }),
-  generate: route({ ...ROUTES.generate, tag: 'assets', summary: 'Start a generation: the new PENDING asset, or {items} when count > 1', status: 202, body: GenerateRequest, response: GenerateResponse }),
+  generate: route({ ...ROUTES.generate, tag: 'assets', summary: "Start a generation: the new PENDING asset, or {items} when count > 1; 402 with the balance and the cost when the caller's credits are short", status: 202, body: GenerateRequest, response: GenerateResponse, alsoAnswers: { 402: InsufficientCreditsBody } }),
   getAsset: route({ ...ROUTES.getAsset, tag: 'assets', summary: 'One asset', status: 200, response: AssetDto }),
   deleteAsset: route({ ...ROUTES.deleteAsset, tag: 'assets', summary: 'Delete an asset and its stored file', status: 204, response: 'none' }),
   cancelAsset: route({ ...ROUTES.cancelAsset, tag: 'assets', summary: 'Cancel a PENDING or PROCESSING generation (409 otherwise)', status: 200, response: AssetDto }),
@@ -93,6 +94,10 @@ export const API = {
   createProvider: route({ ...ROUTES.createProvider, tag: 'catalog', summary: 'Add a provider (admins); api_key is write-only', status: 201, body: CreateProviderRequest, response: ProviderDto }),
   updateProvider: route({ ...ROUTES.updateProvider, tag: 'catalog', summary: 'Change or deactivate a provider, or set its key (admins)', status: 200, body: UpdateProviderRequest, response: ProviderDto }),
   importCatalog: route({ ...ROUTES.importCatalog, tag: 'catalog', summary: "Upsert the catalog file's providers and models (admins); new providers wait inactive for their key", status: 200, response: CatalogImportReport }),
+
+  credits: route({ ...ROUTES.credits, tag: 'credits', summary: 'Spendable balance, credits held by running generations and the newest ledger entries; admins may name another user with ?user_id= or ?email=', status: 200, query: CreditsQuery, response: CreditsDto }),
+  creditsLedger: route({ ...ROUTES.creditsLedger, tag: 'credits', summary: 'The ledger a page at a time, newest first', status: 200, query: CreditsQuery, response: pageOf(CreditEntryDto) }),
+  grantCredits: route({ ...ROUTES.grantCredits, tag: 'credits', summary: 'Grant credits to a user named by user_id or email (admins); a negative amount takes away, never below zero (409)', status: 201, body: GrantCreditsRequest, response: GrantCreditsResponse }),
 
   analytics: route({ ...ROUTES.analytics, tag: 'analytics', summary: "A box's generations (members), or the whole install's (admins) when box_id is left out", status: 200, query: AnalyticsQuery, response: AnalyticsDto }),
   providerWebhook: route({ ...ROUTES.providerWebhook, tag: 'webhooks', summary: "Provider callbacks: the per-asset token and the provider's signature are verified", status: 200, response: Ok, auth: 'public' }),

@@ -53,17 +53,46 @@ export const AssetDto = z
 export type AssetDto = z.infer<typeof AssetDto>;
 
 export interface Page<T> { items: T[]; next_cursor: string | null }
+
+/** A page of a box's assets; `total` (every asset the filters match) comes with the first page only. */
+export const AssetPage = z.strictObject({ items: z.array(AssetDto), next_cursor: z.string().nullable(), total: z.number().int().nullable() });
+export type AssetPage = z.infer<typeof AssetPage>;
+
+export const ASSET_SORTS = ['newest', 'oldest'] as const;
+export type AssetSort = (typeof ASSET_SORTS)[number];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const Uuid = z.string().regex(UUID, 'must be an id');
+const Instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO 8601 date or date-time' });
+const Statuses = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(ASSET_STATUSES, { error: `must be one or more of ${ASSET_STATUSES.join(', ')}, comma-separated` })).min(1, 'names no status'));
 /** `{items, next_cursor}`: pass next_cursor back as `cursor` for the next page; null at the end. */
 export const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), next_cursor: z.string().nullable() });
 /** `{items}`: a whole list in one answer. */
 export const listOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item) });
 
-export const ListAssetsQuery = z.object({
-  status: z.enum(ASSET_STATUSES).optional(),
-  type: z.enum(ASSET_TYPES).optional(),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number<number>().int().min(1, 'must be 1 to 200').max(200, 'must be 1 to 200').default(50),
-});
+/**
+ * `GET /api/boxes/:id/assets`. Every filter narrows: `status` takes one status or several
+ * comma-separated; `q` finds prompts containing the text (any case); `from`/`to` bound created_at
+ * (ISO date or date-time, `to` excluded). A cursor belongs to the filters and sort it came with.
+ */
+export const ListAssetsQuery = z
+  .object({
+    status: Statuses.optional().describe('One status or several, comma-separated'),
+    type: z.enum(ASSET_TYPES).optional(),
+    source_type: z.enum(SOURCE_TYPES).optional(),
+    q: z.string().trim().max(200, 'must be at most 200 characters').optional().describe('Prompts containing this text, any case'),
+    model_id: Uuid.optional(),
+    created_by: Uuid.optional(),
+    from: Instant.optional().describe('created_at from (inclusive)'),
+    to: Instant.optional().describe('created_at before (exclusive)'),
+    sort: z.enum(ASSET_SORTS).default('newest'),
+    cursor: z.string().max(200).optional().describe('next_cursor of the previous page, with the same filters and sort'),
+    limit: z.coerce.number<number>().int().min(1, 'must be 1 to 200').max(200, 'must be 1 to 200').default(50),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
 export type ListAssetsQuery = z.input<typeof ListAssetsQuery>;
 
 export const GenerateRequest = z

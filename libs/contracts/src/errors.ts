@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   bad_request: 400,
   validation_failed: 400,
   unauthorized: 401,
+  insufficient_credits: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

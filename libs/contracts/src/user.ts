@@ -10,6 +10,7 @@ export const UserDto = z
     display_name: z.string(),
     is_admin: z.boolean(),
     created_at: Timestamp,
+    credits: z.number().describe('Spendable credits (what running generations hold is already taken off)'),
   })
   .meta({ id: 'User' });
 export type UserDto = z.infer<typeof UserDto>;

@@ -44,8 +44,6 @@ export interface NewAsset {
 /** An asset read by a generation job: its box's pause flag and its catalog rows' stamp (null without a model). */
 export interface WorkAssetRow extends AssetRow { box_paused: boolean; catalog_stamp: string | null }
 
-export interface ListFilter { status?: AssetStatus; type?: AssetType; cursor?: { createdAt: string; id: string }; limit: number }
-
 /** Every asset query; status changes are guarded so a racing caller cannot move an asset twice. */
 @Injectable()
 export class AssetsRepository {
@@ -73,15 +71,6 @@ export class AssetsRepository {
 
   async findMany(ids: string[]): Promise<AssetRow[]> {
     return this.db.query<AssetRow>(`${ASSET_SELECT} WHERE a.id = ANY($1::uuid[]) ORDER BY a.created_at DESC, a.id DESC`, [ids]);
-  }
-
-  async list(boxId: string, f: ListFilter): Promise<AssetRow[]> {
-    const params: unknown[] = [boxId];
-    let where = 'a.box_id = $1';
-    if (f.status) where += ` AND a.status = $${params.push(f.status)}`;
-    if (f.type) where += ` AND a.type = $${params.push(f.type)}`;
-    if (f.cursor) where += ` AND (a.created_at, a.id) < ($${params.push(f.cursor.createdAt)}::timestamptz, $${params.push(f.cursor.id)}::uuid)`;
-    return this.db.query<AssetRow>(`${ASSET_SELECT} WHERE ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT $${params.push(f.limit)}`, params);
   }
 
   /**

@@ -10,6 +10,8 @@ export interface UserRow {
   password_hash: string;
   is_admin: boolean;
   created_at: Date;
+  /** numeric: pg answers a string */
+  credits: string;
 }
 
 export const toUserDto = (u: UserRow): UserDto => ({
@@ -18,6 +20,7 @@ export const toUserDto = (u: UserRow): UserDto => ({
   display_name: u.display_name,
   is_admin: u.is_admin,
   created_at: u.created_at.toISOString(),
+  credits: Number(u.credits),
 });
 
 @Injectable()

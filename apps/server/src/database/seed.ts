@@ -3,6 +3,8 @@ import argon2 from 'argon2';
 import type { Database } from './database.js';
 
 export const DEMO_USER = { email: 'demo@genbox.local', password: 'genbox-demo', displayName: 'Demo' };
+/** Credits the demo user starts with, granted once when it is created. */
+export const DEMO_CREDITS = 1000;
 
 /**
  * What a fresh install needs: the built-in `local` provider and its models (kept in step with
@@ -39,6 +41,13 @@ export async function seed(db: Database, opts: { admin: { email: string; passwor
     if (opts.admin) await ensureUser(opts.admin.email, opts.admin.password, 'Admin', true);
     if (!opts.demo) return { demoCreated: false };
     const demo = await ensureUser(DEMO_USER.email, DEMO_USER.password, DEMO_USER.displayName, false);
+    if (demo.created) {
+      await q.query(
+        `WITH u AS (UPDATE users SET credits = credits + $2 WHERE id = $1 RETURNING id, credits)
+         INSERT INTO credit_ledger (user_id, kind, amount, balance_after, note) SELECT id, 'grant', $2, credits, 'demo credits' FROM u`,
+        [demo.id, DEMO_CREDITS],
+      );
+    }
     const [box] = await q.query('SELECT 1 FROM box_members WHERE user_id = $1 LIMIT 1', [demo.id]);
     if (!box) {
       const [b] = await q.query<{ id: string }>(`INSERT INTO boxes (name, owner_id) VALUES ('Demo box', $1) RETURNING id`, [demo.id]);
