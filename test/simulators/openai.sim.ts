@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { FaultQueue, QUICK_SUCCESS, sample, startSimServer, type SimReply, type SimRequest, type TaskScript } from './shared/index.js';
 import { parseMultipart, type MultipartBody } from './stability/multipart.js';
+import { type ChatScript, chatCompletion } from './openai-chat.js';
 
 /** A TaskScript plus the error a failure answers with (OpenAI's envelope: status, type, code). */
 export type OpenAIScript = TaskScript & { failStatus?: number; failType?: string; failCode?: string };
@@ -25,13 +26,14 @@ const apiError = (status: number, message: string, type: string, code: string | 
 const masked = (key: string) => `${key.slice(0, 5)}${'*'.repeat(Math.max(0, key.length - 9))}${key.slice(-4)}`;
 
 /**
- * OpenAI images simulator (PROTOCOLS §6): `POST /v1/images/generations` (JSON) and `/v1/images/edits`
+ * OpenAI simulator: chat completions (openai-chat.ts), and images (PROTOCOLS §6): `POST /v1/images/generations` (JSON) and `/v1/images/edits`
  * (multipart), both synchronous, answering `b64_json` for GPT image models and a URL for dall-e by default.
  */
 export async function startOpenAISimulator(options: OpenAISimOptions = {}) {
   const apiKey = options.apiKey ?? 'sk-openai-test';
   const faults = new FaultQueue();
   const nextScripts: OpenAIScript[] = [];
+  const chatScripts: ChatScript[] = [];
   const received: { path: string; fields: Record<string, unknown>; files: MultipartBody['files'] }[] = [];
   let baseUrl = '';
 
@@ -80,6 +82,7 @@ export async function startOpenAISimulator(options: OpenAISimOptions = {}) {
       received.push({ path: req.path, fields: req.json as Record<string, unknown>, files: {} });
       return images(req, req.json as Record<string, unknown>);
     }
+    if (req.method === 'POST' && req.path === '/v1/chat/completions') return chatCompletion(req, chatScripts, apiError);
     if (req.method === 'POST' && req.path === '/v1/images/edits') {
       const form = await parseMultipart(req);
       if (!form) return apiError(400, 'Expected multipart/form-data.', 'invalid_request_error');
@@ -101,6 +104,8 @@ export async function startOpenAISimulator(options: OpenAISimOptions = {}) {
     faults,
     received,
     queueScript: (...scripts: OpenAIScript[]) => nextScripts.push(...scripts),
+    /** What the chat model answers to the next chat completions, in order (see openai-chat.ts). */
+    queueChat: (...scripts: ChatScript[]) => chatScripts.push(...scripts),
     close: () => http.close(),
   };
 }

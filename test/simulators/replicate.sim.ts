@@ -3,6 +3,7 @@ import {
   callbackDeliveries, FaultQueue, FileShelf, postCallback, QUICK_SUCCESS, RateWindow, retryAfterSeconds, ScriptedTask, startSimServer, TERMINAL_PHASES,
   type Phase, type SimReply, type SimRequest, type SimServer, type TaskScript,
 } from './shared/index.js';
+import { veoInputProblem } from './replicate-veo.js';
 
 /**
  * Replicate HTTP API (PROTOCOLS.md §2): predictions by version, by model and by deployment, `Prefer: wait`,
@@ -122,6 +123,8 @@ export async function startReplicateSim(options: ReplicateSimOptions = {}): Prom
     const extra = Object.keys(body).find((k) => !allowed.has(k));
     if (extra) return problem(422, 'Input validation failed', `Additional property ${extra} is not allowed`);
     if (!body.input || typeof body.input !== 'object') return problem(422, 'Input validation failed', '- input: input is required');
+    const veo = veoInputProblem(model, body.input as Record<string, unknown>);
+    if (veo) return problem(422, 'Input validation failed', veo);
     const id = randomBytes(13).toString('hex').slice(0, 26);
     const script = sim.scripts.shift() ?? QUICK_SUCCESS;
     predictions.set(id, { task: new ScriptedTask(id, script, now, sendWebhooks), body, model, version, createdAt: now() });

@@ -50,6 +50,9 @@ import { ProviderLimiter } from './generation/provider-limiter.js';
 import { QueueReconciler } from './generation/queue-reconciler.service.js';
 import { SubmitRequestBuilder } from './generation/submit-request.builder.js';
 import { HealthController } from './health/health.controller.js';
+import { HealthDetailsController } from './health/health-details.controller.js';
+import { DependencyProbes } from './common/dependency-probes.js';
+import { ShutdownState } from './common/shutdown-state.js';
 import { DocsController } from './docs/docs.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsRepository } from './metrics/metrics.repository.js';
@@ -60,6 +63,7 @@ import { BoxEventsController } from './realtime/box-events.controller.js';
 import { BoxEventsService } from './realtime/box-events.service.js';
 import { RealtimePublisher } from './realtime/realtime.publisher.js';
 import type { StorageDriver } from './storage/storage.port.js';
+import { storyboardsFeature } from './storyboards/storyboards.module.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 
@@ -92,21 +96,25 @@ export class AppModule {
       AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, FileUrls, AssetsService, FileDeliveryService,
       CatalogRepository, CatalogService, CatalogImportService, AdapterRegistry, CatalogCache, GenerationQueue, SubmitRequestBuilder, AssetOutcomes, GenerationService, FinishService, BoxQueueService, GenerateService, WebhooksService,
       WebhookVerdicts, AnalyticsRepository, AnalyticsService, MetricsRepository, MetricsService,
+      DependencyProbes, ShutdownState,
     ];
+    const storyboards = storyboardsFeature({ api, worker }, rt.config.queue);
     return {
       module: AppModule,
       // feature modules (credits, …) use the core providers and services exported below
       global: true,
       imports: [
+        ...storyboards.imports,
         BullModule.forRoot({ redis: redisOptions(rt.config.redisUrl), prefix: rt.config.redisPrefix }),
         CreditsModule.register({ api }),
         BullModule.registerQueue({ name: GENERATION_QUEUE, settings: { lockDuration: rt.config.queue.lockDurationMs, stalledInterval: rt.config.queue.stalledIntervalMs, maxStalledCount: 3, backoffStrategies: { [PROVIDER_BACKOFF]: providerBackoff } } }),
       ],
       // a worker answers /api/health too, for container health checks
-      controllers: api ? [AuthController, BoxesController, AssetsController, CatalogController, WebhooksController, HealthController, AnalyticsController, MetricsController, BoxEventsController, DocsController, BoxQueueController] : [HealthController],
+      controllers: api ? [AuthController, BoxesController, AssetsController, CatalogController, WebhooksController, HealthController, AnalyticsController, MetricsController, BoxEventsController, DocsController, BoxQueueController, ...storyboards.controllers, HealthDetailsController] : [HealthController],
       providers: [
         ...core,
         ...services,
+        ...storyboards.providers,
         ...(api ? [BoxGateway, BoxEventsService, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorFilter }] : []),
         ...(worker ? [GenerationProcessor, QueueReconciler] : []),
       ],

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { AnalyticsDto, AnalyticsQuery } from './analytics.js';
 import { AssetDto, AssetPage, GenerateRequest, GenerateResponse, ListAssetsQuery, UploadForm, listOf, pageOf } from './asset.js';
 import { AddMemberRequest, BoxDto, CreateBoxRequest, MemberDto, UpdateBoxRequest, UpdateMemberRequest } from './box.js';
-import { HealthDto } from './health.js';
+import { HealthDetailsDto, HealthDto } from './health.js';
+import { CreateStoryboardRequest, RetrySceneRequest, StoryboardDto, UpdateStoryboardRequest } from './storyboard.js';
 import {
   CatalogImportReport,
   CreateModelRequest,
@@ -95,13 +96,24 @@ export const API = {
   updateProvider: route({ ...ROUTES.updateProvider, tag: 'catalog', summary: 'Change or deactivate a provider, or set its key (admins)', status: 200, body: UpdateProviderRequest, response: ProviderDto }),
   importCatalog: route({ ...ROUTES.importCatalog, tag: 'catalog', summary: "Upsert the catalog file's providers and models (admins); new providers wait inactive for their key", status: 200, response: CatalogImportReport }),
 
+  createStoryboard: route({ ...ROUTES.createStoryboard, tag: 'storyboards', summary: 'Plan a storyboard (editors): the idea becomes scene prompts (planner "local" or {provider_id, model} of an OpenAI-compatible chat model); answers it PLANNED with its scenes, estimated cost and time; nothing is paid for yet', status: 201, body: CreateStoryboardRequest, response: StoryboardDto }),
+  listStoryboards: route({ ...ROUTES.listStoryboards, tag: 'storyboards', summary: "The box's storyboards, newest first", status: 200, response: listOf(StoryboardDto) }),
+  getStoryboard: route({ ...ROUTES.getStoryboard, tag: 'storyboards', summary: 'One storyboard with its scenes, cost and timing', status: 200, response: StoryboardDto }),
+  updateStoryboard: route({ ...ROUTES.updateStoryboard, tag: 'storyboards', summary: 'While PLANNED (409 otherwise): the scenes in their new order (edit, reorder, add, remove), and/or the idea', status: 200, body: UpdateStoryboardRequest, response: StoryboardDto }),
+  runStoryboard: route({ ...ROUTES.runStoryboard, tag: 'storyboards', summary: 'Run a PLANNED storyboard: scene 1, its last frame, scene 2 from it, …, then the stitched film (409 otherwise)', status: 202, response: StoryboardDto }),
+  retryStoryboardScene: route({ ...ROUTES.retryStoryboardScene, tag: 'storyboards', summary: 'Run scene {index} (0-based) again, with a new prompt if given, then only the scenes after it, and stitch again; earlier scenes are kept (409 while running)', status: 202, body: RetrySceneRequest, response: StoryboardDto }),
+  cancelStoryboard: route({ ...ROUTES.cancelStoryboard, tag: 'storyboards', summary: 'Cancel a PLANNED or RUNNING storyboard and its running scene (409 otherwise)', status: 200, response: StoryboardDto }),
+
   credits: route({ ...ROUTES.credits, tag: 'credits', summary: 'Spendable balance, credits held by running generations and the newest ledger entries; admins may name another user with ?user_id= or ?email=', status: 200, query: CreditsQuery, response: CreditsDto }),
   creditsLedger: route({ ...ROUTES.creditsLedger, tag: 'credits', summary: 'The ledger a page at a time, newest first', status: 200, query: CreditsQuery, response: pageOf(CreditEntryDto) }),
   grantCredits: route({ ...ROUTES.grantCredits, tag: 'credits', summary: 'Grant credits to a user named by user_id or email (admins); a negative amount takes away, never below zero (409)', status: 201, body: GrantCreditsRequest, response: GrantCreditsResponse }),
 
   analytics: route({ ...ROUTES.analytics, tag: 'analytics', summary: "A box's generations (members), or the whole install's (admins) when box_id is left out", status: 200, query: AnalyticsQuery, response: AnalyticsDto }),
   providerWebhook: route({ ...ROUTES.providerWebhook, tag: 'webhooks', summary: "Provider callbacks: the per-asset token and the provider's signature are verified", status: 200, response: Ok, auth: 'public' }),
-  health: route({ ...ROUTES.health, tag: 'health', summary: 'Database, Redis and storage: 200, or 503 naming what is down', status: 200, response: HealthDto, alsoAnswers: { 503: HealthDto }, auth: 'public' }),
+  health: route({ ...ROUTES.health, tag: 'health', summary: 'Readiness, as /api/health/ready: {status: ok}, or 503 {status: unavailable}', status: 200, response: HealthDto, alsoAnswers: { 503: HealthDto }, auth: 'public' }),
+  healthLive: route({ ...ROUTES.healthLive, tag: 'health', summary: 'Liveness: 200 {status: ok} while the process runs, whatever its dependencies do', status: 200, response: HealthDto, auth: 'public' }),
+  healthReady: route({ ...ROUTES.healthReady, tag: 'health', summary: 'Readiness: 200 when PostgreSQL, Redis and storage answer and the node is not shutting down, else 503; says nothing more (details: /api/health/details)', status: 200, response: HealthDto, alsoAnswers: { 503: HealthDto }, auth: 'public' }),
+  healthDetails: route({ ...ROUTES.healthDetails, tag: 'health', summary: "Each dependency's answer, time and error (admins; API nodes)", status: 200, response: HealthDetailsDto }),
   metrics: route({ ...ROUTES.metrics, tag: 'health', summary: 'Prometheus metrics (Bearer METRICS_TOKEN when set)', status: 200, response: 'text', auth: 'public' }),
   docsPage: route({ ...ROUTES.docsPage, tag: 'docs', summary: 'This document, browsable', status: 200, response: 'html', auth: 'public' }),
   openapi: route({ ...ROUTES.openapi, tag: 'docs', summary: 'This document (OpenAPI 3.1)', status: 200, response: z.record(z.string(), z.unknown()), auth: 'public' }),

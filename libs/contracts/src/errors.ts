@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   invalid_parameters: 422,
   rate_limited: 429,
   internal: 500,
+  /** The planner's language model failed or answered something unusable. */
+  planner_failed: 502,
   service_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

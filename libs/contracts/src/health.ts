@@ -1,14 +1,13 @@
 import { z } from 'zod';
 
-const Check = z.strictObject({ ok: z.boolean(), error: z.string().optional(), ms: z.number() });
-
-/** `GET /api/health`: 200 when database, Redis and storage answer, 503 (same shape) naming the one that does not. */
-export const HealthDto = z
-  .looseObject({
-    status: z.enum(['ok', 'degraded']),
-    database: Check.optional(),
-    redis: Check.optional(),
-    storage: Check.extend({ driver: z.string() }).optional(),
-  })
-  .meta({ id: 'Health' });
+/** `GET /api/health`, `/live`, `/ready`: open to anyone, so only up or down. */
+export const HealthDto = z.strictObject({ status: z.enum(['ok', 'unavailable']) }).meta({ id: 'Health' });
 export type HealthDto = z.infer<typeof HealthDto>;
+
+const Probe = z.strictObject({ ok: z.boolean(), ms: z.number().describe('How long the probe took'), error: z.string().optional().describe('Why it failed (names hosts and paths)') });
+
+/** `GET /api/health/details` (admins): each dependency's answer, its time and its error. */
+export const HealthDetailsDto = z
+  .strictObject({ status: z.enum(['ok', 'unavailable']), draining: z.boolean().describe('The node is shutting down'), postgres: Probe, redis: Probe, storage: Probe })
+  .meta({ id: 'HealthDetails' });
+export type HealthDetailsDto = z.infer<typeof HealthDetailsDto>;

@@ -6,6 +6,7 @@ export * from './model.js';
 export * from './errors.js';
 export * from './realtime.js';
 export * from './analytics.js';
+export * from './storyboard.js';
 export * from './credits.js';
 export * from './health.js';
 export * from './routes.js';

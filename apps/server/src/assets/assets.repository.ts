@@ -76,8 +76,9 @@ export class AssetsRepository {
   /**
    * Inserts assets of one box, each with its history row and seq bump in one statement (one
    * transaction for several); returns each row as the wire needs it and the seq of its asset.created.
+   * Inside a caller's transaction (`on`) when the assets must appear together with its own change.
    */
-  async insert(boxId: string, assets: NewAsset[]): Promise<{ id: string; seq: number; row: AssetRow }[]> {
+  async insert(boxId: string, assets: NewAsset[], on?: Queryable): Promise<{ id: string; seq: number; row: AssetRow }[]> {
     const one = async (q: Queryable, a: NewAsset) => {
       const c = a.changes ?? {};
       const cols = ['box_id', 'type', 'status', 'source_type', 'parent_asset_id', 'model_id', 'prompt', 'generation_config', 'created_by', ...Object.keys(c)];
@@ -93,12 +94,13 @@ export class AssetsRepository {
       const { event_seq, ...row } = r!;
       return { id: row.id, seq: Number(event_seq), row };
     };
-    if (assets.length === 1) return [await one(this.db, assets[0]!)];
-    return this.db.tx(async (q) => {
+    if (assets.length === 1) return [await one(on ?? this.db, assets[0]!)];
+    const all = async (q: Queryable) => {
       const out: { id: string; seq: number; row: AssetRow }[] = [];
       for (const a of assets) out.push(await one(q, a));
       return out;
-    });
+    };
+    return on ? all(on) : this.db.tx(all);
   }
 
   /**

@@ -46,8 +46,4 @@ export class UsersRepository {
     );
     return rows[0] ?? null;
   }
-
-  async promote(id: string, passwordHash?: string): Promise<void> {
-    await this.db.query('UPDATE users SET is_admin = true, password_hash = coalesce($2, password_hash) WHERE id = $1', [id, passwordHash ?? null]);
-  }
 }

@@ -1,6 +1,6 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { type AssetDto, type BoxDto, type CreditsChangedEvent, type MemberDto, type SequencedEventName, type ServerToClientEvents, boxRoom } from '@genbox/contracts';
+import { type AssetDto, type BoxDto, type CreditsChangedEvent, type MemberDto, type SequencedEventName, type ServerToClientEvents, type StoryboardDto, boxRoom } from '@genbox/contracts';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG, REDIS } from '../core/tokens.js';
@@ -51,6 +51,10 @@ export class RealtimePublisher implements OnModuleDestroy {
 
   assetDeleted(boxId: string, assetId: string, seq: number) {
     this.send([boxRoom(boxId)], 'asset.deleted', { box_id: boxId, seq, asset_id: assetId });
+  }
+
+  storyboardUpdated(storyboard: StoryboardDto, seq: number) {
+    this.send([boxRoom(storyboard.box_id)], 'storyboard.updated', { box_id: storyboard.box_id, seq, storyboard });
   }
 
   boxUpdated(box: Omit<BoxDto, 'role'>, seq: number) {

@@ -14,4 +14,4 @@ export {
   type StoredMedia,
 } from './upload-stream.js';
 export { downloadToStorage, type DownloadOptions } from './safe-download.js';
-export { blockedAddressReason, isBlockedAddress } from './address-guard.js';
+export { blockedAddressReason, isBlockedAddress } from '@genbox/providers';

@@ -14,6 +14,9 @@ import type {
   ModelDto,
   ProviderDto,
   RegisterRequest,
+  CreateStoryboardRequest,
+  RetrySceneRequest,
+  UpdateStoryboardRequest,
 } from '@genbox/contracts';
 import { ROUTES } from '@genbox/contracts';
 
@@ -141,3 +144,13 @@ export const updateProvider = (providerId: string, body: Partial<ProviderInput>)
 export type { CatalogImportReport };
 /** Upserts the built-in catalog; providers it creates wait, inactive, for their API key. */
 export const importCatalog = () => api.call('importCatalog');
+
+// Storyboards
+export const listStoryboards = (boxId: string) => api.call('listStoryboards', { params: { id: boxId } });
+export const createStoryboard = (boxId: string, body: CreateStoryboardRequest) => api.call('createStoryboard', { params: { id: boxId }, body });
+export const getStoryboard = (storyboardId: string) => api.call('getStoryboard', { params: { id: storyboardId } });
+export const updateStoryboard = (storyboardId: string, body: UpdateStoryboardRequest) => api.call('updateStoryboard', { params: { id: storyboardId }, body });
+export const runStoryboard = (storyboardId: string) => api.call('runStoryboard', { params: { id: storyboardId } });
+export const retryStoryboardScene = (storyboardId: string, index: number, body: RetrySceneRequest = {}) =>
+  api.call('retryStoryboardScene', { params: { id: storyboardId, index: String(index) }, body });
+export const cancelStoryboard = (storyboardId: string) => api.call('cancelStoryboard', { params: { id: storyboardId } });
