@@ -30,6 +30,7 @@ import { SecretBox } from './catalog/secret-box.js';
 import { AuthGuard } from './common/auth.guard.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { CreditsModule } from './credits/credits.module.js';
+import { OutgoingWebhooksModule } from './outgoing-webhooks/outgoing-webhooks.module.js';
 import { Signer } from './common/signer.js';
 import type { AppConfig } from './config/env.js';
 import { redisOptions } from './config/redis-options.js';
@@ -107,6 +108,7 @@ export class AppModule {
         ...storyboards.imports,
         BullModule.forRoot({ redis: redisOptions(rt.config.redisUrl), prefix: rt.config.redisPrefix }),
         CreditsModule.register({ api }),
+        OutgoingWebhooksModule.register({ api, worker }),
         BullModule.registerQueue({ name: GENERATION_QUEUE, settings: { lockDuration: rt.config.queue.lockDurationMs, stalledInterval: rt.config.queue.stalledIntervalMs, maxStalledCount: 3, backoffStrategies: { [PROVIDER_BACKOFF]: providerBackoff } } }),
       ],
       // a worker answers /api/health too, for container health checks
@@ -118,7 +120,7 @@ export class AppModule {
         ...(api ? [BoxGateway, BoxEventsService, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorFilter }] : []),
         ...(worker ? [GenerationProcessor, QueueReconciler] : []),
       ],
-      exports: [...services.filter((p): p is typeof AuthService => typeof p === 'function'), CONFIG, DATABASE, REDIS],
+      exports: [...services.filter((p): p is typeof AuthService => typeof p === 'function'), CONFIG, DATABASE, REDIS, SECRET_BOX],
     };
   }
 }

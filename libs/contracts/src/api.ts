@@ -3,6 +3,7 @@ import { AnalyticsDto, AnalyticsQuery } from './analytics.js';
 import { AssetDto, AssetPage, GenerateRequest, GenerateResponse, ListAssetsQuery, UploadForm, listOf, pageOf } from './asset.js';
 import { AddMemberRequest, BoxDto, CreateBoxRequest, MemberDto, UpdateBoxRequest, UpdateMemberRequest } from './box.js';
 import { HealthDetailsDto, HealthDto } from './health.js';
+import { CreateWebhookRequest, UpdateWebhookRequest, WebhookDeliveryDto, WebhookEndpointCreatedDto, WebhookEndpointDto } from './webhooks.js';
 import { CreateStoryboardRequest, RetrySceneRequest, StoryboardDto, UpdateStoryboardRequest } from './storyboard.js';
 import {
   CatalogImportReport,
@@ -103,6 +104,14 @@ export const API = {
   runStoryboard: route({ ...ROUTES.runStoryboard, tag: 'storyboards', summary: 'Run a PLANNED storyboard: scene 1, its last frame, scene 2 from it, …, then the stitched film (409 otherwise)', status: 202, response: StoryboardDto }),
   retryStoryboardScene: route({ ...ROUTES.retryStoryboardScene, tag: 'storyboards', summary: 'Run scene {index} (0-based) again, with a new prompt if given, then only the scenes after it, and stitch again; earlier scenes are kept (409 while running)', status: 202, body: RetrySceneRequest, response: StoryboardDto }),
   cancelStoryboard: route({ ...ROUTES.cancelStoryboard, tag: 'storyboards', summary: 'Cancel a PLANNED or RUNNING storyboard and its running scene (409 otherwise)', status: 200, response: StoryboardDto }),
+
+  listWebhooks: route({ ...ROUTES.listWebhooks, tag: 'outgoing webhooks', summary: "The box's outgoing webhook endpoints (owners); secrets are never listed", status: 200, response: listOf(WebhookEndpointDto) }),
+  createWebhook: route({ ...ROUTES.createWebhook, tag: 'outgoing webhooks', summary: 'Register an endpoint (owners): events default to all of asset.created, asset.updated, asset.completed, asset.failed, member.changed; the answer carries its signing secret (whsec_…) this once; allow_private_network only for admins', status: 201, body: CreateWebhookRequest, response: WebhookEndpointCreatedDto }),
+  getWebhook: route({ ...ROUTES.getWebhook, tag: 'outgoing webhooks', summary: 'One endpoint, with disabled_reason when Genbox turned it off', status: 200, response: WebhookEndpointDto }),
+  updateWebhook: route({ ...ROUTES.updateWebhook, tag: 'outgoing webhooks', summary: 'Change an endpoint; {is_active: true} turns it back on and clears disabled_reason', status: 200, body: UpdateWebhookRequest, response: WebhookEndpointDto }),
+  deleteWebhook: route({ ...ROUTES.deleteWebhook, tag: 'outgoing webhooks', summary: 'Remove an endpoint and its deliveries', status: 204, response: 'none' }),
+  listWebhookDeliveries: route({ ...ROUTES.listWebhookDeliveries, tag: 'outgoing webhooks', summary: 'The 50 newest deliveries, with status (pending, delivered, failed), attempts, response status and time', status: 200, response: listOf(WebhookDeliveryDto) }),
+  resendWebhookDelivery: route({ ...ROUTES.resendWebhookDelivery, tag: 'outgoing webhooks', summary: 'Send a delivered or failed event again, under the same webhook-id (409 while it is due or the endpoint is off)', status: 202, response: WebhookDeliveryDto }),
 
   credits: route({ ...ROUTES.credits, tag: 'credits', summary: 'Spendable balance, credits held by running generations and the newest ledger entries; admins may name another user with ?user_id= or ?email=', status: 200, query: CreditsQuery, response: CreditsDto }),
   creditsLedger: route({ ...ROUTES.creditsLedger, tag: 'credits', summary: 'The ledger a page at a time, newest first', status: 200, query: CreditsQuery, response: pageOf(CreditEntryDto) }),

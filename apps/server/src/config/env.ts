@@ -61,6 +61,12 @@ const schema = z
     /** Extra browser origins allowed on the socket handshake (comma separated); PUBLIC_URL's origin always is. */
     ALLOWED_ORIGINS: z.string().default(''),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('warn'),
+    /** Tries of one outgoing webhook delivery (the first and its retries); with the default base, the last is about a day after the first. */
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(13),
+    /** Base of the exponential backoff between webhook attempts, in ms (waits base × 1, 3, 7, 15 …). */
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(10_000),
+    /** How long Genbox waits for a webhook receiver to answer, in ms. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; open when unset. */
     METRICS_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   })
@@ -98,6 +104,7 @@ export interface AppConfig {
   allowedOrigins: string[];
   logLevel: Env['LOG_LEVEL'];
   metricsToken: string | null;
+  webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -142,5 +149,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN ?? null,
+    webhooks: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
   };
 }

@@ -17,6 +17,10 @@ import type {
   CreateStoryboardRequest,
   RetrySceneRequest,
   UpdateStoryboardRequest,
+  CreditsQuery,
+  GrantCreditsRequest,
+  CreateWebhookRequest,
+  UpdateWebhookRequest,
 } from '@genbox/contracts';
 import { ROUTES } from '@genbox/contracts';
 
@@ -154,3 +158,16 @@ export const runStoryboard = (storyboardId: string) => api.call('runStoryboard',
 export const retryStoryboardScene = (storyboardId: string, index: number, body: RetrySceneRequest = {}) =>
   api.call('retryStoryboardScene', { params: { id: storyboardId, index: String(index) }, body });
 export const cancelStoryboard = (storyboardId: string) => api.call('cancelStoryboard', { params: { id: storyboardId } });
+
+// Credits
+export const getCredits = (query: CreditsQuery = {}) => api.call('credits', { query });
+export const grantCredits = (body: GrantCreditsRequest) => api.call('grantCredits', { body });
+
+// Outgoing webhooks of a box (owners)
+export const listWebhooks = (boxId: string) => api.call('listWebhooks', { params: { id: boxId } });
+export const createWebhook = (boxId: string, body: CreateWebhookRequest) => api.call('createWebhook', { params: { id: boxId }, body });
+export const updateWebhook = (boxId: string, webhookId: string, body: UpdateWebhookRequest) => api.call('updateWebhook', { params: { id: boxId, wid: webhookId }, body });
+export const deleteWebhook = (boxId: string, webhookId: string) => api.call('deleteWebhook', { params: { id: boxId, wid: webhookId } });
+export const listWebhookDeliveries = (boxId: string, webhookId: string) => api.call('listWebhookDeliveries', { params: { id: boxId, wid: webhookId } });
+export const resendWebhookDelivery = (boxId: string, webhookId: string, deliveryId: string) =>
+  api.call('resendWebhookDelivery', { params: { id: boxId, wid: webhookId, did: deliveryId } });
