@@ -14,6 +14,19 @@ export interface OpenAISimOptions {
 
 const SIZES = ['auto', '1024x1024', '1536x1024', '1024x1536', '256x256', '512x512', '1792x1024', '1024x1792'];
 const QUALITIES = ['auto', 'low', 'medium', 'high', 'standard', 'hd'];
+const GPT_IMAGE = { sizes: ['1024x1024', '1536x1024', '1024x1536', 'auto'], qualities: ['low', 'medium', 'high', 'auto'], maxN: 10, b64Only: true };
+/**
+ * Per model, from the official `openai` client's ImageGenerateParams (resources/images.d.ts): sizes,
+ * qualities, how many images, and whether response_format is refused (GPT image models always answer base64).
+ */
+const MODELS: Record<string, { sizes: string[]; qualities: string[]; maxN: number; b64Only: boolean; style?: boolean }> = {
+  'gpt-image-1': GPT_IMAGE,
+  'gpt-image-1-mini': GPT_IMAGE,
+  'gpt-image-1.5': GPT_IMAGE,
+  'gpt-image-2': GPT_IMAGE,
+  'dall-e-3': { sizes: ['1024x1024', '1792x1024', '1024x1792'], qualities: ['standard', 'hd', 'auto'], maxN: 1, b64Only: false, style: true },
+  'dall-e-2': { sizes: ['256x256', '512x512', '1024x1024'], qualities: ['standard', 'auto'], maxN: 10, b64Only: false },
+};
 const FORMATS = ['png', 'jpeg', 'webp'];
 
 const apiError = (status: number, message: string, type: string, code: string | null = null, param: string | null = null): SimReply => ({
@@ -40,9 +53,15 @@ export async function startOpenAISimulator(options: OpenAISimOptions = {}) {
   const images = async (req: SimRequest, fields: Record<string, unknown>): Promise<SimReply> => {
     const model = String(fields.model ?? 'dall-e-2');
     if (!fields.prompt) return apiError(400, "Missing required parameter: 'prompt'.", 'invalid_request_error', 'missing_required_parameter', 'prompt');
-    const size = String(fields.size ?? 'auto');
-    if (!SIZES.includes(size)) return apiError(400, `Invalid value: '${size}'. Supported values are: ${SIZES.map((s) => `'${s}'`).join(', ')}.`, 'invalid_request_error', 'invalid_value', 'size');
-    if (fields.quality !== undefined && !QUALITIES.includes(String(fields.quality))) return apiError(400, `Invalid value: '${fields.quality}'.`, 'invalid_request_error', 'invalid_value', 'quality');
+    const rules = MODELS[model];
+    if (!rules) return apiError(400, `Invalid value: '${model}'. Supported values are: ${Object.keys(MODELS).map((m) => `'${m}'`).join(', ')}.`, 'invalid_request_error', 'invalid_value', 'model');
+    const size = String(fields.size ?? (rules.b64Only ? 'auto' : '1024x1024'));
+    if (!SIZES.includes(size) || !rules.sizes.includes(size)) return apiError(400, `Invalid value: '${size}'. Supported values are: ${rules.sizes.map((s) => `'${s}'`).join(', ')}.`, 'invalid_request_error', 'invalid_value', 'size');
+    if (fields.quality !== undefined && (!QUALITIES.includes(String(fields.quality)) || !rules.qualities.includes(String(fields.quality)))) return apiError(400, `Invalid value: '${fields.quality}'. Supported values are: ${rules.qualities.map((q) => `'${q}'`).join(', ')}.`, 'invalid_request_error', 'invalid_value', 'quality');
+    if (rules.b64Only && fields.response_format !== undefined) return apiError(400, "Unknown parameter: 'response_format'.", 'invalid_request_error', 'unknown_parameter', 'response_format');
+    if (fields.style !== undefined && !rules.style) return apiError(400, "Unknown parameter: 'style'.", 'invalid_request_error', 'unknown_parameter', 'style');
+    if (fields.background !== undefined && (!rules.b64Only || !['transparent', 'opaque', 'auto'].includes(String(fields.background)))) return apiError(400, `Invalid value: '${fields.background}'.`, 'invalid_request_error', 'invalid_value', 'background');
+    if (Number(fields.n ?? 1) > rules.maxN) return apiError(400, `${fields.n} is greater than the maximum of ${rules.maxN} - 'n'`, 'invalid_request_error', 'invalid_value', 'n');
     const format = String(fields.output_format ?? 'png');
     if (!FORMATS.includes(format)) return apiError(400, `Invalid value: '${format}'.`, 'invalid_request_error', 'invalid_value', 'output_format');
     const n = Number(fields.n ?? 1);

@@ -40,7 +40,7 @@ import { AdapterRegistry } from './generation/adapter.registry.js';
 import { GenerateService } from './generation/generate.service.js';
 import { GENERATION_QUEUE } from './generation/generation.jobs.js';
 import { GenerationProcessor } from './generation/generation.processor.js';
-import { GenerationQueue, PROVIDER_BACKOFF, providerBackoff } from './generation/generation.queue.js';
+import { GenerationQueue, PROVIDER_BACKOFF, QUEUE_RETRY_PROCESS_MS, providerBackoff } from './generation/generation.queue.js';
 import { GenerationService } from './generation/generation.service.js';
 import { BoxQueueController } from './generation/box-queue.controller.js';
 import { BoxQueueService } from './generation/box-queue.service.js';
@@ -109,7 +109,7 @@ export class AppModule {
         BullModule.forRoot({ redis: redisOptions(rt.config.redisUrl), prefix: rt.config.redisPrefix }),
         CreditsModule.register({ api }),
         OutgoingWebhooksModule.register({ api, worker }),
-        BullModule.registerQueue({ name: GENERATION_QUEUE, settings: { lockDuration: rt.config.queue.lockDurationMs, stalledInterval: rt.config.queue.stalledIntervalMs, maxStalledCount: 3, backoffStrategies: { [PROVIDER_BACKOFF]: providerBackoff } } }),
+        BullModule.registerQueue({ name: GENERATION_QUEUE, settings: { lockDuration: rt.config.queue.lockDurationMs, stalledInterval: rt.config.queue.stalledIntervalMs, maxStalledCount: 3, retryProcessDelay: QUEUE_RETRY_PROCESS_MS, backoffStrategies: { [PROVIDER_BACKOFF]: providerBackoff } } }),
       ],
       // a worker answers /api/health too, for container health checks
       controllers: api ? [AuthController, BoxesController, AssetsController, CatalogController, WebhooksController, HealthController, AnalyticsController, MetricsController, BoxEventsController, DocsController, BoxQueueController, ...storyboards.controllers, HealthDetailsController] : [HealthController],

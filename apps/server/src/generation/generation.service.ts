@@ -4,6 +4,7 @@ import { type AdapterContext, type PollResult, type ProviderAdapter, type Provid
 import type { AssetRow } from '../assets/asset.row.js';
 import { AssetNotifier } from '../assets/asset.notifier.js';
 import { AssetsRepository, type WorkAssetRow } from '../assets/assets.repository.js';
+import { DependencyProbes } from '../common/dependency-probes.js';
 import { STORAGE } from '../core/tokens.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { AdapterRegistry } from './adapter.registry.js';
@@ -48,6 +49,7 @@ export class GenerationService {
     private readonly limiter: ProviderLimiter,
     private readonly outcomes: AssetOutcomes,
     private readonly finisher: FinishService,
+    private readonly probes: DependencyProbes,
     @Inject(STORAGE) private readonly storage: StorageDriver,
   ) {}
 
@@ -92,7 +94,8 @@ export class GenerationService {
         }
         return;
       }
-      const patched = await this.assets.patch(asset.id, ['PROCESSING'], { external_task_id: res.taskId, provider_state: res.result?.providerState ?? 'submitted' });
+      // the provider has the task now: a database blip must not lose its id (a re-run would send it again)
+      const patched = await this.probes.persist(() => this.assets.patch(asset.id, ['PROCESSING'], { external_task_id: res.taskId, provider_state: res.result?.providerState ?? 'submitted' }));
       if (!patched) return await this.cancelAtProvider(adapter, res.taskId, job); // canceled while we were submitting
       this.notifier.updated(patched.row, patched.seq);
       await this.schedulePoll(asset, adapter, job, 0);
