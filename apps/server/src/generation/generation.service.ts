@@ -11,6 +11,7 @@ import { AdapterRegistry } from './adapter.registry.js';
 import { type GenerationJobs, INLINE_RESULT_BYTES } from './generation.jobs.js';
 import { AssetOutcomes } from './asset-outcomes.service.js';
 import { FinishService } from './finish.service.js';
+import { CreditsService } from '../credits/credits.service.js';
 import { GenerationQueue, finishJobId, pollJobId, resumeChainId, submitChainId, submitJobId } from './generation.queue.js';
 import { CatalogCache } from './catalog.cache.js';
 import { type Gate, ProviderLimiter, type ProviderLimits } from './provider-limiter.js';
@@ -51,6 +52,7 @@ export class GenerationService {
     private readonly finisher: FinishService,
     private readonly probes: DependencyProbes,
     @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly credits: CreditsService,
   ) {}
 
   /**
@@ -178,6 +180,7 @@ export class GenerationService {
     }
     switch (result.status) {
       case 'COMPLETED':
+        await this.credits.recordProviderCost(asset.id, asset.attempts, result.providerCost);
         return this.finishWith(asset, job, result.outputs ?? []);
       case 'FAILED':
         await this.outcomes.fail(asset.id, result.error ?? { code: 'provider_task_failed', message: `${job.provider.name} reported the generation failed (${result.providerState})` });
