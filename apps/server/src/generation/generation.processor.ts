@@ -84,12 +84,15 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
     const handedBack = new Promise<'handed-back'>((resolve) => (handBack = () => resolve('handed-back')));
     const entry: Running = { job, waiting: false, handBack };
     this.running.set(String(job.id), entry);
+    const started = Date.now();
     try {
       if (!(job.data as { trace?: JobTrace }).trace?.boxId) await this.findBox(job);
+      this.logger.debug(`${job.name} ${job.id} started`);
       const outcome = await Promise.race([this.attempt(job, handler, entry), handedBack]);
       if (outcome === 'handed-back') await this.copyForAnotherWorker(job);
     } finally {
       this.running.delete(String(job.id));
+      this.logger.debug(`${job.name} ${job.id} ended after ${Date.now() - started} ms`);
     }
   }
 
