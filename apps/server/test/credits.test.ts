@@ -138,6 +138,23 @@ describe('generations hold, capture and release', () => {
   });
 });
 
+describe('deleting while others finish', () => {
+  it('deleting a held generation while another of the same user settles never fails or double-refunds', async () => {
+    const u = await gb.newUser('deleter');
+    const box = await u.createBox();
+    await grant(u, 400);
+    await u.post(`/api/boxes/${box.id}/pause`).ok();
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const [a, b] = await Promise.all([generate(u, box).ok(202), generate(u, box).ok(202)]) as AssetDto[];
+      const [del, cancel] = await Promise.all([u.delete(`/api/assets/${a!.id}`), u.post(`/api/assets/${b!.id}/cancel`)]);
+      statuses.push(del.status, cancel.status);
+    }
+    expect(statuses.filter((s) => s !== 204 && s !== 200)).toEqual([]);
+    expect(await credits(u)).toMatchObject({ balance: 400, held: 0 });
+  }, 60_000);
+});
+
 describe('provider-reported cost', () => {
   it('what the provider says a run cost is kept beside ours: Kie credits from its signed callback, Replicate predict seconds from the prediction', async () => {
     const u = await gb.newUser('analyst');

@@ -18,3 +18,4 @@ export class CreditsModule {
     };
   }
 }
+export { CreditHoldEntity, CreditLedgerEntity, ProviderCostEntity } from './credit.entity.js';

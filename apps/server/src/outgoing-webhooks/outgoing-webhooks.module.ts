@@ -29,3 +29,4 @@ export class OutgoingWebhooksModule {
     };
   }
 }
+export { WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity.js';
