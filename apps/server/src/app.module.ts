@@ -25,6 +25,7 @@ import { CatalogController } from './catalog/catalog.controller.js';
 import { CatalogRepository } from './catalog/catalog.repository.js';
 import { CatalogService } from './catalog/catalog.service.js';
 import { CatalogImportService } from './catalog/catalog-import.service.js';
+import { ModelImportModule } from './catalog/model-import.module.js';
 import { SECRET_BOX } from './catalog/catalog.tokens.js';
 import { SecretBox } from './catalog/secret-box.js';
 import { AuthGuard } from './common/auth.guard.js';
@@ -108,6 +109,7 @@ export class AppModule {
         ...storyboards.imports,
         BullModule.forRoot({ redis: redisOptions(rt.config.redisUrl), prefix: rt.config.redisPrefix }),
         CreditsModule.register({ api }),
+        ModelImportModule.register({ api }),
         OutgoingWebhooksModule.register({ api, worker }),
         BullModule.registerQueue({ name: GENERATION_QUEUE, settings: { lockDuration: rt.config.queue.lockDurationMs, stalledInterval: rt.config.queue.stalledIntervalMs, maxStalledCount: 3, retryProcessDelay: QUEUE_RETRY_PROCESS_MS, backoffStrategies: { [PROVIDER_BACKOFF]: providerBackoff } } }),
       ],

@@ -121,6 +121,19 @@ export type CreateModelRequest = z.input<typeof CreateModelRequest>;
 export const UpdateModelRequest = CreateModelRequest.partial();
 export type UpdateModelRequest = z.input<typeof UpdateModelRequest>;
 
+/** `POST /api/models/import`: a model by the name Replicate or fal publishes it under. */
+export const ImportModelRequest = z
+  .object({
+    provider_id: z.string().uuid('must be a provider id'),
+    name: z.string().trim().min(3, 'type a model name such as google/veo-3.1-fast').max(200),
+  })
+  .meta({ examples: [{ provider_id: '0b6c…', name: 'google/veo-3.1-fast' }] });
+export type ImportModelRequest = z.input<typeof ImportModelRequest>;
+
+/** The model created from the provider's published schema; `skipped` lists inputs that became no form field. */
+export const ImportedModelDto = ModelAdminDto.extend({ skipped: z.array(z.string()) });
+export type ImportedModelDto = z.infer<typeof ImportedModelDto>;
+
 const Counts = z.strictObject({ created: z.number().int(), updated: z.number().int() });
 /** What `POST /api/catalog/import` answers: rows created and updated. */
 export const CatalogImportReport = z.strictObject({ providers: Counts, models: Counts });

@@ -31,6 +31,7 @@ export const ROUTES = {
   listModels: { method: 'GET', path: '/api/models' },
   createModel: { method: 'POST', path: '/api/models' },
   updateModel: { method: 'PATCH', path: '/api/models/:id' },
+  importModel: { method: 'POST', path: '/api/models/import' },
   listProviders: { method: 'GET', path: '/api/providers' },
   createProvider: { method: 'POST', path: '/api/providers' },
   updateProvider: { method: 'PATCH', path: '/api/providers/:id' },

@@ -18,6 +18,7 @@ import type {
   RetrySceneRequest,
   UpdateStoryboardRequest,
   CreditsQuery,
+  ImportModelRequest,
   GrantCreditsRequest,
   CreateWebhookRequest,
   UpdateWebhookRequest,
@@ -148,6 +149,8 @@ export const updateProvider = (providerId: string, body: Partial<ProviderInput>)
 export type { CatalogImportReport };
 /** Upserts the built-in catalog; providers it creates wait, inactive, for their API key. */
 export const importCatalog = () => api.call('importCatalog');
+/** Creates a model from the schema Replicate or fal publishes for `name`; `skipped` lists fields that became no form field. */
+export const importModel = (body: ImportModelRequest) => api.call('importModel', { body });
 
 // Storyboards
 export const listStoryboards = (boxId: string) => api.call('listStoryboards', { params: { id: boxId } });
