@@ -53,6 +53,8 @@ import { QueueReconciler } from './generation/queue-reconciler.service.js';
 import { SubmitRequestBuilder } from './generation/submit-request.builder.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthDetailsController } from './health/health-details.controller.js';
+import { QueueBoardAccess } from './admin-queues/queue-board.access.js';
+import { QueueBoardController } from './admin-queues/queue-board.controller.js';
 import { DependencyProbes } from './common/dependency-probes.js';
 import { ShutdownState } from './common/shutdown-state.js';
 import { DocsController } from './docs/docs.controller.js';
@@ -114,12 +116,12 @@ export class AppModule {
         BullModule.registerQueue({ name: GENERATION_QUEUE, settings: { lockDuration: rt.config.queue.lockDurationMs, stalledInterval: rt.config.queue.stalledIntervalMs, maxStalledCount: 3, retryProcessDelay: QUEUE_RETRY_PROCESS_MS, backoffStrategies: { [PROVIDER_BACKOFF]: providerBackoff } } }),
       ],
       // a worker answers /api/health too, for container health checks
-      controllers: api ? [AuthController, BoxesController, AssetsController, CatalogController, WebhooksController, HealthController, AnalyticsController, MetricsController, BoxEventsController, DocsController, BoxQueueController, ...storyboards.controllers, HealthDetailsController] : [HealthController],
+      controllers: api ? [AuthController, BoxesController, AssetsController, CatalogController, WebhooksController, HealthController, AnalyticsController, MetricsController, BoxEventsController, DocsController, BoxQueueController, ...storyboards.controllers, HealthDetailsController, QueueBoardController] : [HealthController],
       providers: [
         ...core,
         ...services,
         ...storyboards.providers,
-        ...(api ? [BoxGateway, BoxEventsService, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorFilter }] : []),
+        ...(api ? [BoxGateway, BoxEventsService, QueueBoardAccess, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorFilter }] : []),
         ...(worker ? [GenerationProcessor, QueueReconciler] : []),
       ],
       exports: [...services.filter((p): p is typeof AuthService => typeof p === 'function'), CONFIG, DATABASE, REDIS, SECRET_BOX],

@@ -122,6 +122,7 @@ export const API = {
 
   analytics: route({ ...ROUTES.analytics, tag: 'analytics', summary: "A box's generations (members), or the whole install's (admins) when box_id is left out", status: 200, query: AnalyticsQuery, response: AnalyticsDto }),
   providerWebhook: route({ ...ROUTES.providerWebhook, tag: 'webhooks', summary: "Provider callbacks: the per-asset token and the provider's signature are verified", status: 200, response: Ok, auth: 'public' }),
+  queueBoardSession: route({ ...ROUTES.queueBoardSession, tag: 'health', summary: 'Sets the cookie that opens the queue dashboard at /admin/queues in this browser (admins)', status: 200, response: z.strictObject({ url: z.string().describe('Where the dashboard is') }) }),
   health: route({ ...ROUTES.health, tag: 'health', summary: 'Readiness, as /api/health/ready: {status: ok}, or 503 {status: unavailable}', status: 200, response: HealthDto, alsoAnswers: { 503: HealthDto }, auth: 'public' }),
   healthLive: route({ ...ROUTES.healthLive, tag: 'health', summary: 'Liveness: 200 {status: ok} while the process runs, whatever its dependencies do', status: 200, response: HealthDto, auth: 'public' }),
   healthReady: route({ ...ROUTES.healthReady, tag: 'health', summary: 'Readiness: 200 when PostgreSQL, Redis and storage answer and the node is not shutting down, else 503; says nothing more (details: /api/health/details)', status: 200, response: HealthDto, alsoAnswers: { 503: HealthDto }, auth: 'public' }),

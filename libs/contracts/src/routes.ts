@@ -55,6 +55,7 @@ export const ROUTES = {
   grantCredits: { method: 'POST', path: '/api/admin/credits' },
   analytics: { method: 'GET', path: '/api/analytics' },
   providerWebhook: { method: 'POST', path: '/api/webhooks/:provider/:assetId' },
+  queueBoardSession: { method: 'POST', path: '/api/admin/queues/session' },
   health: { method: 'GET', path: '/api/health' },
   healthLive: { method: 'GET', path: '/api/health/live' },
   healthReady: { method: 'GET', path: '/api/health/ready' },

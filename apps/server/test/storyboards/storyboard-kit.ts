@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { StoryboardDto } from '@genbox/contracts';
-import { ffmpegPath, ffprobePath } from '@genbox/providers';
+import { ffmpegPath, ffprobePath, loadCatalog } from '@genbox/providers';
 import type { TestGenbox, UserClient } from '../harness.js';
 
 const run = promisify(execFile);
@@ -55,4 +55,19 @@ export async function timeline(gb: TestGenbox, sb: StoryboardDto): Promise<strin
   }
   await span('film', sb.final_asset_id);
   return lines;
+}
+
+/** A Kie provider on the simulator with the catalog's Seedance 1.5 Pro (image to video), polled every 50 ms; answers the model id. */
+export async function kieSeedance(admin: UserClient, sim: { url: string; apiKey: string }, slug: string): Promise<string> {
+  const provider = await admin.post('/api/providers', { name: `${slug} provider`, kind: 'kie', base_url: sim.url, api_key: sim.apiKey, allow_private_network: true, max_concurrency: 16 }).ok(201);
+  const row = loadCatalog().models.find((m) => m.slug === 'kie-seedance-1-5-pro')!;
+  const { provider: _p, notes: _n, ...fields } = row;
+  return (await admin.post('/api/models', { ...fields, provider_id: provider.id, slug, response_mapping: { poll: { interval_ms: 50 } } }).ok(201)).id;
+}
+
+/** A finished image in the box for scene 1 to start from. */
+export async function startImage(user: UserClient, boxId: string): Promise<string> {
+  const sharp = (await import('sharp')).default;
+  const png = await sharp({ create: { width: 320, height: 180, channels: 3, background: { r: 30, g: 90, b: 160 } } }).png().toBuffer();
+  return (await user.upload(boxId, png, 'start.png').ok(201)).id;
 }

@@ -147,6 +147,9 @@ export const createProvider = (body: ProviderInput) => api.call('createProvider'
 export const updateProvider = (providerId: string, body: Partial<ProviderInput>) => api.call('updateProvider', { params: { id: providerId }, body });
 
 export type { CatalogImportReport };
+/** Lets this browser open the queue dashboard for a while (admins; a page cannot send the token header): answers its address. */
+export const openQueueBoardSession = () => api.call('queueBoardSession');
+
 /** Upserts the built-in catalog; providers it creates wait, inactive, for their API key. */
 export const importCatalog = () => api.call('importCatalog');
 /** Creates a model from the schema Replicate or fal publishes for `name`; `skipped` lists fields that became no form field. */
