@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AnalyticsDto, AnalyticsQuery } from './analytics.js';
-import { AssetDto, AssetPage, GenerateRequest, GenerateResponse, ListAssetsQuery, UploadForm, listOf, pageOf } from './asset.js';
+import { AssetDto, AssetHistoryEntry, AssetPage, GenerateRequest, GenerateResponse, ListAssetsQuery, UploadForm, listOf, pageOf } from './asset.js';
 import { AddMemberRequest, BoxDto, CreateBoxRequest, MemberDto, UpdateBoxRequest, UpdateMemberRequest } from './box.js';
 import { HealthDetailsDto, HealthDto } from './health.js';
 import { CreateWebhookRequest, UpdateWebhookRequest, WebhookDeliveryDto, WebhookEndpointCreatedDto, WebhookEndpointDto } from './webhooks.js';
@@ -80,10 +80,12 @@ export const API = {
   upload: route({ ...ROUTES.upload, tag: 'assets', summary: 'Upload an image or video: a COMPLETED, UPLOADED asset; 413 over the cap, 415 for other types', status: 201, form: UploadForm, response: AssetDto }),
   generate: route({ ...ROUTES.generate, tag: 'assets', summary: "Start a generation: the new PENDING asset, or {items} when count > 1; 402 with the balance and the cost when the caller's credits are short", status: 202, body: GenerateRequest, response: GenerateResponse, alsoAnswers: { 402: InsufficientCreditsBody } }),
   getAsset: route({ ...ROUTES.getAsset, tag: 'assets', summary: 'One asset', status: 200, response: AssetDto }),
+  assetHistory: route({ ...ROUTES.assetHistory, tag: 'assets', summary: 'Every status change of the asset, oldest first', status: 200, response: listOf(AssetHistoryEntry) }),
+  assetChildren: route({ ...ROUTES.assetChildren, tag: 'assets', summary: 'Assets made from this one (image-to-video runs), newest first', status: 200, response: listOf(AssetDto) }),
   deleteAsset: route({ ...ROUTES.deleteAsset, tag: 'assets', summary: 'Delete an asset and its stored file', status: 204, response: 'none' }),
   cancelAsset: route({ ...ROUTES.cancelAsset, tag: 'assets', summary: 'Cancel a PENDING or PROCESSING generation (409 otherwise)', status: 200, response: AssetDto }),
   retryAsset: route({ ...ROUTES.retryAsset, tag: 'assets', summary: 'Retry a FAILED or CANCELED generation (409 otherwise)', status: 202, response: AssetDto }),
-  assetFile: route({ ...ROUTES.assetFile, tag: 'assets', summary: "The bytes (Range supported), with a member's token or the signed file_url", status: 200, response: 'bytes', auth: 'public' }),
+  assetFile: route({ ...ROUTES.assetFile, tag: 'assets', summary: "The bytes (Range supported), with a member's token or the signed file_url; ?download=1 adds Content-Disposition: attachment", status: 200, query: z.object({ download: z.literal('1').optional() }), response: 'bytes', auth: 'public' }),
   assetThumbnail: route({ ...ROUTES.assetThumbnail, tag: 'assets', summary: 'A webp thumbnail or poster frame', status: 200, response: 'bytes', auth: 'public' }),
 
   listModels: route({

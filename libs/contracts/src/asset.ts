@@ -58,6 +58,7 @@ export interface Page<T> { items: T[]; next_cursor: string | null }
 export const AssetPage = z.strictObject({ items: z.array(AssetDto), next_cursor: z.string().nullable(), total: z.number().int().nullable() });
 export type AssetPage = z.infer<typeof AssetPage>;
 
+
 export const ASSET_SORTS = ['newest', 'oldest'] as const;
 export type AssetSort = (typeof ASSET_SORTS)[number];
 
@@ -117,3 +118,12 @@ export const UploadForm = z
     file: z.string().meta({ format: 'binary' }).describe('The image or video'),
     prompt_text: z.string().optional().describe('A caption kept as the asset\'s prompt'),
   });
+
+/** One change of an asset's status, as the history holds it; `detail` carries the provider's own words of a failure. */
+export const AssetHistoryEntry = z.strictObject({
+  from_status: z.enum(ASSET_STATUSES).nullable(),
+  to_status: z.enum(ASSET_STATUSES),
+  at: Timestamp,
+  detail: z.record(z.string(), z.unknown()).nullable(),
+});
+export type AssetHistoryEntry = z.infer<typeof AssetHistoryEntry>;

@@ -23,6 +23,8 @@ export const ROUTES = {
   upload: { method: 'POST', path: '/api/boxes/:id/upload' },
   generate: { method: 'POST', path: '/api/boxes/:id/generate' },
   getAsset: { method: 'GET', path: '/api/assets/:id' },
+  assetHistory: { method: 'GET', path: '/api/assets/:id/history' },
+  assetChildren: { method: 'GET', path: '/api/assets/:id/children' },
   deleteAsset: { method: 'DELETE', path: '/api/assets/:id' },
   cancelAsset: { method: 'POST', path: '/api/assets/:id/cancel' },
   retryAsset: { method: 'POST', path: '/api/assets/:id/retry' },

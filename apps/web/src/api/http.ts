@@ -90,6 +90,8 @@ export const removeMember = (boxId: string, userId: string) => api.call('removeM
 // Assets
 export const listAssets = (boxId: string, query: ListAssetsQuery = {}) => api.call('listAssets', { params: { id: boxId }, query });
 export const getAsset = (assetId: string) => api.call('getAsset', { params: { id: assetId } });
+export const getAssetHistory = (assetId: string) => api.call('assetHistory', { params: { id: assetId } });
+export const getAssetChildren = (assetId: string) => api.call('assetChildren', { params: { id: assetId } });
 export const deleteAsset = (assetId: string) => api.call('deleteAsset', { params: { id: assetId } });
 export const cancelAsset = (assetId: string) => api.call('cancelAsset', { params: { id: assetId } });
 export const retryAsset = (assetId: string) => api.call('retryAsset', { params: { id: assetId } });
