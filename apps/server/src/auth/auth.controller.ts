@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { type AuthResponse, type CreatedTokenDto, type MeResponse, TOKEN_SCOPES, type TokenDto } from '@genbox/contracts';
+import { type AuthResponse, ChangePasswordRequest, CreateTokenRequest, type CreatedToken, LoginRequest, type MeResponse, RegisterRequest, type TokenDto } from '@genbox/contracts';
 import { z } from 'zod';
 import { CurrentPrincipal, CurrentUser, NeedsScope, Public } from '../common/auth.guard.js';
 import { parseInput } from '../common/validate.js';
@@ -7,21 +7,6 @@ import { AuthService } from './auth.service.js';
 import { type Principal, TokenService } from './token.service.js';
 import { toUserDto, type UserRow } from './users.repository.js';
 
-const email = z.string().trim().toLowerCase().email('must be an email address').max(254);
-const password = z.string().min(8, 'must be at least 8 characters').max(200, 'must be at most 200 characters');
-export const RegisterBody = z.object({
-  email,
-  password,
-  display_name: z.string().trim().min(1, 'is required').max(80),
-});
-export const LoginBody = z.object({ email, password: z.string().min(1, 'is required').max(200, 'must be at most 200 characters') });
-export const TokenBody = z.object({
-  name: z.string().trim().min(1, 'is required').max(80),
-  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1, 'needs at least one of read, write, admin').max(3).optional(),
-  box_ids: z.array(z.string().uuid('must be box ids')).min(1, 'leave it out for every box').max(100).optional(),
-  expires_in_days: z.number().int().min(1, 'must be 1 to 3650').max(3650, 'must be 1 to 3650').optional(),
-});
-export const PasswordBody = z.object({ current_password: z.string().min(1, 'is required').max(200), new_password: password });
 const TokenId = z.string().uuid('must be a token id');
 
 @Controller('auth')
@@ -33,12 +18,12 @@ export class AuthController {
 
   @Public() @Post('register')
   register(@Body() body: unknown): Promise<AuthResponse> {
-    return this.auth.register(parseInput(RegisterBody, body));
+    return this.auth.register(parseInput(RegisterRequest, body));
   }
 
   @Public() @Post('login') @HttpCode(200)
   login(@Body() body: unknown): Promise<AuthResponse> {
-    return this.auth.login(parseInput(LoginBody, body));
+    return this.auth.login(parseInput(LoginRequest, body));
   }
 
   @Get('me')
@@ -54,7 +39,7 @@ export class AuthController {
 
   @Post('password') @HttpCode(204) @NeedsScope(null)
   changePassword(@CurrentPrincipal() p: Principal, @Body() body: unknown): Promise<void> {
-    return this.auth.changePassword(p, parseInput(PasswordBody, body));
+    return this.auth.changePassword(p, parseInput(ChangePasswordRequest, body));
   }
 
   /** The caller's live tokens (sessions and API tokens), newest first; secrets are never shown again. */
@@ -65,8 +50,8 @@ export class AuthController {
 
   /** An API token for scripts and integrations; shown once. Its scopes and boxes cannot exceed the caller's token's. */
   @Post('tokens') @NeedsScope(null)
-  createToken(@CurrentPrincipal() p: Principal, @Body() body: unknown): Promise<CreatedTokenDto> {
-    return this.tokens.createApiToken(p, parseInput(TokenBody, body));
+  createToken(@CurrentPrincipal() p: Principal, @Body() body: unknown): Promise<CreatedToken> {
+    return this.tokens.createApiToken(p, parseInput(CreateTokenRequest, body));
   }
 
   /** Revokes one of the caller's tokens: refused at once on REST, SSE and sockets. */

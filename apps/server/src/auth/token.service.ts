@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { CreateTokenRequest, CreatedTokenDto, TokenDto, TokenScope } from '@genbox/contracts';
+import type { CreateTokenRequest, CreatedToken, TokenDto, TokenScope } from '@genbox/contracts';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG } from '../core/tokens.js';
 import { AppError } from '../common/app-error.js';
@@ -46,7 +46,7 @@ export class TokenService {
   }
 
   /** A token for a script: its scopes and boxes can only narrow what the caller's own token may do. */
-  async createApiToken(caller: Principal, input: Required<Pick<CreateTokenRequest, 'name'>> & CreateTokenRequest): Promise<CreatedTokenDto> {
+  async createApiToken(caller: Principal, input: Required<Pick<CreateTokenRequest, 'name'>> & CreateTokenRequest): Promise<CreatedToken> {
     const scopes = [...new Set(input.scopes ?? (['read', 'write'] as TokenScope[]))];
     if (scopes.includes('admin') && !caller.user.is_admin) throw new AppError('forbidden', 'Only administrators can make a token with the "admin" scope');
     const beyond = scopes.filter((s) => !caller.access.scopes.includes(s));
