@@ -82,7 +82,7 @@ const ROUTES: Record<string, Route> = {
     read: () => row('SELECT * FROM boxes WHERE id = $1', [ids.box]), path: () => `/api/boxes/${ids.box}`,
     fields: () => ({ name: ['Renamed box', ['name', 'event_seq']] }),
   },
-  '/api/boxes/{id}/members/{user_id}': {
+  '/api/boxes/{id}/members/{userId}': {
     read: () => row('SELECT * FROM box_members WHERE box_id = $1 AND user_id = $2', [ids.box, ids.member]), path: () => `/api/boxes/${ids.box}/members/${ids.member}`,
     fields: () => ({ role: ['editor', ['role']] }),
   },
