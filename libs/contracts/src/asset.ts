@@ -52,6 +52,9 @@ export interface Page<T> { items: T[]; next_cursor: string | null }
 /** A page of a box's assets; `total` (every asset the filters match) comes with the first page only. */
 export interface AssetPage extends Page<AssetDto> { total: number | null }
 
+/** One change of an asset's status, as the history holds it; `detail` carries the provider's own words of a failure. */
+export interface AssetHistoryEntry { from_status: AssetStatus | null; to_status: AssetStatus; at: string; detail: Record<string, unknown> | null }
+
 export const ASSET_SORTS = ['newest', 'oldest'] as const;
 export type AssetSort = (typeof ASSET_SORTS)[number];
 

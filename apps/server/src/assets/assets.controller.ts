@@ -54,6 +54,16 @@ export class AssetsController {
     return this.assets.get(u.id, id);
   }
 
+  @Get('assets/:id/history')
+  history(@CurrentUser() u: UserRow, @Param('id') id: string) {
+    return this.assets.history(u.id, id);
+  }
+
+  @Get('assets/:id/children')
+  children(@CurrentUser() u: UserRow, @Param('id') id: string) {
+    return this.assets.children(u.id, id);
+  }
+
   @Delete('assets/:id') @HttpCode(204)
   remove(@CurrentUser() u: UserRow, @Param('id') id: string) {
     return this.assets.delete(u.id, id);

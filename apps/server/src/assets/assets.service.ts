@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AssetDto, AssetPage } from '@genbox/contracts';
+import type { AssetDto, AssetHistoryEntry, AssetPage } from '@genbox/contracts';
 import { BoxAccessService, isUuid } from '../boxes/box-access.service.js';
 import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/env.js';
@@ -52,6 +52,19 @@ export class AssetsService {
 
   async get(userId: string, assetId: string): Promise<AssetDto> {
     return this.mapper.toDto(await this.readable(userId, assetId, 'viewer'));
+  }
+
+  /** Every status change of the asset, oldest first, with what the provider said of a failure. */
+  async history(userId: string, assetId: string): Promise<{ items: AssetHistoryEntry[] }> {
+    await this.readable(userId, assetId, 'viewer');
+    const rows = await this.assets.history(assetId);
+    return { items: rows.map((r) => ({ from_status: r.from_status, to_status: r.to_status, at: r.at.toISOString(), detail: (r.detail as Record<string, unknown> | null) ?? null })) };
+  }
+
+  /** What was made from the asset (lineage, downwards). */
+  async children(userId: string, assetId: string): Promise<{ items: AssetDto[] }> {
+    await this.readable(userId, assetId, 'viewer');
+    return { items: (await this.assets.childrenOf(assetId)).map((r) => this.mapper.toDto(r)) };
   }
 
   /** The asset when the user may act on it with that role; 404 for outsiders and unknown ids alike. */

@@ -4,6 +4,7 @@ import { GenerateBody } from '../assets/assets.controller.js';
 import { LoginBody, RegisterBody, TokenBody } from '../auth/auth.controller.js';
 import { AddMember, CreateBox, UpdateBox, UpdateMember } from '../boxes/boxes.controller.js';
 import { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from '../catalog/catalog.schemas.js';
+import { ImportModel } from '../catalog/model-import.service.js';
 import { CreateStoryboard, RetryScene, UpdateStoryboard } from '../storyboards/storyboards.controller.js';
 import { CreditsQuery, GrantBody } from '../credits/credits.controller.js';
 import { CreateWebhook, UpdateWebhook } from '../outgoing-webhooks/outgoing-webhooks.controller.js';
@@ -41,13 +42,16 @@ const ROUTES: Route[] = [
   { method: 'post', path: '/api/boxes/{id}/upload', tag: 'assets', summary: 'Upload an image or video (multipart field "file", optional "prompt_text"); 413 over the cap, 415 for other types', status: 201, multipart: true },
   { method: 'post', path: '/api/boxes/{id}/generate', tag: 'assets', summary: 'Start a generation: the new PENDING asset, or {items} when count > 1', body: GenerateBody, status: 202 },
   { method: 'get', path: '/api/assets/{id}', tag: 'assets', summary: 'One asset' },
+  { method: 'get', path: '/api/assets/{id}/history', tag: 'assets', summary: 'Every status change of the asset, oldest first: {items: [{from_status, to_status, at, detail}]}' },
+  { method: 'get', path: '/api/assets/{id}/children', tag: 'assets', summary: 'Assets made from this one (image-to-video runs), newest first: {items}' },
   { method: 'delete', path: '/api/assets/{id}', tag: 'assets', summary: 'Delete an asset and its stored file', status: 204 },
   { method: 'post', path: '/api/assets/{id}/cancel', tag: 'assets', summary: 'Cancel a PENDING or PROCESSING generation (409 otherwise)' },
   { method: 'post', path: '/api/assets/{id}/retry', tag: 'assets', summary: 'Retry a FAILED or CANCELED generation (409 otherwise)', status: 202 },
-  { method: 'get', path: '/api/assets/{id}/file', tag: 'assets', summary: 'The bytes (Range supported), with a token or the signed file_url', public: true },
+  { method: 'get', path: '/api/assets/{id}/file', tag: 'assets', summary: 'The bytes (Range supported), with a token or the signed file_url; ?download=1 adds Content-Disposition: attachment', public: true },
   { method: 'get', path: '/api/assets/{id}/thumbnail', tag: 'assets', summary: 'A webp thumbnail or poster frame', public: true },
   { method: 'get', path: '/api/models', tag: 'catalog', summary: 'Active models for the generate form: {items}; ?all=1 (admins) lists every model with its wiring' },
   { method: 'post', path: '/api/models', tag: 'catalog', summary: 'Add a model (admins)', body: CreateModel, status: 201 },
+  { method: 'post', path: '/api/models/import', tag: 'catalog', summary: 'Create a model from the schema Replicate or fal publishes for a name such as google/veo-3.1-fast (admins); 404 when the provider has no such model', body: ImportModel, status: 201 },
   { method: 'patch', path: '/api/models/{id}', tag: 'catalog', summary: 'Change or deactivate a model (admins)', body: UpdateModel },
   { method: 'get', path: '/api/providers', tag: 'catalog', summary: 'Providers (admins); keys are never returned, only has_api_key' },
   { method: 'post', path: '/api/providers', tag: 'catalog', summary: 'Add a provider (admins); api_key is write-only', body: CreateProvider, status: 201 },

@@ -1,6 +1,8 @@
 import type {
   AddMemberRequest,
   AssetDto,
+  AssetHistoryEntry,
+  AssetPage,
   AuthResponse,
   BoxDto,
   BoxRole,
@@ -12,7 +14,6 @@ import type {
   MemberDto,
   ModelAdminDto,
   ModelDto,
-  Page,
   ProviderDto,
   RegisterRequest,
   CreateStoryboardRequest,
@@ -142,8 +143,10 @@ export const removeMember = (boxId: string, userId: string) => request<void>('DE
 
 // Assets
 export const listAssets = (boxId: string, query: ListAssetsQuery = {}) =>
-  request<Page<AssetDto>>('GET', `/boxes/${id(boxId)}/assets`, undefined, { ...query });
+  request<AssetPage>('GET', `/boxes/${id(boxId)}/assets`, undefined, { ...query });
 export const getAsset = (assetId: string) => request<AssetDto>('GET', `/assets/${id(assetId)}`);
+export const getAssetHistory = (assetId: string) => request<{ items: AssetHistoryEntry[] }>('GET', `/assets/${id(assetId)}/history`);
+export const getAssetChildren = (assetId: string) => request<{ items: AssetDto[] }>('GET', `/assets/${id(assetId)}/children`);
 export const deleteAsset = (assetId: string) => request<void>('DELETE', `/assets/${id(assetId)}`);
 export const cancelAsset = (assetId: string) => request<AssetDto>('POST', `/assets/${id(assetId)}/cancel`);
 export const retryAsset = (assetId: string) => request<AssetDto>('POST', `/assets/${id(assetId)}/retry`);
