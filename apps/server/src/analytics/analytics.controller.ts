@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import type { AnalyticsDto } from '@genbox/contracts';
 import { z } from 'zod';
 import type { UserRow } from '../auth/users.repository.js';
-import { CurrentUser } from '../common/auth.guard.js';
+import { CurrentUser } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { AnalyticsService } from './analytics.service.js';
 

@@ -1,11 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ASSET_STATUSES, ASSET_TYPES } from '@genbox/contracts';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { UserRow } from '../auth/users.repository.js';
-import { CurrentUser, Public } from '../common/auth.guard.js';
+import { CurrentUser, Public } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
-import { GenerateService } from '../generation/generate.service.js';
 import { AssetsService } from './assets.service.js';
 import { FileDeliveryService } from './file-delivery.service.js';
 
@@ -15,20 +14,11 @@ export const ListQuery = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1, 'must be 1 to 200').max(200, 'must be 1 to 200').default(50),
 });
-export const GenerateBody = z.object({
-  prompt: z.string().trim().min(1, 'is required').max(4000),
-  ai_model_id: z.string().min(1, 'is required'),
-  parent_asset_id: z.string().nullable().optional(),
-  generation_config: z.record(z.string(), z.unknown()).optional(),
-  count: z.number().int().min(1, 'must be 1 to 8').max(8, 'must be 1 to 8').default(1),
-  priority: z.number().int().min(1).max(100).optional(),
-});
 
 @Controller()
 export class AssetsController {
   constructor(
     private readonly assets: AssetsService,
-    private readonly generate: GenerateService,
     private readonly files: FileDeliveryService,
   ) {}
 
@@ -48,13 +38,6 @@ export class AssetsController {
     }
   }
 
-  @Post('boxes/:id/generate') @HttpCode(202)
-  async start(@CurrentUser() u: UserRow, @Param('id') boxId: string, @Body() body: unknown) {
-    const input = parseInput(GenerateBody, body);
-    const items = await this.generate.generate(u.id, boxId, input);
-    return input.count > 1 ? { items } : items[0];
-  }
-
   @Get('assets/:id')
   get(@CurrentUser() u: UserRow, @Param('id') id: string) {
     return this.assets.get(u.id, id);
@@ -63,16 +46,6 @@ export class AssetsController {
   @Delete('assets/:id') @HttpCode(204)
   remove(@CurrentUser() u: UserRow, @Param('id') id: string) {
     return this.assets.delete(u.id, id);
-  }
-
-  @Post('assets/:id/cancel') @HttpCode(200)
-  cancel(@CurrentUser() u: UserRow, @Param('id') id: string) {
-    return this.generate.cancel(u.id, id);
-  }
-
-  @Post('assets/:id/retry') @HttpCode(202)
-  retry(@CurrentUser() u: UserRow, @Param('id') id: string) {
-    return this.generate.retry(u.id, id);
   }
 
   /** Public: a signed URL or a member's token is checked inside. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import type { AuthResponse, MeResponse } from '@genbox/contracts';
 import { z } from 'zod';
-import { CurrentUser, Public } from '../common/auth.guard.js';
+import { CurrentUser, Public } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { AuthService } from './auth.service.js';
 import { TokenService } from './token.service.js';

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { GenerateBody, ListQuery } from '../assets/assets.controller.js';
+import { ListQuery } from '../assets/assets.controller.js';
 import { LoginBody, RegisterBody, TokenBody } from '../auth/auth.controller.js';
 import { AddMember, CreateBox, UpdateBox, UpdateMember } from '../boxes/boxes.controller.js';
-import { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from '../catalog/catalog.schemas.js';
+import { GenerateBody } from '../generation/generation.controller.js';
+import { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from '../providers/catalog.schemas.js';
 
 interface Route {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -48,7 +49,7 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/api/providers', tag: 'catalog', summary: 'Providers (admins); keys are never returned, only has_api_key' },
   { method: 'post', path: '/api/providers', tag: 'catalog', summary: 'Add a provider (admins); api_key is write-only', body: CreateProvider, status: 201 },
   { method: 'patch', path: '/api/providers/{id}', tag: 'catalog', summary: 'Change or deactivate a provider (admins)', body: UpdateProvider },
-  { method: 'post', path: '/api/catalog/import', tag: 'catalog', summary: 'Upsert the catalog file\'s providers and models (admins)' },
+  { method: 'post', path: '/api/providers/import', tag: 'catalog', summary: 'Upsert the catalog file\'s providers and models (admins)' },
   { method: 'post', path: '/api/webhooks/{provider}/{asset_id}', tag: 'webhooks', summary: 'Provider callbacks: the per-asset token and the provider\'s signature are verified', public: true },
   { method: 'get', path: '/api/health', tag: 'health', summary: 'Database, Redis and storage: 200, or 503 naming what is down', public: true },
 ];

@@ -5,8 +5,9 @@ import { validateParameters } from '@genbox/providers';
 import { AssetNotifier } from '../assets/asset.notifier.js';
 import { AssetsRepository } from '../assets/assets.repository.js';
 import { AssetsService } from '../assets/assets.service.js';
-import { BoxAccessService, isUuid } from '../boxes/box-access.service.js';
-import { CatalogRepository } from '../catalog/catalog.repository.js';
+import { BoxAccessService } from '../boxes/box-access.service.js';
+import { isUuid } from '../common/is-uuid.js';
+import { CatalogRepository } from '../providers/catalog.repository.js';
 import { AppError } from '../common/app-error.js';
 import { GenerationService } from './generation.service.js';
 

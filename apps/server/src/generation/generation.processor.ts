@@ -1,10 +1,10 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ProviderError } from '@genbox/providers';
-import type { Job, Queue } from 'bull';
+import type { Job } from 'bull';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG } from '../core/tokens.js';
-import { GENERATION_QUEUE, type GenerationJobs } from './generation.jobs.js';
+import { CONFIG } from '../common/tokens.js';
+import type { GenerationJobs } from './generation.jobs.js';
+import { GenerationQueue } from './generation.queue.js';
 import { AssetOutcomes } from './asset-outcomes.service.js';
 import { FinishService } from './finish.service.js';
 import { GenerationService } from './generation.service.js';
@@ -27,7 +27,7 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
   };
 
   constructor(
-    @InjectQueue(GENERATION_QUEUE) private readonly queue: Queue,
+    private readonly jobs: GenerationQueue,
     private readonly generation: GenerationService,
     private readonly finisher: FinishService,
     private readonly outcomes: AssetOutcomes,
@@ -38,7 +38,7 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
     // one processor for every job name: Bull starts `concurrency` loops per process() call, so one
     // call per name would run WORKER_CONCURRENCY × names jobs at once, and a job's priority would
     // only order it among its own name
-    void this.queue.process('*', this.config.workerConcurrency, (job: Job) => {
+    void this.jobs.queue.process('*', this.config.workerConcurrency, (job: Job) => {
       const handler = this.handlers[job.name as keyof GenerationJobs] as ((d: unknown) => Promise<void>) | undefined;
       if (!handler) throw new Error(`no handler for the generation job "${job.name}"`);
       return this.run(job, handler);
@@ -46,7 +46,7 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
   }
 
   async onApplicationShutdown() {
-    await this.queue.close().catch(() => undefined);
+    await this.jobs.queue.close().catch(() => undefined);
   }
 
   private async run(job: Job, handler: (d: unknown) => Promise<void>): Promise<void> {

@@ -3,7 +3,7 @@ import type { AssetRow } from '../assets/asset.row.js';
 import { AssetsRepository } from '../assets/assets.repository.js';
 import { BoxesRepository } from '../boxes/boxes.repository.js';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG, DATABASE } from '../core/tokens.js';
+import { CONFIG, DATABASE } from '../common/tokens.js';
 import type { Database } from '../database/database.js';
 import { finishJobId, GenerationQueue, pollJobId } from './generation.queue.js';
 import { SubmitRequestBuilder } from './submit-request.builder.js';

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
-import { Public } from '../common/auth.guard.js';
-import { DATABASE, REDIS, STORAGE } from '../core/tokens.js';
+import { Public } from '../auth/auth.guard.js';
+import { DATABASE, REDIS, STORAGE } from '../common/tokens.js';
 import type { Database } from '../database/database.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 

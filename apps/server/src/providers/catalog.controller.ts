@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import type { UserRow } from '../auth/users.repository.js';
-import { CurrentUser, requireAdmin } from '../common/auth.guard.js';
+import { CurrentUser, requireAdmin } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from './catalog.schemas.js';
 import { CatalogImportService } from './catalog-import.service.js';
@@ -14,7 +14,7 @@ export class CatalogController {
   ) {}
 
   /** Upserts the catalog file's providers and models (admins). */
-  @Post('catalog/import') @HttpCode(200)
+  @Post('providers/import') @HttpCode(200)
   importCatalog(@CurrentUser() u: UserRow) {
     requireAdmin(u);
     return this.importer.importCatalog();

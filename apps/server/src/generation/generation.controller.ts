@@ -1,0 +1,38 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { z } from 'zod';
+import { CurrentUser } from '../auth/auth.guard.js';
+import type { UserRow } from '../auth/users.repository.js';
+import { parseInput } from '../common/validate.js';
+import { GenerateService } from './generate.service.js';
+
+export const GenerateBody = z.object({
+  prompt: z.string().trim().min(1, 'is required').max(4000),
+  ai_model_id: z.string().min(1, 'is required'),
+  parent_asset_id: z.string().nullable().optional(),
+  generation_config: z.record(z.string(), z.unknown()).optional(),
+  count: z.number().int().min(1, 'must be 1 to 8').max(8, 'must be 1 to 8').default(1),
+  priority: z.number().int().min(1).max(100).optional(),
+});
+
+/** Starting, canceling and retrying generations (editors and owners). */
+@Controller()
+export class GenerationController {
+  constructor(private readonly generate: GenerateService) {}
+
+  @Post('boxes/:id/generate') @HttpCode(202)
+  async start(@CurrentUser() u: UserRow, @Param('id') boxId: string, @Body() body: unknown) {
+    const input = parseInput(GenerateBody, body);
+    const items = await this.generate.generate(u.id, boxId, input);
+    return input.count > 1 ? { items } : items[0];
+  }
+
+  @Post('assets/:id/cancel') @HttpCode(200)
+  cancel(@CurrentUser() u: UserRow, @Param('id') id: string) {
+    return this.generate.cancel(u.id, id);
+  }
+
+  @Post('assets/:id/retry') @HttpCode(202)
+  retry(@CurrentUser() u: UserRow, @Param('id') id: string) {
+    return this.generate.retry(u.id, id);
+  }
+}
