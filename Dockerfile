@@ -1,5 +1,6 @@
 # One image for every role: ROLE=api|worker|all picks what the process runs.
-FROM node:20-bookworm-slim AS build
+# Node 24: the current LTS line (Node 20 is end of life; the suite still passes on it too).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # manifests first, so the npm layer is cached until dependencies change
 COPY package.json package-lock.json nx.json tsconfig.json tsconfig.base.json .swcrc ./
@@ -12,7 +13,7 @@ COPY apps ./apps
 COPY libs ./libs
 RUN npx nx run-many -t build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app /app

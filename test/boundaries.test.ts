@@ -57,8 +57,8 @@ describe('module boundaries', () => {
  * may import anything.
  */
 const SERVER = 'apps/server/src';
-const KERNELS = ['config', 'common', 'database', 'storage', 'media', 'web'];
-const FEATURES = ['auth', 'realtime', 'boxes', 'providers', 'assets', 'generation', 'webhooks', 'analytics', 'metrics', 'health', 'docs'];
+const KERNELS = ['config', 'database', 'storage', 'common', 'media', 'web'];
+const FEATURES = ['auth', 'realtime', 'boxes', 'credits', 'providers', 'assets', 'generation', 'storyboards', 'webhooks', 'analytics', 'metrics', 'health', 'docs'];
 
 function layerOf(dir: string): { kind: 'kernel' | 'feature'; rank: number } | null {
   if (KERNELS.includes(dir)) return { kind: 'kernel', rank: KERNELS.indexOf(dir) };

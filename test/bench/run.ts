@@ -1,5 +1,6 @@
-// `npm run bench`: pipeline throughput (issue 5) and realtime fan-out (issue 6), one table each.
+// `npm run bench`: pipeline throughput (issue 5), realtime fan-out (issue 6) and the board (issue 14), one table each.
 import { parseArgs } from 'node:util';
+import { runListApi } from './board-api.bench.js';
 import { runBullBaseline } from './bull-baseline.bench.js';
 import { runPipeline } from './pipeline.bench.js';
 import { runBareFanout, runProductFanout } from './realtime.bench.js';
@@ -13,6 +14,7 @@ const { values: args } = parseArgs({
     inflight: { type: 'string', default: '32' },
     sockets: { type: 'string', default: '1000' },
     changes: { type: 'string', default: '50' },
+    'board-assets': { type: 'string', default: '10000' },
   },
 });
 const log = (s: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
@@ -73,6 +75,18 @@ if (wants('realtime')) {
     ['change request answered, ms p50', fmt(p.requestMs), fmt(bare.requestMs), ''],
     ['event JSON bytes', String(p.payloadBytes), String(bare.payloadBytes), ''],
     ['connect + join all sockets, s', fmt(p.setupS), fmt(bare.setupS), ''],
+  ]));
+}
+
+if (wants('board')) {
+  const l = await runListApi({ assets: n(args['board-assets']), concurrency: 32, requests: 1000, rounds: 3 }, log);
+  console.log(`\nBoard list API (issue 14): GET /api/boxes/:id/assets, pages of 50 of a ${l.assets}-asset box (${l.pages} pages), 32 requests at once, vs the same keyset query straight to PostgreSQL (pool of 10, as the server's)`);
+  console.log(table([
+    ['measure', 'API', 'raw query', 'ratio'],
+    ['ms p50', fmt(l.apiMs.p50, 2), fmt(l.rawMs.p50, 2), fmt(l.apiMs.p50 / l.rawMs.p50, 2)],
+    ['ms p99', fmt(l.apiMs.p99, 2), fmt(l.rawMs.p99, 2), fmt(l.apiMs.p99 / l.rawMs.p99, 2) + ' (target ≤ 1.5)'],
+    ['API CPU ms per request', fmt(l.apiCpuMsPerRequest, 2), '', ''],
+    ['JSON bytes per page', String(l.bytesPerPage), '', ''],
   ]));
 }
 

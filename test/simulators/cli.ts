@@ -1,7 +1,7 @@
 /**
  * `npm run sim`: starts every provider simulator on its fixed loopback port (4101–4106) and
  * registers them in a running Genbox (GENBOX_URL, GENBOX_ADMIN_EMAIL / GENBOX_ADMIN_PASSWORD;
- * the embedded demo admin by default). `--no-register` only starts them. Ctrl-C stops them.
+ * the embedded demo user by default, an admin when Genbox runs with DEMO_ADMIN=true). `--no-register` only starts them. Ctrl-C stops them.
  */
 import { register, startAll } from './fleet.js';
 

@@ -4,7 +4,7 @@
  * this run's keys; existing models (by slug) are skipped, so it can run again. `--no-register` only starts the simulators. Ctrl-C stops them.
  *
  * Env: GENBOX_URL (http://localhost:3000), GENBOX_ADMIN_EMAIL / GENBOX_ADMIN_PASSWORD (the embedded
- * demo admin by default). API keys are generated per run and never printed.
+ * demo user by default, which is an admin only when Genbox started with DEMO_ADMIN=true). API keys are generated per run and never printed.
  */
 // From src, so `npm run sim` works without a build of libs/providers.
 import { loadCatalog, type CatalogModel } from '../../libs/providers/src/catalog.js';
@@ -81,14 +81,15 @@ export async function register(running: RunningSim[], target: { url?: string; em
       const entry = catalog.providers.find((p) => p.key === key);
       if (!entry) continue;
       const name = `${entry.name} (simulator)`;
-      const connection = { base_url: sim.baseUrl, upload_base_url: entry.upload_base_url ? sim.uploadBaseUrl : null, api_key: sim.apiKey, webhook_secret: sim.webhookSecret };
+      // simulators listen on 127.0.0.1: without allow_private_network the network guard refuses every call to them
+      const connection = { base_url: sim.baseUrl, upload_base_url: entry.upload_base_url ? sim.uploadBaseUrl : null, api_key: sim.apiKey, webhook_secret: sim.webhookSecret, allow_private_network: true };
       let provider = providers.find((p) => p.name === name);
       if (provider) {
         // Keys are new on every start: the existing row gets this run's keys and URLs.
         await api('PATCH', `/api/providers/${provider.id}`, connection);
         log(`  provider ${name}: already registered, keys refreshed`);
       } else {
-        provider = await api<{ id: string; name: string }>('POST', '/api/providers', { name, kind: entry.kind, ...connection, allow_private_network: true, max_concurrency: 4 });
+        provider = await api<{ id: string; name: string }>('POST', '/api/providers', { name, kind: entry.kind, ...connection, max_concurrency: 4 });
         log(`  provider ${name}: registered`);
       }
       for (const model of catalog.models.filter((m) => m.provider === key)) await registerModel(api, provider.id, model, haveSlugs, log);

@@ -6,11 +6,14 @@ import { AnalyticsModule } from './analytics/analytics.module.js';
 import { AssetsApiModule, AssetsModule } from './assets/assets.module.js';
 import { AuthApiModule, AuthModule } from './auth/auth.module.js';
 import { BoxesApiModule, BoxesModule } from './boxes/boxes.module.js';
+import { DependencyProbes } from './common/dependency-probes.js';
 import { ErrorFilter } from './common/error.filter.js';
+import { ShutdownState } from './common/shutdown-state.js';
 import { Signer } from './common/signer.js';
 import { CONFIG, DATABASE, REDIS, SIGNER, STORAGE } from './common/tokens.js';
 import type { AppConfig } from './config/env.js';
 import { redisOptions } from './config/redis-options.js';
+import { CreditsApiModule, CreditsModule } from './credits/credits.module.js';
 import type { Database } from './database/database.js';
 import { DocsModule } from './docs/docs.module.js';
 import { GenerationApiModule, GenerationModule, GenerationWorkerModule } from './generation/generation.module.js';
@@ -19,6 +22,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ProvidersApiModule, ProvidersModule } from './providers/providers.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import type { StorageDriver } from './storage/storage.port.js';
+import { StoryboardsModule } from './storyboards/storyboards.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /** What main.ts builds before Nest starts: config with its secret resolved, connections, storage. */
@@ -29,25 +33,28 @@ export interface Runtime {
   storage: StorageDriver;
 }
 
-/** The shared kernel every feature module may inject without importing it: config, connections, storage, signer. */
+/**
+ * The shared kernel every feature module may inject without importing it: config, connections,
+ * storage, the signer, the dependency probes and the shutdown state.
+ */
 @Global()
 @Module({})
 class KernelModule {
   static forRoot(rt: Runtime): DynamicModule {
-    const providers = [
+    const values = [
       { provide: CONFIG, useValue: rt.config },
       { provide: DATABASE, useValue: rt.database },
       { provide: REDIS, useValue: rt.redis },
       { provide: STORAGE, useValue: rt.storage },
       { provide: SIGNER, useValue: new Signer(rt.config.appSecret) },
     ];
-    return { module: KernelModule, providers, exports: providers.map((p) => p.provide) };
+    return { module: KernelModule, providers: [...values, DependencyProbes, ShutdownState], exports: [...values.map((p) => p.provide), DependencyProbes, ShutdownState] };
   }
 }
 
 /**
  * The whole server, one module per feature. ROLE picks which of them run here: the HTTP side
- * (routes, the socket gateway) for api|all, the queue's processor for worker|all; the feature
+ * (routes, the socket gateway) for api|all, the queues' processors for worker|all; the feature
  * modules underneath (services, repositories) are the same in every process.
  */
 @Module({})
@@ -60,10 +67,11 @@ export class AppModule {
       imports: [
         KernelModule.forRoot(rt),
         BullModule.forRoot({ redis: redisOptions(rt.config.redisUrl), prefix: rt.config.redisPrefix }),
-        AuthModule, RealtimeModule, BoxesModule, ProvidersModule, AssetsModule, GenerationModule,
+        AuthModule, RealtimeModule, BoxesModule, CreditsModule, ProvidersModule, AssetsModule, GenerationModule,
+        StoryboardsModule.register({ api, worker }, rt.config.queue),
         // a worker answers /api/health too, for container health checks
-        HealthModule,
-        ...(api ? [AuthApiModule, BoxesApiModule, ProvidersApiModule, AssetsApiModule, GenerationApiModule, WebhooksModule, AnalyticsModule, MetricsModule, DocsModule] : []),
+        HealthModule.register({ api }),
+        ...(api ? [AuthApiModule, BoxesApiModule, CreditsApiModule, ProvidersApiModule, AssetsApiModule, GenerationApiModule, WebhooksModule, AnalyticsModule, MetricsModule, DocsModule] : []),
         ...(worker ? [GenerationWorkerModule] : []),
       ],
       providers: api ? [{ provide: APP_FILTER, useClass: ErrorFilter }] : [],

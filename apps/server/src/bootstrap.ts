@@ -6,14 +6,16 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Redis } from 'ioredis';
 import { AppModule, type Runtime } from './app.module.js';
+import { AdminEmailTakenError } from './auth/admin-accounts.js';
 import { resolveAppSecret } from './config/app-secret.js';
+import { exposureProblem } from './config/exposure-check.js';
 import { type AppConfig, loadConfig } from './config/env.js';
 import { reportRedisErrors } from './config/redis-errors.js';
 import { createDataSource } from './database/data-source.js';
 import { Database } from './database/database.js';
 import { ensureDatabase } from './database/ensure-database.js';
 import { migrate } from './database/migrate.js';
-import { DEMO_USER, seed } from './database/seed.js';
+import { DEMO_USER, seed } from './seed.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 import { socketChannelKey } from './realtime/realtime.publisher.js';
 import { createStorage } from './storage/create-storage.js';
@@ -39,6 +41,8 @@ export interface Genbox {
 export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise<Genbox> {
   const config = loadConfig(env);
   Logger.overrideLogger(LEVELS[config.logLevel]);
+  const exposure = exposureProblem(config);
+  if (exposure) throw new StartupError(exposure);
   await ensureDatabase(config.databaseUrl).catch((e) => {
     throw new StartupError(unreachable('PostgreSQL', config.databaseUrl, 'DATABASE_URL', 'postgres', e));
   });
@@ -57,7 +61,11 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
     if (ran.length) logger.log(`applied migrations: ${ran.join(', ')}`);
   }
   const database = new Database(dataSource);
-  const seeded = await seed(database, { admin: config.admin, demo: config.seedDemo });
+  const seeded = await seed(database, { admin: config.admin, demo: config.seedDemo, demoAdmin: config.demoAdmin }).catch(async (e) => {
+    await dataSource.destroy().catch(() => undefined);
+    redis.disconnect();
+    throw e instanceof AdminEmailTakenError ? new StartupError(e.message) : e;
+  });
 
   const runtime: Runtime = { config: { ...config, appSecret }, database, redis, storage };
   // abortOnError: false: a wiring error throws to the caller (main.ts prints it) instead of exiting the process from inside Nest
@@ -80,21 +88,20 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
     app,
     runtime,
     url,
-    demo: config.seedDemo ? DEMO_USER : null,
+    demo: seeded.demo ? DEMO_USER : null,
     async close() {
       await app.close();
       await dataSource.destroy().catch(() => undefined);
       redis.disconnect();
     },
   };
-  void seeded;
 }
 
 function unreachable(what: string, url: string, variable: string, service: string, e: unknown): string {
   const u = new URL(url);
   return [
     `Cannot reach ${what} at ${u.hostname}:${u.port || (service === 'redis' ? 6379 : 5432)} (${variable}): ${(e as Error).message || (e as { code?: string }).code}.`,
-    `Start it, e.g. with \`docker compose up -d postgres redis\`, or set ${variable} to where it runs.`,
+    `Start it, e.g. with \`docker compose -f compose.services.yml up -d\`, or set ${variable} to where it runs.`,
   ].join('\n');
 }
 

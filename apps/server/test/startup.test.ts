@@ -49,7 +49,7 @@ describe('starting with something missing', () => {
     const { code, out } = await start({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/genbox' });
     expect(code).toBe(1);
     expect(out).toContain('Cannot reach PostgreSQL at 127.0.0.1:1 (DATABASE_URL)');
-    expect(out).toContain('docker compose up -d postgres redis');
+    expect(out).toContain('docker compose -f compose.services.yml up -d');
     expect(out).not.toMatch(/\n\s+at /);
   });
 

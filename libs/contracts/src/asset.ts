@@ -49,9 +49,27 @@ export interface AssetDto {
 
 export interface Page<T> { items: T[]; next_cursor: string | null }
 
+/** A page of a box's assets; `total` (every asset the filters match) comes with the first page only. */
+export interface AssetPage extends Page<AssetDto> { total: number | null }
+
+export const ASSET_SORTS = ['newest', 'oldest'] as const;
+export type AssetSort = (typeof ASSET_SORTS)[number];
+
+/**
+ * `GET /api/boxes/:id/assets`. Every filter narrows: `status` takes one status or several
+ * comma-separated; `q` finds prompts containing the text (any case); `from`/`to` bound created_at
+ * (ISO date or date-time, `to` excluded). A cursor belongs to the filters and sort it came with.
+ */
 export interface ListAssetsQuery {
-  status?: AssetStatus;
+  status?: AssetStatus | string;
   type?: AssetType;
+  source_type?: SourceType;
+  q?: string;
+  model_id?: string;
+  created_by?: string;
+  from?: string;
+  to?: string;
+  sort?: AssetSort;
   cursor?: string;
   limit?: number;
 }

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   bad_request: 400,
   validation_failed: 400,
   unauthorized: 401,
+  insufficient_credits: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
@@ -20,6 +21,8 @@ export const ERROR_CODES = {
   invalid_parameters: 422,
   rate_limited: 429,
   internal: 500,
+  /** The planner's language model failed or answered something unusable. */
+  planner_failed: 502,
   service_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

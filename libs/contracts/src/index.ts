@@ -6,3 +6,5 @@ export * from './model.js';
 export * from './errors.js';
 export * from './realtime.js';
 export * from './analytics.js';
+export * from './storyboard.js';
+export * from './credits.js';

@@ -1,6 +1,8 @@
 import type { AssetDto } from './asset.js';
 import type { BoxDto, MemberDto } from './box.js';
+import type { CreditsChangedEvent } from './credits.js';
 import type { ErrorBody } from './errors.js';
+import type { StoryboardEvent } from './storyboard.js';
 
 export interface PresenceUser { user_id: string; display_name: string }
 
@@ -20,10 +22,14 @@ export interface ServerToClientEvents {
   'member.changed': (e: MemberChangedEvent) => void;
   'presence.changed': (e: PresenceChangedEvent) => void;
   'box.deleted': (e: BoxDeletedEvent) => void;
+  /** A storyboard changed (planned, edited, a step started or finished): in the same seq as asset events. */
+  'storyboard.updated': (e: StoryboardEvent) => void;
+  /** To the user's own sockets only: their credits changed (a hold, a release, a grant). */
+  'credits.changed': (e: CreditsChangedEvent) => void;
 }
 
 /** Events that carry a seq: the ones a client must apply in order. */
-export type SequencedEventName = Exclude<keyof ServerToClientEvents, 'presence.changed' | 'box.deleted'>;
+export type SequencedEventName = Exclude<keyof ServerToClientEvents, 'presence.changed' | 'box.deleted' | 'credits.changed'>;
 
 export type JoinAck =
   | { ok: true; seq: number; presence: PresenceUser[] }

@@ -4,6 +4,8 @@ export interface UserDto {
   display_name: string;
   is_admin: boolean;
   created_at: string;
+  /** Spendable credits (what is held by running generations is already taken off). */
+  credits: number;
 }
 
 export interface RegisterRequest { email: string; password: string; display_name: string }

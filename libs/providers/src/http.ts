@@ -1,5 +1,6 @@
 import { ProviderError } from './errors.js';
 import type { AdapterContext } from './adapter.js';
+import { BlockedAddressError } from './net/policy.js';
 
 /** One call to a provider. `provider` is the display name used in every message ("Kie.ai", "Replicate"). */
 export interface ProviderCall {
@@ -46,7 +47,9 @@ export async function requestJson<T = unknown>(ctx: AdapterContext, call: Provid
  * The call, with one signal for both ways it can stop: our cancel (ctx.signal) and its timeout,
  * which also covers reading the body. `done()` stops the timer once the body is read; a caller
  * of request() reads the body itself, and the unref'd timer then simply ends.
- * (Not AbortSignal.any + AbortSignal.timeout: on Node 20 those two cost more CPU than the call.)
+ * (Not AbortSignal.any + AbortSignal.timeout: measured per call, 37 µs of CPU against 10 µs for
+ * this on Node 20 and 15 µs against 4 µs on Node 24, and each timeout signal stays in the heap
+ * until it fires.)
  */
 async function send(ctx: AdapterContext, call: ProviderCall): Promise<{ res: Response; done: () => void }> {
   const timeoutMs = call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -74,6 +77,10 @@ async function send(ctx: AdapterContext, call: ProviderCall): Promise<{ res: Res
     done();
     // A cancel from our side is not a provider failure: let the caller see its own reason.
     if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
+    const blocked = blockedCause(err);
+    if (blocked) {
+      throw new ProviderError('provider_blocked_address', `${call.provider} is at ${where(call.url)}, which ${blocked.ip ? `resolves to ${blocked.ip} (${blocked.reason})` : blocked.reason}: Genbox does not call private or internal addresses unless the provider has allow_private_network set. Nothing was sent.`);
+    }
     if (timedOut) {
       throw new ProviderError('provider_timeout', `${call.provider} did not answer within ${Math.round(timeoutMs / 1000)} s (${where(call.url)}); Genbox will try again.`);
     }
@@ -204,6 +211,12 @@ function where(url: string): string {
   } catch {
     return 'an invalid URL';
   }
+}
+
+/** The guard's refusal, wherever fetch wrapped it. */
+function blockedCause(err: unknown): BlockedAddressError | null {
+  for (let e = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) if (e instanceof BlockedAddressError) return e;
+  return null;
 }
 
 function networkReason(err: unknown): string {

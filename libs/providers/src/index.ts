@@ -14,3 +14,5 @@ export * from './replicate/index.js';
 export * from './registry.js';
 export * from './fal/index.js';
 export * from './catalog.js';
+export * from './planner/index.js';
+export * from './net/index.js';

@@ -1,19 +1,11 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ASSET_STATUSES, ASSET_TYPES } from '@genbox/contracts';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import type { UserRow } from '../auth/users.repository.js';
 import { CurrentUser, Public } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
+import { ListQuery } from './asset-list.query.js';
 import { AssetsService } from './assets.service.js';
 import { FileDeliveryService } from './file-delivery.service.js';
-
-export const ListQuery = z.object({
-  status: z.enum(ASSET_STATUSES).optional(),
-  type: z.enum(ASSET_TYPES).optional(),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1, 'must be 1 to 200').max(200, 'must be 1 to 200').default(50),
-});
 
 @Controller()
 export class AssetsController {

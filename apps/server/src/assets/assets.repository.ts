@@ -44,8 +44,6 @@ export interface NewAsset {
 /** An asset read by a generation job: its box's pause flag and its catalog rows' stamp (null without a model). */
 export interface WorkAssetRow extends AssetRow { box_paused: boolean; catalog_stamp: string | null }
 
-export interface ListFilter { status?: AssetStatus; type?: AssetType; cursor?: { createdAt: string; id: string }; limit: number }
-
 /** Every asset query; status changes are guarded so a racing caller cannot move an asset twice. */
 @Injectable()
 export class AssetsRepository {
@@ -75,20 +73,12 @@ export class AssetsRepository {
     return this.db.query<AssetRow>(`${ASSET_SELECT} WHERE a.id = ANY($1::uuid[]) ORDER BY a.created_at DESC, a.id DESC`, [ids]);
   }
 
-  async list(boxId: string, f: ListFilter): Promise<AssetRow[]> {
-    const params: unknown[] = [boxId];
-    let where = 'a.box_id = $1';
-    if (f.status) where += ` AND a.status = $${params.push(f.status)}`;
-    if (f.type) where += ` AND a.type = $${params.push(f.type)}`;
-    if (f.cursor) where += ` AND (a.created_at, a.id) < ($${params.push(f.cursor.createdAt)}::timestamptz, $${params.push(f.cursor.id)}::uuid)`;
-    return this.db.query<AssetRow>(`${ASSET_SELECT} WHERE ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT $${params.push(f.limit)}`, params);
-  }
-
   /**
    * Inserts assets of one box, each with its history row and seq bump in one statement (one
    * transaction for several); returns each row as the wire needs it and the seq of its asset.created.
+   * Inside a caller's transaction (`on`) when the assets must appear together with its own change.
    */
-  async insert(boxId: string, assets: NewAsset[]): Promise<{ id: string; seq: number; row: AssetRow }[]> {
+  async insert(boxId: string, assets: NewAsset[], on?: Queryable): Promise<{ id: string; seq: number; row: AssetRow }[]> {
     const one = async (q: Queryable, a: NewAsset) => {
       const c = a.changes ?? {};
       const cols = ['box_id', 'type', 'status', 'source_type', 'parent_asset_id', 'model_id', 'prompt', 'generation_config', 'created_by', ...Object.keys(c)];
@@ -104,12 +94,13 @@ export class AssetsRepository {
       const { event_seq, ...row } = r!;
       return { id: row.id, seq: Number(event_seq), row };
     };
-    if (assets.length === 1) return [await one(this.db, assets[0]!)];
-    return this.db.tx(async (q) => {
+    if (assets.length === 1) return [await one(on ?? this.db, assets[0]!)];
+    const all = async (q: Queryable) => {
       const out: { id: string; seq: number; row: AssetRow }[] = [];
       for (const a of assets) out.push(await one(q, a));
       return out;
-    });
+    };
+    return on ? all(on) : this.db.tx(all);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AssetDto, AssetStatus, AssetType, Page } from '@genbox/contracts';
+import type { AssetDto, AssetPage } from '@genbox/contracts';
 import { BoxAccessService } from '../boxes/box-access.service.js';
 import { isUuid } from '../common/is-uuid.js';
 import { AppError } from '../common/app-error.js';
@@ -10,6 +10,8 @@ import { CONFIG, STORAGE } from '../common/tokens.js';
 import { inspectStoredMedia, storeThumbnail } from '../media/media-inspector.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { EmptyUploadError, UnsupportedMediaTypeError, UploadAbortedError, UploadTooLargeError, ingestUpload } from '../storage/upload-stream.js';
+import { type ListQueryInput, decodeCursor, encodeCursor, toFilter } from './asset-list.query.js';
+import { AssetListRepository } from './asset-list.repository.js';
 import { AssetMapper } from './asset.mapper.js';
 import { AssetNotifier } from './asset.notifier.js';
 import type { AssetRow } from './asset.row.js';
@@ -17,12 +19,11 @@ import { AssetsRepository } from './assets.repository.js';
 import { readMultipart } from './multipart-upload.js';
 import { storageKeys } from './storage-keys.js';
 
-export interface ListQuery { status?: AssetStatus; type?: AssetType; cursor?: string; limit: number }
-
 @Injectable()
 export class AssetsService {
   constructor(
     private readonly assets: AssetsRepository,
+    private readonly listing: AssetListRepository,
     private readonly access: BoxAccessService,
     private readonly mapper: AssetMapper,
     private readonly notifier: AssetNotifier,
@@ -30,12 +31,24 @@ export class AssetsService {
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(userId: string, boxId: string, q: ListQuery): Promise<Page<AssetDto>> {
-    await this.access.require(boxId, userId, 'viewer');
-    const rows = await this.assets.list(boxId, { status: q.status, type: q.type, cursor: decodeCursor(q.cursor), limit: q.limit + 1 });
+  /** A page of the box's assets under the filters; the first page also counts them all. */
+  async list(userId: string, boxId: string, q: ListQueryInput): Promise<AssetPage> {
+    if (!isUuid(boxId)) throw new AppError('not_found', 'Box not found');
+    const filter = toFilter(q);
+    const after = decodeCursor(q.cursor, filter.sort);
+    const [rows, total] = await Promise.all([
+      this.listing.page(boxId, userId, filter, after, q.limit + 1),
+      after ? null : this.listing.count(boxId, filter),
+    ]);
+    // nothing read: either nothing matches or this is no member (the count above is then dropped unseen)
+    if (!rows.length) await this.access.require(boxId, userId, 'viewer');
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
-    return { items: page.map((r) => this.mapper.toDto(r)), next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+    return {
+      items: page.map((r) => this.mapper.toDto(r)),
+      next_cursor: rows.length > q.limit && last ? encodeCursor(filter.sort, last.created_at, last.id) : null,
+      total,
+    };
   }
 
   async get(userId: string, assetId: string): Promise<AssetDto> {
@@ -98,15 +111,4 @@ function mapUploadError(e: unknown, max: number): unknown {
   if (e instanceof EmptyUploadError) return new AppError('validation_failed', 'file: is empty');
   if (e instanceof UploadAbortedError) return new AppError('bad_request', e.message);
   return e;
-}
-
-function encodeCursor(r: AssetRow): string {
-  return Buffer.from(`${r.created_at.toISOString()}|${r.id}`).toString('base64url');
-}
-
-function decodeCursor(c: string | undefined): { createdAt: string; id: string } | undefined {
-  if (!c) return undefined;
-  const [createdAt, id] = Buffer.from(c, 'base64url').toString().split('|');
-  if (!createdAt || !id || !isUuid(id) || Number.isNaN(Date.parse(createdAt))) throw new AppError('validation_failed', 'cursor: is not a cursor this API gave out');
-  return { createdAt, id };
 }

@@ -5,6 +5,7 @@ import { CONFIG, SIGNER } from '../common/tokens.js';
 
 export type FileVariant = 'file' | 'thumbnail';
 const HOUR = 3600_000;
+const MAX_REMEMBERED = 50_000;
 
 /**
  * Signed, expiring URLs to an asset's bytes under PUBLIC_URL, so <img> tags and providers can
@@ -20,8 +21,20 @@ export class FileUrls {
 
   url(assetId: string, variant: FileVariant, ttlMs = 24 * HOUR): string {
     const exp = Math.ceil((Date.now() + ttlMs) / HOUR) * HOUR;
-    const sig = this.signer.sign('file', `${assetId}:${variant}:${exp}`);
-    return `${this.config.publicUrl}/api/assets/${assetId}/${variant}?exp=${exp}&sig=${sig}`;
+    const payload = `${assetId}:${variant}:${exp}`;
+    return this.signed.get(payload) ?? this.remember(payload, `${this.config.publicUrl}/api/assets/${assetId}/${variant}?exp=${exp}&sig=${this.signer.sign('file', payload)}`);
+  }
+
+  /**
+   * A URL stays the same for an hour, and a board lists the same assets again and again: signing
+   * each once per hour instead of on every page took a list page's HMAC work away. Bounded: the
+   * oldest entries go first.
+   */
+  private readonly signed = new Map<string, string>();
+  private remember(payload: string, url: string): string {
+    if (this.signed.size >= MAX_REMEMBERED) this.signed.delete(this.signed.keys().next().value!);
+    this.signed.set(payload, url);
+    return url;
   }
 
   verify(assetId: string, variant: FileVariant, exp: string | undefined, sig: string | undefined): boolean {

@@ -27,18 +27,6 @@ export class AuthService {
     return this.session(user);
   }
 
-  /** Creates the user, or makes an existing one admin with this password. */
-  async ensureAdmin(email: string, password: string, displayName = 'Admin'): Promise<UserRow> {
-    const passwordHash = await argon2.hash(password);
-    const existing = await this.users.findByEmail(email);
-    if (existing) {
-      await this.users.promote(existing.id, passwordHash);
-      return (await this.users.findById(existing.id))!;
-    }
-    const created = await this.users.insert({ email, displayName, passwordHash, isAdmin: true });
-    return created ?? this.ensureAdmin(email, password, displayName);
-  }
-
   private session(user: UserRow): AuthResponse {
     return { user: toUserDto(user), token: this.tokens.issueSession(user.id) };
   }

@@ -10,6 +10,8 @@ export interface UserRow {
   password_hash: string;
   is_admin: boolean;
   created_at: Date;
+  /** numeric: pg answers a string */
+  credits: string;
 }
 
 export const toUserDto = (u: UserRow): UserDto => ({
@@ -18,6 +20,7 @@ export const toUserDto = (u: UserRow): UserDto => ({
   display_name: u.display_name,
   is_admin: u.is_admin,
   created_at: u.created_at.toISOString(),
+  credits: Number(u.credits),
 });
 
 @Injectable()
@@ -42,9 +45,5 @@ export class UsersRepository {
       [u.email, u.displayName, u.passwordHash, u.isAdmin ?? false],
     );
     return rows[0] ?? null;
-  }
-
-  async promote(id: string, passwordHash?: string): Promise<void> {
-    await this.db.query('UPDATE users SET is_admin = true, password_hash = coalesce($2, password_hash) WHERE id = $1', [id, passwordHash ?? null]);
   }
 }

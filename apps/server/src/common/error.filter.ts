@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { ErrorBody } from '@genbox/contracts';
 import type { Response } from 'express';
 import { AppError } from './app-error.js';
+import { DEPENDENCY_NAMES, unavailableDependency } from './dependency-errors.js';
 
 const HTTP_CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'bad_request', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited' };
 
@@ -14,6 +15,7 @@ export class ErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const body = toErrorBody(err, this.logger);
     if (res.headersSent) return void res.end();
+    if (body.statusCode === 503) res.setHeader('Retry-After', '5');
     res.status(body.statusCode).json(body);
   }
 }
@@ -30,6 +32,12 @@ export function toErrorBody(err: unknown, logger?: Logger): ErrorBody {
   const e = err as { status?: number; type?: string; message?: string };
   if (e?.type === 'entity.parse.failed') return { statusCode: 400, error: 'bad_request', message: 'The request body is not valid JSON' };
   if (e?.type === 'entity.too.large') return { statusCode: 413, error: 'payload_too_large', message: 'The request body is too large' };
+  // our own PostgreSQL, Redis or storage gone for a moment: a retry soon will do (the log says which, and why)
+  const dependency = unavailableDependency(err);
+  if (dependency) {
+    logger?.warn(`${dependency === 'unknown' ? 'a dependency' : DEPENDENCY_NAMES[dependency]} is unreachable: ${(err as Error).message}`);
+    return { statusCode: 503, error: 'service_unavailable', message: 'Genbox cannot reach its database, queue or storage right now: try again in a few seconds' };
+  }
   logger?.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   return { statusCode: 500, error: 'internal', message: 'Internal server error' };
 }

@@ -17,8 +17,8 @@ const schema = z
     /** Prefix of Genbox's keys in Redis (queues): lets several installs, or test runs, share one Redis. */
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, colon, dash, underscore').default('genbox'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    /** Address to listen on: all interfaces by default; 127.0.0.1 keeps it to this machine. */
-    HOST: z.string().min(1).default('0.0.0.0'),
+    /** Address to listen on: this machine only by default; beyond loopback, start refuses the demo user and weak secrets. */
+    HOST: z.string().min(1).default('127.0.0.1'),
     /** api: HTTP + sockets; worker: Bull processors; all: both. */
     ROLE: z.enum(['api', 'worker', 'all']).default('all'),
     /** How browsers and providers reach this server. */
@@ -51,8 +51,10 @@ const schema = z
     PROVIDER_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
     GENBOX_ADMIN_EMAIL: z.string().email().optional(),
     GENBOX_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
-    /** Creates the demo user and box of the embedded default. */
+    /** Creates the demo user and box of the embedded default, on a fresh, empty database only. */
     SEED_DEMO: bool(true),
+    /** Makes that demo user an administrator (it is an ordinary user otherwise). */
+    DEMO_ADMIN: bool(false),
     RUN_MIGRATIONS: bool(true),
     /** Session token lifetime, in hours. */
     TOKEN_TTL_HOURS: z.coerce.number().positive().default(24 * 30),
@@ -90,6 +92,7 @@ export interface AppConfig {
   reconcileIntervalMs: number;
   admin: { email: string; password: string } | null;
   seedDemo: boolean;
+  demoAdmin: boolean;
   runMigrations: boolean;
   tokenTtlMs: number;
   allowedOrigins: string[];
@@ -133,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     admin: e.GENBOX_ADMIN_EMAIL && e.GENBOX_ADMIN_PASSWORD ? { email: e.GENBOX_ADMIN_EMAIL, password: e.GENBOX_ADMIN_PASSWORD } : null,
     seedDemo: e.SEED_DEMO,
+    demoAdmin: e.DEMO_ADMIN,
     runMigrations: e.RUN_MIGRATIONS,
     tokenTtlMs: e.TOKEN_TTL_HOURS * 3600_000,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),

@@ -2,9 +2,12 @@ import { DataSource } from 'typeorm';
 import { InitialSchema1732400000000 } from './migrations/1732400000000-initial-schema.js';
 import { AnalyticsIndexes1732500000000 } from './migrations/1732500000000-analytics-indexes.js';
 import { PipelineLimits1732600000000 } from './migrations/1732600000000-pipeline-limits.js';
+import { Storyboards1796180825158 } from './migrations/1796180825158-storyboards.js';
+import { AssetSearch1796180924250 } from './migrations/1796180924250-asset-search.js';
+import { Credits1796181011193 } from './migrations/1796181011193-credits.js';
 
 /** Migrations in order; the schema changes only through them. */
-export const MIGRATIONS = [InitialSchema1732400000000, AnalyticsIndexes1732500000000, PipelineLimits1732600000000];
+export const MIGRATIONS = [InitialSchema1732400000000, AnalyticsIndexes1732500000000, PipelineLimits1732600000000, Storyboards1796180825158, AssetSearch1796180924250, Credits1796181011193];
 
 export function createDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {
   return new DataSource({

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { ListQuery } from '../assets/assets.controller.js';
+import { ListQuery } from '../assets/asset-list.query.js';
 import { LoginBody, RegisterBody, TokenBody } from '../auth/auth.controller.js';
 import { AddMember, CreateBox, UpdateBox, UpdateMember } from '../boxes/boxes.controller.js';
+import { CreditsQuery, GrantBody } from '../credits/credits.controller.js';
 import { GenerateBody } from '../generation/generation.controller.js';
 import { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from '../providers/catalog.schemas.js';
+import { CreateStoryboard, RetryScene, UpdateStoryboard } from '../storyboards/storyboards.controller.js';
 
 interface Route {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -34,7 +36,7 @@ const ROUTES: Route[] = [
   { method: 'post', path: '/api/boxes/{id}/members', tag: 'members', summary: 'Invite a registered user by email (owners)', body: AddMember, status: 201 },
   { method: 'patch', path: '/api/boxes/{id}/members/{user_id}', tag: 'members', summary: 'Change a member\'s role (owners)', body: UpdateMember },
   { method: 'delete', path: '/api/boxes/{id}/members/{user_id}', tag: 'members', summary: 'Remove a member (owners), or leave (yourself)', status: 204 },
-  { method: 'get', path: '/api/boxes/{id}/assets', tag: 'assets', summary: 'Assets newest first, cursor-paginated: {items, next_cursor}', query: ListQuery },
+  { method: 'get', path: '/api/boxes/{id}/assets', tag: 'assets', summary: 'Assets filtered (status, type, source_type, q prompt search, model_id, created_by, from, to), sorted (newest|oldest), cursor-paginated: {items, next_cursor, total}; total on the first page', query: ListQuery },
   { method: 'post', path: '/api/boxes/{id}/upload', tag: 'assets', summary: 'Upload an image or video (multipart field "file", optional "prompt_text"); 413 over the cap, 415 for other types', status: 201, multipart: true },
   { method: 'post', path: '/api/boxes/{id}/generate', tag: 'assets', summary: 'Start a generation: the new PENDING asset, or {items} when count > 1', body: GenerateBody, status: 202 },
   { method: 'get', path: '/api/assets/{id}', tag: 'assets', summary: 'One asset' },
@@ -49,9 +51,22 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/api/providers', tag: 'catalog', summary: 'Providers (admins); keys are never returned, only has_api_key' },
   { method: 'post', path: '/api/providers', tag: 'catalog', summary: 'Add a provider (admins); api_key is write-only', body: CreateProvider, status: 201 },
   { method: 'patch', path: '/api/providers/{id}', tag: 'catalog', summary: 'Change or deactivate a provider (admins)', body: UpdateProvider },
-  { method: 'post', path: '/api/providers/import', tag: 'catalog', summary: 'Upsert the catalog file\'s providers and models (admins)' },
+  { method: 'post', path: '/api/catalog/import', tag: 'catalog', summary: 'Upsert the catalog file\'s providers and models (admins)' },
   { method: 'post', path: '/api/webhooks/{provider}/{asset_id}', tag: 'webhooks', summary: 'Provider callbacks: the per-asset token and the provider\'s signature are verified', public: true },
-  { method: 'get', path: '/api/health', tag: 'health', summary: 'Database, Redis and storage: 200, or 503 naming what is down', public: true },
+  { method: 'post', path: '/api/boxes/{id}/storyboards', tag: 'storyboards', summary: 'Plan a storyboard (editors): the idea becomes scene prompts (planner "local" or {provider_id, model} of an OpenAI-compatible chat model); answers it PLANNED with its scenes, estimated cost and time; nothing is paid for yet', body: CreateStoryboard, status: 201 },
+  { method: 'get', path: '/api/boxes/{id}/storyboards', tag: 'storyboards', summary: 'The box\'s storyboards, newest first: {items}' },
+  { method: 'get', path: '/api/storyboards/{id}', tag: 'storyboards', summary: 'One storyboard: {id, box_id, status, prompt, scenes: [{index, prompt, asset_id, frame_asset_id, status}], final_asset_id, cost: {estimated, so_far}, estimated_seconds, …}' },
+  { method: 'patch', path: '/api/storyboards/{id}', tag: 'storyboards', summary: 'While PLANNED (409 otherwise): the scenes in their new order (edit, reorder, add, remove), and/or the idea', body: UpdateStoryboard },
+  { method: 'post', path: '/api/storyboards/{id}/run', tag: 'storyboards', summary: 'Run a PLANNED storyboard: scene 1, its last frame, scene 2 from it, …, then the stitched film (409 otherwise)', status: 202 },
+  { method: 'post', path: '/api/storyboards/{id}/scenes/{index}/retry', tag: 'storyboards', summary: 'Run scene {index} (0-based) again, with a new prompt if given, then only the scenes after it, and stitch again; earlier scenes are kept (409 while running)', body: RetryScene, status: 202 },
+  { method: 'post', path: '/api/storyboards/{id}/cancel', tag: 'storyboards', summary: 'Cancel a PLANNED or RUNNING storyboard and its running scene (409 otherwise)' },
+  { method: 'get', path: '/api/credits', tag: 'credits', summary: 'Spendable balance, credits held by running generations and the newest ledger entries: {user_id, balance, held, items, next_cursor}; admins may name another user with ?user_id= or ?email=', query: CreditsQuery },
+  { method: 'get', path: '/api/credits/ledger', tag: 'credits', summary: 'The ledger a page at a time, newest first: {items, next_cursor}; each entry {id, kind: grant|hold|capture|release, amount, balance_after, asset_id, note, granted_by, provider_cost, provider_cost_unit, created_at}', query: CreditsQuery },
+  { method: 'post', path: '/api/admin/credits', tag: 'credits', summary: 'Grant credits to a user named by user_id or email (admins); a negative amount takes away, never below zero (409): {user_id, email, balance, entry}', body: GrantBody, status: 201 },
+  { method: 'get', path: '/api/health', tag: 'health', summary: 'Readiness, as /api/health/ready: {status: ok} or 503 {status: unavailable}', public: true },
+  { method: 'get', path: '/api/health/live', tag: 'health', summary: 'Liveness: 200 {status: ok} while the process runs, whatever its dependencies do', public: true },
+  { method: 'get', path: '/api/health/ready', tag: 'health', summary: 'Readiness: 200 when PostgreSQL, Redis and storage answer and the node is not shutting down, else 503; says nothing more (details: /api/health/details)', public: true },
+  { method: 'get', path: '/api/health/details', tag: 'health', summary: 'Each dependency\'s answer, time and error (admins; API nodes)' },
 ];
 
 const ERROR = { type: 'object', properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } }, required: ['statusCode', 'error', 'message'] };

@@ -5,6 +5,9 @@ import { AssetNotifier } from '../assets/asset.notifier.js';
 import { AssetsRepository, type AssetChanges } from '../assets/assets.repository.js';
 import { ProviderLimiter } from './provider-limiter.js';
 
+/** Longest error_message stored (and shown on the card), in characters. */
+export const MAX_ERROR_MESSAGE_CHARS = 1000;
+
 /**
  * Status changes of a generation that every step makes the same way: a guarded transition whose
  * winner alone tells the box, and a failure that also frees the provider slot. Shared by the
@@ -27,6 +30,9 @@ export class AssetOutcomes {
 
   /** `onlyAttempt`: fail it only while it is still that attempt (a late job of an earlier one leaves a retry alone). */
   async fail(assetId: string, failure: ProviderFailure, onlyAttempt?: number): Promise<void> {
+    // a provider's reason is quoted, not trusted: bounded, whatever the adapter let through
+    const message = failure.message.length > MAX_ERROR_MESSAGE_CHARS ? `${failure.message.slice(0, MAX_ERROR_MESSAGE_CHARS)}…` : failure.message;
+    failure = { code: failure.code, message };
     await this.move(assetId, ['PENDING', 'PROCESSING'], 'FAILED', { error_code: failure.code, error_message: failure.message, completed_at: new Date() }, { error_code: failure.code, message: failure.message }, onlyAttempt);
     await this.releaseIfOver(assetId);
   }

@@ -9,6 +9,7 @@ import { BoxAccessService } from '../boxes/box-access.service.js';
 import { isUuid } from '../common/is-uuid.js';
 import { CatalogRepository } from '../providers/catalog.repository.js';
 import { AppError } from '../common/app-error.js';
+import { CreditsService } from '../credits/credits.service.js';
 import { GenerationService } from './generation.service.js';
 
 /** Starting generations: checks the request against the model, creates PENDING assets, enqueues them. */
@@ -21,6 +22,7 @@ export class GenerateService {
     private readonly assetsService: AssetsService,
     private readonly notifier: AssetNotifier,
     private readonly generation: GenerationService,
+    private readonly credits: CreditsService,
   ) {}
 
   async generate(userId: string, boxId: string, body: GenerateRequest & { count: number; priority?: number }): Promise<AssetDto[]> {
@@ -44,12 +46,13 @@ export class GenerateService {
     }
 
     const sourceType = model.model_type === 'VIDEO' && model.input_type === 'IMAGE' ? 'IMG2VID' : 'GENERATED';
-    const created = await this.assets.insert(boxId, Array.from({ length: body.count }, () => ({
+    // the insert holds the model's cost per asset (credits trigger); short: 402, nothing created
+    const created = await this.credits.charging(userId, Number(model.cost) * body.count, () => this.assets.insert(boxId, Array.from({ length: body.count }, () => ({
       box_id: boxId, type: model.model_type, status: 'PENDING' as const, source_type: sourceType, parent_asset_id: parentId,
       model_id: model.id, prompt: body.prompt, generation_config: checked.params, created_by: userId,
       // the secret in this asset's webhook URL: a callback without it is refused
       changes: { webhook_token: randomBytes(18).toString('base64url'), attempts: 1, priority: body.priority ?? null },
-    })));
+    }))));
     const dtos: AssetDto[] = [];
     for (const c of created) {
       dtos.push(this.notifier.created(c.row, c.seq));
@@ -73,10 +76,11 @@ export class GenerateService {
     const model = row.model_id ? await this.catalog.findModel(row.model_id) : null;
     if (!model || !model.is_active || !model.provider_active) throw new AppError('invalid_parameters', `ai_model_id: ${model?.name ?? 'the model of this asset'} is not available any more: start a new generation with another model`);
     const attempt = row.attempts + 1;
-    const moved = await this.assets.transition(assetId, ['FAILED', 'CANCELED'], 'PENDING', {
+    // back to PENDING holds the model's cost again, from the retrying user's balance (credits trigger)
+    const moved = await this.credits.charging(row.created_by ?? userId, Number(model.cost), () => this.assets.transition(assetId, ['FAILED', 'CANCELED'], 'PENDING', {
       attempts: attempt, error_code: null, error_message: null, progress: null, external_task_id: null, provider_state: null, started_at: null, completed_at: null,
       webhook_token: randomBytes(18).toString('base64url'),
-    }, { by: userId, attempt });
+    }, { by: userId, attempt }));
     if (!moved) throw new AppError('asset_wrong_state', `Only FAILED or CANCELED assets can be retried; this one is ${row.status}`);
     const dto = this.notifier.updated(moved.row, moved.seq);
     await this.generation.enqueueSubmit(assetId, attempt, row.priority);

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type AdapterContext, type PollResult, type ProviderAdapter, ProviderError, type ProviderOutput, pollPlanFor } from '@genbox/providers';
+import { type AdapterContext, type PollResult, type ProviderAdapter, type ProviderConfig, ProviderError, type ProviderOutput, guardedFetch, pollPlanFor } from '@genbox/providers';
 import type { AssetRow } from '../assets/asset.row.js';
 import { AssetNotifier } from '../assets/asset.notifier.js';
 import { AssetsRepository, type WorkAssetRow } from '../assets/assets.repository.js';
@@ -77,7 +77,7 @@ export class GenerationService {
     const job = await this.requests.build(asset);
     const adapter = this.registry.get(job.provider.kind);
     try {
-      const res = await adapter.submit(job.request, this.context(asset.id));
+      const res = await adapter.submit(job.request, this.context(asset.id, job.provider));
       if (res.kind === 'finished') {
         if ((await this.settle(asset, job, res.result)) !== 'handed-over') return;
         // the finish job has it now: a re-run of this job must not send it again. Should marking
@@ -118,7 +118,7 @@ export class GenerationService {
     const plan = pollPlanFor(adapter, job.request.model);
     await this.limiter.renew(job.provider.id, asset.id);
     try {
-      const result = await adapter.poll(asset.external_task_id, job.request, this.context(asset.id));
+      const result = await adapter.poll(asset.external_task_id, job.request, this.context(asset.id, job.provider));
       if ((await this.settle(asset, job, result)) !== 'running') return;
     } catch (err) {
       // a retryable poll failure just waits for the next poll; a permanent one fails the asset
@@ -283,13 +283,14 @@ export class GenerationService {
 
   private async cancelAtProvider(adapter: ProviderAdapter, taskId: string, job: ProviderJob): Promise<void> {
     if (!adapter.cancel) return;
-    await adapter.cancel(taskId, job.request, this.context(job.request.assetId)).catch((e: Error) => this.logger.warn(`cancel at ${job.provider.name} failed: ${e.message}`));
+    await adapter.cancel(taskId, job.request, this.context(job.request.assetId, job.provider)).catch((e: Error) => this.logger.warn(`cancel at ${job.provider.name} failed: ${e.message}`));
   }
 
-  private context(assetId: string): AdapterContext {
+  private context(assetId: string, provider: ProviderConfig): AdapterContext {
     let last = 0;
     return {
-      fetch: globalThis.fetch,
+      // every provider call connects only to public addresses over https, unless the provider allows its private network
+      fetch: guardedFetch(provider.allowPrivateNetwork),
       signal: AbortSignal.timeout(10 * 60_000),
       now: Date.now,
       log: (msg) => this.logger.debug(`${assetId}: ${msg}`),

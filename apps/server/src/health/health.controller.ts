@@ -1,40 +1,41 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import type { Redis } from 'ioredis';
 import { Public } from '../auth/auth.guard.js';
-import { DATABASE, REDIS, STORAGE } from '../common/tokens.js';
-import type { Database } from '../database/database.js';
-import type { StorageDriver } from '../storage/storage.port.js';
+import { DependencyProbes } from '../common/dependency-probes.js';
+import { ShutdownState } from '../common/shutdown-state.js';
 
-type Check = { ok: boolean; error?: string; ms: number };
-
-async function check(fn: () => Promise<unknown>): Promise<Check> {
-  const t = Date.now();
-  try {
-    await Promise.race([fn(), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out after 2 s')), 2000))]);
-    return { ok: true, ms: Date.now() - t };
-  } catch (e) {
-    return { ok: false, error: (e as Error).message, ms: Date.now() - t };
-  }
-}
-
-/** 200 when database, Redis and storage answer; 503 naming the one that does not. */
+/**
+ * What a load balancer or container platform asks, open to anyone and so saying only up or down:
+ * which dependency failed, and why, names hosts and paths (logs and GET /api/health/details).
+ * Every answer comes within a second, whatever is down (each probe has its own deadline).
+ */
 @Controller('health')
 export class HealthController {
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly probes: DependencyProbes,
+    private readonly shutdown: ShutdownState,
   ) {}
 
+  /** Liveness: the process runs and its event loop turns. Restarting it would not bring back a database. */
+  @Public() @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: 200 when PostgreSQL, Redis and storage answer and the process is not shutting down; else 503. */
+  @Public() @Get('ready')
+  ready(@Res() res: Response) {
+    return this.answerReadiness(res);
+  }
+
+  /** The same as /ready (what earlier versions and the Docker health check ask). */
   @Public() @Get()
-  async health(@Res() res: Response) {
-    const [database, redis, storage] = await Promise.all([
-      check(() => this.db.query('SELECT 1')),
-      check(() => this.redis.ping()),
-      check(() => this.storage.health()),
-    ]);
-    const ok = database.ok && redis.ok && storage.ok;
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, redis, storage: { ...storage, driver: this.storage.kind } });
+  health(@Res() res: Response) {
+    return this.answerReadiness(res);
+  }
+
+  private async answerReadiness(res: Response) {
+    const ok = !this.shutdown.draining && Object.values(await this.probes.probeAll()).every((r) => r.ok);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable' });
   }
 }

@@ -6,7 +6,7 @@ import type { Database } from '../database/database.js';
 export interface ImportReport { providers: { created: number; updated: number }; models: { created: number; updated: number } }
 
 /**
- * Upserts libs/providers/providers/catalog.json: providers by name, models by slug. Keys are never
+ * Upserts libs/providers/catalog/catalog.json: providers by name, models by slug. Keys are never
  * in the catalog, so a provider it creates starts inactive (its models are then not offered)
  * until an admin enters its key; what an admin already set (key, URLs, activity) is kept.
  */

@@ -14,7 +14,7 @@ export class CatalogController {
   ) {}
 
   /** Upserts the catalog file's providers and models (admins). */
-  @Post('providers/import') @HttpCode(200)
+  @Post('catalog/import') @HttpCode(200)
   importCatalog(@CurrentUser() u: UserRow) {
     requireAdmin(u);
     return this.importer.importCatalog();

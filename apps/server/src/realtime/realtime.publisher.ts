@@ -1,6 +1,6 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { type AssetDto, type BoxDto, type MemberDto, type SequencedEventName, type ServerToClientEvents, boxRoom } from '@genbox/contracts';
+import { type AssetDto, type BoxDto, type CreditsChangedEvent, type MemberDto, type SequencedEventName, type ServerToClientEvents, type StoryboardDto, boxRoom } from '@genbox/contracts';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG, REDIS } from '../common/tokens.js';
@@ -12,6 +12,9 @@ export const userRoom = (userId: string) => `user:${userId}`;
 export const socketChannelKey = (redisPrefix: string) => `${redisPrefix}:socket.io`;
 
 type Payload<K extends SequencedEventName> = Parameters<ServerToClientEvents[K]>[0];
+
+/** A box event as it leaves, for features that react to it (outgoing webhooks, credits). */
+export type SequencedEvent = { [K in SequencedEventName]: { name: K; payload: Payload<K> } }[SequencedEventName];
 
 /**
  * The one place domain changes become socket messages. Every process (API or worker) publishes
@@ -28,6 +31,7 @@ export class RealtimePublisher implements OnModuleDestroy {
   private encoded: { channel: string; message: Buffer } | null = null;
   private readonly log: OrderedBoxLog;
   private readonly logger = new Logger('Realtime');
+  private readonly taps: ((e: SequencedEvent) => void)[] = [];
 
   constructor(@Inject(REDIS) redis: Redis, @Inject(CONFIG) config: AppConfig) {
     const key = socketChannelKey(config.redisPrefix);
@@ -49,6 +53,10 @@ export class RealtimePublisher implements OnModuleDestroy {
     this.send([boxRoom(boxId)], 'asset.deleted', { box_id: boxId, seq, asset_id: assetId });
   }
 
+  storyboardUpdated(storyboard: StoryboardDto, seq: number) {
+    this.send([boxRoom(storyboard.box_id)], 'storyboard.updated', { box_id: storyboard.box_id, seq, storyboard });
+  }
+
   boxUpdated(box: Omit<BoxDto, 'role'>, seq: number) {
     this.send([boxRoom(box.id)], 'box.updated', { box_id: box.id, seq, box });
   }
@@ -67,6 +75,19 @@ export class RealtimePublisher implements OnModuleDestroy {
     this.emitter.in(boxRoom(boxId)).socketsLeave(boxRoom(boxId));
   }
 
+  /** To the user's own sockets: their credits changed. */
+  creditsChanged(e: CreditsChangedEvent) {
+    this.emitter.to(userRoom(e.user_id)).emit('credits.changed', e);
+  }
+
+  /**
+   * Calls `listener` with every box event this process publishes, after its change committed and
+   * in the order it leaves; a listener must not block (it queues its own work).
+   */
+  tap(listener: (e: SequencedEvent) => void) {
+    this.taps.push(listener);
+  }
+
   onModuleDestroy() {
     this.log.close();
   }
@@ -78,5 +99,12 @@ export class RealtimePublisher implements OnModuleDestroy {
     const { channel, message } = this.encoded!;
     this.encoded = null;
     this.log.publish(payload.box_id, { seq: payload.seq, name, data: JSON.stringify(payload), socketChannel: channel, socketMessage: message });
+    for (const tap of this.taps) {
+      try {
+        tap({ name, payload } as SequencedEvent);
+      } catch (err) {
+        this.logger.error(`a listener of ${name} failed: ${(err as Error).stack ?? err}`);
+      }
+    }
   }
 }

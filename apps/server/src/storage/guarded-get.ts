@@ -1,23 +1,9 @@
-import { ProviderError } from '@genbox/providers';
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { BlockedAddressError, type NetworkPolicy, ProviderError, checkTarget, pinnedLookup } from '@genbox/providers';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
-import { blockedAddressReason } from './address-guard.js';
-
-export interface GuardPolicy {
-  /** Plain http is accepted (local simulators); otherwise https only. */
-  allowHttp: boolean;
-  /** Why an address is refused, or null to allow it. */
-  blockedReason(ip: string): string | null;
-}
-
-/** The production policy: https to public addresses only, unless the provider allows its private network. */
-export const guardPolicy = (allowPrivateNetwork: boolean): GuardPolicy =>
-  allowPrivateNetwork ? { allowHttp: true, blockedReason: () => null } : { allowHttp: false, blockedReason: blockedAddressReason };
 
 export interface GuardedGetOptions {
-  policy: GuardPolicy;
+  policy: NetworkPolicy;
   signal?: AbortSignal;
   /** Redirects followed before giving up. */
   maxRedirects?: number;
@@ -64,27 +50,12 @@ function parseUrl(text: string): URL {
 
 function getOnce(url: URL, opts: GuardedGetOptions): Promise<IncomingMessage> {
   const { policy } = opts;
-  if (url.protocol === 'http:' && !policy.allowHttp) {
-    return Promise.reject(new ProviderError('result_blocked_address', `The result link at ${url.host} is plain http; only https links are downloaded unless the provider allows its private network.`));
+  try {
+    checkTarget(policy, url.protocol, url.hostname);
+  } catch (e) {
+    return Promise.reject(blocked(url, e as BlockedAddressError));
   }
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  // An IP literal never reaches the lookup below, so it is checked here.
-  if (isIP(host)) {
-    const reason = policy.blockedReason(host);
-    if (reason) return Promise.reject(blocked(url, host, reason));
-  }
-  const lookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { all: true, family: options.family, hints: options.hints }, (err, addresses: LookupAddress[]) => {
-      if (err) return callback(err, '', 4);
-      // Every address must pass: the socket may try any of them (happy eyeballs).
-      for (const a of addresses) {
-        const reason = policy.blockedReason(a.address);
-        if (reason) return callback(blocked(url, a.address, reason) as NodeJS.ErrnoException, '', 4);
-      }
-      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-      callback(null, addresses[0]!.address, addresses[0]!.family);
-    });
-  };
+  const lookup = pinnedLookup(policy);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = send(url, {
@@ -101,11 +72,14 @@ function getOnce(url: URL, opts: GuardedGetOptions): Promise<IncomingMessage> {
     req.once('error', (err) => {
       if (opts.signal?.aborted) return reject(opts.signal.reason ?? err);
       if (err instanceof ProviderError) return reject(err);
+      if (err instanceof BlockedAddressError) return reject(blocked(url, err));
       reject(new ProviderError('provider_network', `Could not download the result from ${url.host} (${(err as NodeJS.ErrnoException).code ?? err.message}); Genbox will try again.`));
     });
     req.end();
   });
 }
 
-const blocked = (url: URL, ip: string, reason: string): ProviderError =>
-  new ProviderError('result_blocked_address', `The result link points at ${url.hostname} (${ip}, ${reason}); Genbox does not download from private or internal addresses unless the provider allows its private network.`);
+const blocked = (url: URL, e: BlockedAddressError): ProviderError =>
+  e.ip
+    ? new ProviderError('result_blocked_address', `The result link points at ${url.hostname} (${e.ip}, ${e.reason}); Genbox does not download from private or internal addresses unless the provider allows its private network.`)
+    : new ProviderError('result_blocked_address', `The result link at ${url.host} is plain ${url.protocol.replace(/:$/, '')}; only https links are downloaded unless the provider allows its private network.`);

@@ -1,6 +1,6 @@
-import { ProviderError, parseRetryAfter } from '@genbox/providers';
+import { type NetworkPolicy, ProviderError, networkPolicy, parseRetryAfter } from '@genbox/providers';
 import type { IncomingMessage } from 'node:http';
-import { guardedGet, guardPolicy, type GuardPolicy } from './guarded-get.js';
+import { guardedGet } from './guarded-get.js';
 import { peekMedia } from './peek-media.js';
 import type { MediaType } from './sniff.js';
 import type { StorageDriver } from './storage.port.js';
@@ -16,7 +16,7 @@ export interface DownloadOptions {
   storage: StorageDriver;
   key: string;
   /** Overrides allowPrivateNetwork; for tests that need a "public" stand-in on loopback. */
-  policy?: GuardPolicy;
+  policy?: NetworkPolicy;
 }
 
 /**
@@ -26,7 +26,7 @@ export interface DownloadOptions {
  * whose code tells the processor whether to retry.
  */
 export async function downloadToStorage(url: string, opts: DownloadOptions): Promise<StoredMedia> {
-  const policy = opts.policy ?? guardPolicy(opts.allowPrivateNetwork);
+  const policy = opts.policy ?? networkPolicy(opts.allowPrivateNetwork);
   const { res, url: finalUrl } = await guardedGet(url, { policy, signal: opts.signal });
   const host = finalUrl.host;
   try {

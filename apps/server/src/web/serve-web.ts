@@ -9,9 +9,11 @@ import express, { type Express } from 'express';
 export function serveWeb(app: Express, webDist: string): boolean {
   const index = join(webDist, 'index.html');
   if (!existsSync(index)) return false;
-  app.use(express.static(webDist, { index: false, maxAge: '1h', setHeaders: (res, path) => {
+  const files = express.static(webDist, { index: false, maxAge: '1h', setHeaders: (res, path) => {
     if (path.includes(`${join(webDist, 'assets')}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-  } }));
+  } });
+  // API calls never name a file of the board: without this, each one cost a stat() of the disk
+  app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : files(req, res, next)));
   app.get(/^(?!\/api\/|\/socket\.io\/|\/metrics$).*/, (req, res, next) => (req.method === 'GET' && req.accepts('html') ? res.sendFile(index) : next()));
   return true;
 }

@@ -1,4 +1,4 @@
-import { isRetryable, ProviderError } from '@genbox/providers';
+import { blockedAddressReason, isRetryable, type NetworkPolicy, ProviderError } from '@genbox/providers';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,8 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { blockedAddressReason } from '../../src/storage/address-guard.js';
-import type { GuardPolicy } from '../../src/storage/guarded-get.js';
 import { LocalStorageDriver } from '../../src/storage/local.driver.js';
 import { downloadToStorage, type DownloadOptions } from '../../src/storage/safe-download.js';
 import { bytesStartingWith, filesUnder, hex, image, VIDEO_HEADS } from './fixtures.js';
@@ -89,7 +87,7 @@ const download = (url: string, opts: Partial<DownloadOptions> = {}) =>
 const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected the download to fail'); }, (e) => e as ProviderError);
 
 /** Treats 127.0.0.1 as if it were a public host, so redirects from it to internal addresses can be tried. */
-const loopbackIsPublic: GuardPolicy = { allowHttp: true, blockedReason: (ip) => (ip === '127.0.0.1' ? null : blockedAddressReason(ip)) };
+const loopbackIsPublic: NetworkPolicy = { allowHttp: true, blockedReason: (ip) => (ip === '127.0.0.1' ? null : blockedAddressReason(ip)) };
 
 describe('downloading a provider result into storage', () => {
   it('stores a result from a private-network provider when that is allowed', async () => {

@@ -15,6 +15,10 @@ import type {
   Page,
   ProviderDto,
   RegisterRequest,
+  CreateStoryboardRequest,
+  RetrySceneRequest,
+  StoryboardDto,
+  UpdateStoryboardRequest,
 } from '@genbox/contracts';
 
 /** Every failed API call rejects with this; `message` is the server's sentence for a person. */
@@ -207,3 +211,13 @@ export interface CatalogImportReport {
 }
 /** Upserts the built-in catalog; providers it creates wait, inactive, for their API key. */
 export const importCatalog = () => request<CatalogImportReport>('POST', '/catalog/import');
+
+// Storyboards
+export const listStoryboards = (boxId: string) => request<{ items: StoryboardDto[] }>('GET', `/boxes/${id(boxId)}/storyboards`);
+export const createStoryboard = (boxId: string, body: CreateStoryboardRequest) => request<StoryboardDto>('POST', `/boxes/${id(boxId)}/storyboards`, body);
+export const getStoryboard = (storyboardId: string) => request<StoryboardDto>('GET', `/storyboards/${id(storyboardId)}`);
+export const updateStoryboard = (storyboardId: string, body: UpdateStoryboardRequest) => request<StoryboardDto>('PATCH', `/storyboards/${id(storyboardId)}`, body);
+export const runStoryboard = (storyboardId: string) => request<StoryboardDto>('POST', `/storyboards/${id(storyboardId)}/run`);
+export const retryStoryboardScene = (storyboardId: string, index: number, body: RetrySceneRequest = {}) =>
+  request<StoryboardDto>('POST', `/storyboards/${id(storyboardId)}/scenes/${index}/retry`, body);
+export const cancelStoryboard = (storyboardId: string) => request<StoryboardDto>('POST', `/storyboards/${id(storyboardId)}/cancel`);

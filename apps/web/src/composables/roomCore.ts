@@ -1,4 +1,4 @@
-import type { AssetDto, BoxDto, JoinAck, MemberDto, PresenceChangedEvent, PresenceUser, SequencedEventName, ServerToClientEvents } from '@genbox/contracts';
+import type { AssetDto, BoxDto, JoinAck, MemberDto, PresenceChangedEvent, PresenceUser, SequencedEventName, ServerToClientEvents, StoryboardDto } from '@genbox/contracts';
 import { ref } from 'vue';
 import { ApiError, errorMessage } from '../api/http.js';
 
@@ -19,6 +19,7 @@ export interface RoomDeps {
   onAssetDeleted: (assetId: string) => void;
   onBox: (box: Omit<BoxDto, 'role'>) => void;
   onMember: (userId: string, member: MemberDto | null) => void;
+  onStoryboard?: (storyboard: StoryboardDto) => void;
 }
 
 /**
@@ -45,6 +46,8 @@ export function createRoomCore(deps: RoomDeps) {
         return deps.onAssetDeleted(e.payload.asset_id);
       case 'box.updated':
         return deps.onBox(e.payload.box);
+      case 'storyboard.updated':
+        return deps.onStoryboard?.(e.payload.storyboard);
       case 'member.changed':
         deps.onMember(e.payload.user_id, e.payload.member);
         if (e.payload.member === null && e.payload.user_id === deps.currentUserId()) accessRemoved.value = true;

@@ -4,16 +4,21 @@ import { getSocket } from '../api/socket';
 import { useAssetsStore } from '../stores/assets';
 import { useBoxesStore } from '../stores/boxes';
 import { useSessionStore } from '../stores/session';
+import { useStoryboardsStore } from '../stores/storyboards';
 import { createRoomCore, type SequencedEvent } from './roomCore';
 
 const JOIN_TIMEOUT_MS = 10_000;
-const SEQUENCED: SequencedEventName[] = ['asset.created', 'asset.updated', 'asset.deleted', 'box.updated', 'member.changed'];
+const SEQUENCED: SequencedEventName[] = ['asset.created', 'asset.updated', 'asset.deleted', 'box.updated', 'member.changed', 'storyboard.updated'];
 
-/** Keeps one board live: joins its room, applies events in seq order and leaves on unmount. */
-export function useBoxRoom(boxId: string) {
+/**
+ * Keeps one board live: joins its room, applies events in seq order and leaves on unmount.
+ * `reloadToo` refetches whatever else a view shows from the box (its storyboards) on a gap or reconnect.
+ */
+export function useBoxRoom(boxId: string, opts: { reloadToo?: () => Promise<void> } = {}) {
   const session = useSessionStore();
   const assets = useAssetsStore();
   const boxes = useBoxesStore();
+  const storyboards = useStoryboardsStore();
   const socket = getSocket(session.token ?? '');
 
   const core = createRoomCore({
@@ -25,12 +30,13 @@ export function useBoxRoom(boxId: string) {
       }),
     fetchSeq: async () => (await boxes.load(boxId)).seq,
     reload: async () => {
-      await Promise.all([assets.load(boxId), boxes.loadMembers(boxId), boxes.load(boxId)]);
+      await Promise.all([assets.load(boxId), boxes.loadMembers(boxId), boxes.load(boxId), opts.reloadToo?.()]);
     },
     onAsset: (asset) => assets.put(asset),
     onAssetDeleted: (assetId) => assets.remove(boxId, assetId),
     onBox: (box) => boxes.applyBoxUpdate(box),
     onMember: (userId, member) => boxes.applyMemberChange(boxId, userId, member, session.user?.id),
+    onStoryboard: (storyboard) => storyboards.put(storyboard),
   });
 
   // One listener per event name, kept so that exactly these are removed on unmount.

@@ -34,7 +34,7 @@ async function openBoard() {
   });
   configureHttp({ fetch: http.fetch, getToken: () => 'tok' });
   const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn });
-  useSessionStore().user = { id: 'u-me', email: me.email, display_name: me.display_name, is_admin: false, created_at: '' };
+  useSessionStore().user = { id: 'u-me', email: me.email, display_name: me.display_name, is_admin: false, created_at: '', credits: 0 };
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div />' } }, { path: '/boxes/:id', component: BoxView, props: true }] });
   await router.push('/boxes/box-1');
   const wrapper = mount(BoxView, { props: { id: 'box-1' }, global: { plugins: [pinia, router] }, attachTo: document.body });

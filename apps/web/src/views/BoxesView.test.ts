@@ -30,7 +30,7 @@ async function openList() {
   });
   configureHttp({ fetch: http.fetch, getToken: () => 'tok' });
   const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn });
-  useSessionStore().user = { id: ME, email: 'me@x.test', display_name: 'Me', is_admin: false, created_at: '' };
+  useSessionStore().user = { id: ME, email: 'me@x.test', display_name: 'Me', is_admin: false, created_at: '', credits: 0 };
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: BoxesView }, { path: '/boxes/:id', name: 'box', component: { template: '<div />' } }] });
   await router.push('/');
   const wrapper = mount(BoxesView, { global: { plugins: [pinia, router] }, attachTo: document.body });

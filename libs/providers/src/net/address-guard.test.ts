@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockedAddressReason } from '../../src/storage/address-guard.js';
+import { blockedAddressReason } from './address-guard.js';
 
 describe('addresses a result download may not reach', () => {
   it.each([

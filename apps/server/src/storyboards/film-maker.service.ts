@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MediaToolError } from '@genbox/providers';
+import { AssetNotifier } from '../assets/asset.notifier.js';
+import { AssetsRepository } from '../assets/assets.repository.js';
+import { storageKeys } from '../assets/storage-keys.js';
+import { STORAGE } from '../common/tokens.js';
+import { inspectImageBytes, inspectStoredMedia, storeThumbnail } from '../media/media-inspector.js';
+import type { StorageDriver } from '../storage/storage.port.js';
+import { lastFrame, stitchFilm } from './film-tools.js';
+import { StoryboardNotifier } from './storyboard.notifier.js';
+import { StoryboardsRepository, type StoryboardWithScenes } from './storyboards.repository.js';
+
+/** The storyboard's own media steps: a scene's last frame as an image asset, and the stitched film. */
+@Injectable()
+export class FilmMaker {
+  private readonly logger = new Logger('Storyboards');
+
+  constructor(
+    private readonly repo: StoryboardsRepository,
+    private readonly assets: AssetsRepository,
+    private readonly assetNotifier: AssetNotifier,
+    private readonly notifier: StoryboardNotifier,
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+  ) {}
+
+  /**
+   * Extracts the last frame of scene `index` and keeps it as a COMPLETED image asset (child of the
+   * scene, parent of the next one). The file is stored first; the asset appears with the scene's
+   * slot filled in one transaction, and a run that loses the slot removes its own file.
+   */
+  async storeLastFrame(sb: StoryboardWithScenes, index: number): Promise<void> {
+    const { row } = sb;
+    const scene = sb.scenes[index]!;
+    const startedAt = new Date();
+    const bytes = await this.withFiles(async (dir) => lastFrame(await this.download(scene.asset_id!, dir, 'scene.mp4'), dir));
+    const id = randomUUID();
+    const keys = storageKeys(row.box_id, id);
+    const { sizeBytes } = await this.storage.put(keys.file, Readable.from([bytes]), { contentType: 'image/png', contentLength: bytes.length });
+    const facts = await inspectImageBytes(bytes);
+    const thumbnailKey = await storeThumbnail(this.storage, keys, facts);
+    const created = await this.repo.locked(row.id, ['RUNNING'], async (q) => {
+      const slot = await this.repo.lockScene(q, row.id, index);
+      if (!slot || slot.asset_id !== scene.asset_id || slot.frame_asset_id) return null;
+      const [asset] = await this.assets.insert(row.box_id, [{
+        id, box_id: row.box_id, type: 'IMAGE', status: 'COMPLETED', source_type: 'GENERATED', parent_asset_id: scene.asset_id, prompt: `Last frame of scene ${index + 1}: ${scene.prompt}`,
+        created_by: row.created_by as string,
+        changes: { storage_key: keys.file, thumbnail_key: thumbnailKey, mime_type: 'image/png', size_bytes: sizeBytes, width: facts.width, height: facts.height, started_at: startedAt, completed_at: new Date(), progress: 100, attempts: 1 },
+      }], q);
+      await this.repo.setScene(q, row.id, index, { frame_asset_id: id });
+      return asset!;
+    });
+    if (!created) {
+      await Promise.all([this.storage.delete(keys.file), this.storage.delete(keys.thumbnail)]);
+      return;
+    }
+    this.assetNotifier.created(created.value.row, created.value.seq);
+    await this.notifier.updated(row.id, created.seq);
+  }
+
+  /**
+   * The film: its asset appears PROCESSING (a card everyone sees), then the scenes are normalized
+   * and concatenated and it goes COMPLETED with a poster. A run that died mid-stitch is simply
+   * stitched again by the next one: the asset stays PROCESSING until a stitch lands.
+   */
+  async stitch(sb: StoryboardWithScenes): Promise<void> {
+    const { row, scenes } = sb;
+    const last = scenes[scenes.length - 1]!;
+    const made = await this.repo.locked(row.id, ['RUNNING'], async (q) => {
+      const [cur] = await q.query<{ final_asset_id: string | null }>('SELECT final_asset_id FROM storyboards WHERE id = $1', [row.id]);
+      if (cur?.final_asset_id) return null;
+      const [asset] = await this.assets.insert(row.box_id, [{
+        box_id: row.box_id, type: 'VIDEO', status: 'PROCESSING', source_type: 'GENERATED', parent_asset_id: last.asset_id, prompt: row.prompt,
+        generation_config: { storyboard_id: row.id, scenes: scenes.length }, created_by: row.created_by as string,
+        changes: { provider_state: 'stitching', started_at: new Date(), attempts: 1 },
+      }], q);
+      await this.repo.setStatus(q, row.id, 'RUNNING', { final_asset_id: asset!.id });
+      return asset!;
+    });
+    if (made) {
+      this.assetNotifier.created(made.value.row, made.value.seq);
+      await this.notifier.updated(row.id, made.seq);
+    }
+  }
+
+  /** Stitches the film into its PROCESSING asset, then completes the storyboard. */
+  async finish(sb: StoryboardWithScenes): Promise<void> {
+    const { row } = sb;
+    const film = await this.assets.find(row.final_asset_id!);
+    if (film?.status === 'PROCESSING') await this.render(sb, film.id);
+    const done = await this.assets.find(row.final_asset_id!);
+    if (done?.status === 'PROCESSING') return; // stored by a racing run, or the move lost: the next advance looks again
+    const ok = done?.status === 'COMPLETED';
+    const moved = await this.repo.locked(row.id, ['RUNNING'], async (q) => {
+      await this.repo.setStatus(q, row.id, ok ? 'COMPLETED' : 'FAILED', { completed_at: new Date(), error_message: ok ? null : `The film could not be made: ${done?.error_message ?? 'its asset is gone'}` });
+      return true;
+    });
+    if (moved) await this.notifier.updated(row.id, moved.seq);
+  }
+
+  private async render(sb: StoryboardWithScenes, filmId: string): Promise<void> {
+    const keys = storageKeys(sb.row.box_id, filmId);
+    try {
+      const sizeBytes = await this.withFiles(async (dir) => {
+        const clips: string[] = [];
+        for (const s of sb.scenes) clips.push(await this.download(s.asset_id!, dir, `scene-${s.index}.mp4`));
+        const out = join(dir, 'film.mp4');
+        await stitchFilm(clips, out);
+        const size = (await stat(out)).size;
+        await this.storage.put(keys.file, createReadStream(out), { contentType: 'video/mp4', contentLength: size });
+        return size;
+      });
+      const facts = await inspectStoredMedia(this.storage, keys.file, 'VIDEO');
+      const thumbnailKey = await storeThumbnail(this.storage, keys, facts);
+      const moved = await this.assets.transition(filmId, ['PROCESSING'], 'COMPLETED', {
+        storage_key: keys.file, thumbnail_key: thumbnailKey, mime_type: 'video/mp4', size_bytes: sizeBytes, width: facts.width, height: facts.height,
+        duration_s: facts.durationS, progress: 100, provider_state: null, completed_at: new Date(),
+      });
+      if (moved) this.assetNotifier.updated(moved.row, moved.seq);
+      else await Promise.all([this.storage.delete(keys.file), this.storage.delete(keys.thumbnail)]);
+    } catch (err) {
+      if (!(err instanceof MediaToolError)) throw err; // storage or database: the job retries
+      this.logger.warn(`film ${filmId} could not be stitched: ${err.message}`);
+      const moved = await this.assets.transition(filmId, ['PROCESSING'], 'FAILED', { error_code: 'stitch_failed', error_message: `The scenes could not be stitched: ${err.message}`, completed_at: new Date() });
+      if (moved) this.assetNotifier.updated(moved.row, moved.seq);
+    }
+  }
+
+  private async download(assetId: string, dir: string, name: string): Promise<string> {
+    const asset = await this.assets.find(assetId);
+    if (!asset?.storage_key) throw new Error(`asset ${assetId} has no stored file`);
+    const path = join(dir, name);
+    await pipeline((await this.storage.get(asset.storage_key)).stream, createWriteStream(path));
+    return path;
+  }
+
+  private async withFiles<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+    const dir = await mkdtemp(join(tmpdir(), 'genbox-storyboard-'));
+    try {
+      return await fn(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}

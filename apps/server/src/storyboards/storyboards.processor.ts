@@ -1,0 +1,54 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Job, Queue } from 'bull';
+import { StoryboardRunner } from './storyboard-runner.service.js';
+import { STORYBOARD_QUEUE, type StoryboardJobs, StoryboardsQueue } from './storyboards.queue.js';
+import { StoryboardsRepository } from './storyboards.repository.js';
+
+/** Storyboards advanced at once per worker: a stitch keeps ffmpeg busy on the CPU. */
+const CONCURRENCY = 2;
+/** How often a worker gives every RUNNING storyboard an `advance` job, in ms: picks up finished scenes and lost jobs alike. */
+export const STORYBOARD_SWEEP_MS = 500;
+
+/**
+ * Runs `advance` jobs (ROLE=worker or all), and sweeps: the storyboards table, not Redis, says
+ * which storyboards are running, so a Redis that lost its jobs or a killed worker costs one sweep.
+ */
+@Injectable()
+export class StoryboardsProcessor implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | null = null;
+  private sweeping = false;
+
+  constructor(
+    @InjectQueue(STORYBOARD_QUEUE) private readonly queue: Queue,
+    private readonly jobs: StoryboardsQueue,
+    private readonly repo: StoryboardsRepository,
+    private readonly runner: StoryboardRunner,
+  ) {}
+
+  onModuleInit() {
+    void this.queue.process('advance', CONCURRENCY, (job: Job<StoryboardJobs['advance']>) => this.runner.advance(job.data.storyboardId));
+  }
+
+  onApplicationBootstrap() {
+    this.timer = setInterval(() => void this.sweep(), STORYBOARD_SWEEP_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown() {
+    if (this.timer) clearInterval(this.timer);
+    await this.queue.close().catch(() => undefined);
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      for (const id of await this.repo.runningIds()) await this.jobs.advance(id);
+    } catch {
+      // the database or Redis is away for a moment: the next sweep tries again
+    } finally {
+      this.sweeping = false;
+    }
+  }
+}

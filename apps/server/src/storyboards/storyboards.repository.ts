@@ -1,0 +1,171 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AssetStatus, StoryboardStatus } from '@genbox/contracts';
+import { bumpSeq } from '../boxes/boxes.repository.js';
+import { DATABASE } from '../common/tokens.js';
+import type { Database, Queryable } from '../database/database.js';
+
+export interface StoryboardRow {
+  id: string;
+  box_id: string;
+  created_by: string | null;
+  prompt: string;
+  model_id: string;
+  generation_config: Record<string, unknown>;
+  image_asset_id: string | null;
+  planner: string;
+  status: StoryboardStatus;
+  error_message: string | null;
+  final_asset_id: string | null;
+  discarded_cost: string;
+  scene_seconds: number;
+  created_at: Date;
+  updated_at: Date;
+  planned_at: Date | null;
+  started_at: Date | null;
+  completed_at: Date | null;
+  /** The model's price per run (joined). */
+  model_cost: string;
+}
+
+/** A scene with the status of its video and of its frame (joined). */
+export interface SceneRow {
+  index: number;
+  prompt: string;
+  asset_id: string | null;
+  frame_asset_id: string | null;
+  asset_status: AssetStatus | null;
+  asset_error: string | null;
+  frame_status: AssetStatus | null;
+}
+
+export interface StoryboardWithScenes { row: StoryboardRow; scenes: SceneRow[] }
+
+/** Columns a guarded change may set. */
+export interface StoryboardChanges {
+  prompt?: string;
+  error_message?: string | null;
+  final_asset_id?: string | null;
+  started_at?: Date | null;
+  completed_at?: Date | null;
+}
+
+const SELECT = `SELECT s.*, m.cost::text AS model_cost FROM storyboards s JOIN ai_models m ON m.id = s.model_id`;
+const SCENES = `SELECT sc.index, sc.prompt, sc.asset_id, sc.frame_asset_id, a.status AS asset_status, a.error_message AS asset_error, f.status AS frame_status
+  FROM storyboard_scenes sc LEFT JOIN assets a ON a.id = sc.asset_id LEFT JOIN assets f ON f.id = sc.frame_asset_id
+  WHERE sc.storyboard_id = $1 ORDER BY sc.index`;
+
+/** Every storyboard query. Each change bumps the box's seq in its transaction: the caller publishes `storyboard.updated` with it. */
+@Injectable()
+export class StoryboardsRepository {
+  constructor(@Inject(DATABASE) readonly db: Database) {}
+
+  async insert(s: Omit<StoryboardRow, 'id' | 'status' | 'error_message' | 'final_asset_id' | 'discarded_cost' | 'created_at' | 'updated_at' | 'started_at' | 'completed_at' | 'model_cost'>, scenes: string[]): Promise<{ id: string; seq: number }> {
+    return this.db.tx(async (q) => {
+      const [r] = await q.query<{ id: string }>(
+        `INSERT INTO storyboards (box_id, created_by, prompt, model_id, generation_config, image_asset_id, planner, status, scene_seconds, created_at, planned_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'PLANNED', $8, $9, $10) RETURNING id`,
+        [s.box_id, s.created_by, s.prompt, s.model_id, JSON.stringify(s.generation_config), s.image_asset_id, s.planner, s.scene_seconds, s.planned_at ?? new Date(), s.planned_at],
+      );
+      await insertScenes(q, r!.id, scenes);
+      return { id: r!.id, seq: await bumpSeq(q, s.box_id) };
+    });
+  }
+
+  async find(id: string, q: Queryable = this.db): Promise<StoryboardWithScenes | null> {
+    const [row] = await q.query<StoryboardRow>(`${SELECT} WHERE s.id = $1`, [id]);
+    if (!row) return null;
+    return { row, scenes: await q.query<SceneRow>(SCENES, [id]) };
+  }
+
+  async listOfBox(boxId: string): Promise<StoryboardWithScenes[]> {
+    const rows = await this.db.query<StoryboardRow>(`${SELECT} WHERE s.box_id = $1 ORDER BY s.created_at DESC LIMIT 200`, [boxId]);
+    return Promise.all(rows.map(async (row) => ({ row, scenes: await this.db.query<SceneRow>(SCENES, [row.id]) })));
+  }
+
+  async runningIds(): Promise<string[]> {
+    return (await this.db.query<{ id: string }>(`SELECT id FROM storyboards WHERE status = 'RUNNING'`)).map((r) => r.id);
+  }
+
+  /**
+   * Runs `fn` in a transaction holding the storyboard's row lock, only while it is in one of
+   * `inStatus`; answers `fn`'s result and the seq of the change, or null when the storyboard was
+   * not in `inStatus` (someone else moved it first). Every change of a storyboard goes through here,
+   * so two of them (a worker's step and a person's cancel) never interleave.
+   */
+  async locked<T>(id: string, inStatus: StoryboardStatus[], fn: (q: Queryable, row: { box_id: string; status: StoryboardStatus }) => Promise<T | null>): Promise<{ value: T; seq: number } | null> {
+    return this.db.tx(async (q) => {
+      const [row] = await q.query<{ box_id: string; status: StoryboardStatus }>('SELECT box_id, status FROM storyboards WHERE id = $1 FOR UPDATE', [id]);
+      if (!row || !inStatus.includes(row.status)) return null;
+      const value = await fn(q, row);
+      if (value === null) return null;
+      await q.query('UPDATE storyboards SET updated_at = now() WHERE id = $1', [id]);
+      return { value, seq: await bumpSeq(q, row.box_id) };
+    });
+  }
+
+  async setStatus(q: Queryable, id: string, status: StoryboardStatus, changes: StoryboardChanges = {}): Promise<void> {
+    const params: unknown[] = [id, status];
+    const sets = Object.entries(changes).filter(([, v]) => v !== undefined).map(([k, v]) => `, ${k} = $${params.push(v)}`).join('');
+    await q.query(`UPDATE storyboards SET status = $2${sets} WHERE id = $1`, params);
+  }
+
+  async replaceScenes(q: Queryable, id: string, scenes: string[]): Promise<void> {
+    await q.query('DELETE FROM storyboard_scenes WHERE storyboard_id = $1', [id]);
+    await insertScenes(q, id, scenes);
+  }
+
+  /** Locks the scene row; null when it does not exist. */
+  async lockScene(q: Queryable, id: string, index: number): Promise<{ asset_id: string | null; frame_asset_id: string | null; prompt: string } | null> {
+    const [r] = await q.query<{ asset_id: string | null; frame_asset_id: string | null; prompt: string }>(
+      'SELECT asset_id, frame_asset_id, prompt FROM storyboard_scenes WHERE storyboard_id = $1 AND index = $2 FOR UPDATE', [id, index]);
+    return r ?? null;
+  }
+
+  async setScene(q: Queryable, id: string, index: number, changes: { asset_id?: string | null; frame_asset_id?: string | null; prompt?: string }): Promise<void> {
+    const params: unknown[] = [id, index];
+    const sets = Object.entries(changes).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} = $${params.push(v)}`).join(', ');
+    await q.query(`UPDATE storyboard_scenes SET ${sets} WHERE storyboard_id = $1 AND index = $2`, params);
+  }
+
+  /**
+   * Forgets the videos and frames of scene `from` and every scene after it (their assets stay on
+   * the board, in the lineage), adding what the finished ones cost to the storyboard's discarded cost.
+   */
+  async resetFrom(q: Queryable, id: string, from: number): Promise<void> {
+    await q.query(
+      `UPDATE storyboards s SET discarded_cost = s.discarded_cost + m.cost * (
+         SELECT count(*) FROM storyboard_scenes sc JOIN assets a ON a.id = sc.asset_id
+         WHERE sc.storyboard_id = s.id AND sc.index >= $2 AND a.status = 'COMPLETED')
+       FROM ai_models m WHERE s.id = $1 AND m.id = s.model_id`,
+      [id, from],
+    );
+    await q.query('UPDATE storyboard_scenes SET asset_id = NULL, frame_asset_id = NULL WHERE storyboard_id = $1 AND index >= $2', [id, from]);
+  }
+
+  /** Average seconds from request to COMPLETED of the model's last 20 generations; null with none yet. */
+  async recentSceneSeconds(modelId: string): Promise<number | null> {
+    const [r] = await this.db.query<{ s: string | null }>(
+      `SELECT avg(extract(epoch FROM completed_at - created_at))::text AS s FROM (
+         SELECT created_at, completed_at FROM assets WHERE model_id = $1 AND status = 'COMPLETED' AND completed_at IS NOT NULL
+         ORDER BY completed_at DESC LIMIT 20) recent`,
+      [modelId],
+    );
+    return r?.s ? Number(r.s) : null;
+  }
+}
+
+async function insertScenes(q: Queryable, id: string, scenes: string[]): Promise<void> {
+  await q.query(
+    `INSERT INTO storyboard_scenes (storyboard_id, index, prompt) SELECT $1, i - 1, p FROM unnest($2::text[]) WITH ORDINALITY AS t(p, i)`,
+    [id, scenes],
+  );
+}
+
+/** An active video model of the provider taking `inputType` (the scene-1 or image-to-video partner of a storyboard's model); null when there is none. */
+export async function partnerModelId(db: Queryable, providerId: string, inputType: 'TEXT' | 'IMAGE'): Promise<string | null> {
+  const [r] = await db.query<{ id: string }>(
+    `SELECT id FROM ai_models WHERE provider_id = $1 AND model_type = 'VIDEO' AND input_type = $2 AND is_active ORDER BY created_at, id LIMIT 1`,
+    [providerId, inputType],
+  );
+  return r?.id ?? null;
+}

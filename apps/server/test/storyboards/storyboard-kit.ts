@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { StoryboardDto } from '@genbox/contracts';
+import { ffmpegPath, ffprobePath } from '@genbox/providers';
+import type { TestGenbox, UserClient } from '../harness.js';
+
+const run = promisify(execFile);
+
+/** Polls the storyboard until it leaves RUNNING (or the wait runs out). */
+export async function storyboardSettled(user: UserClient, id: string, timeoutMs = 60_000): Promise<StoryboardDto> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await user.get<StoryboardDto>(`/api/storyboards/${id}`).ok();
+    if (s.status !== 'RUNNING' || Date.now() > until) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The stored bytes of an asset, read from the local data dir through its row. */
+export async function storedBytes(gb: TestGenbox, assetId: string): Promise<Buffer> {
+  const [row] = await gb.sql<{ storage_key: string }>('SELECT storage_key FROM assets WHERE id = $1', [assetId]);
+  return readFile(join(gb.dataDir, row!.storage_key));
+}
+
+/** Duration in seconds and frame rate of a video's picture stream, as ffprobe measures them. */
+export async function probe(path: string): Promise<{ durationS: number; fps: number; width: number; height: number }> {
+  const { stdout } = await run(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=duration,r_frame_rate,width,height', '-show_entries', 'format=duration', '-of', 'json', path]);
+  const j = JSON.parse(stdout) as { streams: { duration?: string; r_frame_rate: string; width: number; height: number }[]; format: { duration: string } };
+  const [n, d] = j.streams[0]!.r_frame_rate.split('/').map(Number);
+  return { durationS: Number(j.streams[0]!.duration ?? j.format.duration), fps: n! / (d || 1), width: j.streams[0]!.width, height: j.streams[0]!.height };
+}
+
+/** The last frame of a video file as raw RGB, decoded independently of the server: every frame of its last second, then the final one. */
+export async function lastFrameRgb(path: string): Promise<Buffer> {
+  const { width, height } = await probe(path);
+  const { stdout } = await run(ffmpegPath(), ['-v', 'error', '-sseof', '-1', '-i', path, '-an', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
+  const all = stdout as unknown as Buffer;
+  return all.subarray(all.length - width * height * 3);
+}
+
+/** A storyboard's steps with their times, from the assets' history: what the report's timeline shows. */
+export async function timeline(gb: TestGenbox, sb: StoryboardDto): Promise<string[]> {
+  const lines = [`plan  ${sb.created_at} → ${sb.planned_at} (${sb.planner})`];
+  const span = async (label: string, id: string | null) => {
+    if (!id) return;
+    const ev = await gb.sql<{ to_status: string; at: Date }>('SELECT to_status, at FROM asset_events WHERE asset_id = $1 ORDER BY id', [id]);
+    const [a] = await gb.sql<{ started_at: Date | null; duration_s: number | null }>('SELECT started_at, duration_s FROM assets WHERE id = $1', [id]);
+    lines.push(`${label.padEnd(9)} ${ev.map((e) => `${e.to_status} ${e.at.toISOString().slice(11, 23)}`).join(' → ')}${a?.duration_s ? ` (${a.duration_s.toFixed(2)} s of video)` : ''}`);
+  };
+  for (const s of sb.scenes) {
+    await span(`scene ${s.index + 1}`, s.asset_id);
+    await span(`frame ${s.index + 1}`, s.frame_asset_id);
+  }
+  await span('film', sb.final_asset_id);
+  return lines;
+}
