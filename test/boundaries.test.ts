@@ -58,7 +58,7 @@ describe('module boundaries', () => {
  */
 const SERVER = 'apps/server/src';
 const KERNELS = ['config', 'database', 'storage', 'common', 'media', 'web'];
-const FEATURES = ['auth', 'realtime', 'boxes', 'credits', 'providers', 'assets', 'generation', 'storyboards', 'webhooks', 'analytics', 'metrics', 'health', 'docs'];
+const FEATURES = ['auth', 'realtime', 'boxes', 'credits', 'providers', 'assets', 'generation', 'storyboards', 'outgoing-webhooks', 'webhooks', 'analytics', 'metrics', 'health', 'docs'];
 
 function layerOf(dir: string): { kind: 'kernel' | 'feature'; rank: number } | null {
   if (KERNELS.includes(dir)) return { kind: 'kernel', rank: KERNELS.indexOf(dir) };

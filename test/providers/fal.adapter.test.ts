@@ -196,3 +196,26 @@ describe('fal adapter against the fal simulator', () => {
     });
   });
 });
+
+describe('fal endpoint ids as fal-js parses them', () => {
+  it('a namespaced workflow keeps its namespace in status and result URLs, and the URL the adapter used to build is unknown to fal', async () => {
+    const r = req({}, 'workflows/genbox-test/storyboard');
+    const taskId = await queued(r);
+    const seen = await pollToEnd(taskId, r);
+    expect(seen.at(-1)!.status).toBe('COMPLETED');
+    expect(sim.log.some((l) => l.path === `/workflows/genbox-test/storyboard/requests/${taskId}/status`)).toBe(true);
+    const old = await fetch(`${sim.url}/workflows/genbox-test/requests/${taskId}/status`, { headers: { authorization: `Key ${KEY}` } });
+    expect(old.status).toBe(404);
+  });
+
+  it('an endpoint fal does not host is refused at submit', async () => {
+    const e = await failure(adapter.submit(req({}, 'fal-ai/no-such-model'), ctx));
+    expect(e.code).toBe('provider_not_found');
+  });
+
+  it('an option the endpoint does not list fails the request with the field named', async () => {
+    const r = req({ params: { output_format: 'gif' } });
+    const seen = await pollToEnd(await queued(r), r);
+    expect(seen.at(-1)!.error).toMatchObject({ code: 'provider_invalid_params', message: expect.stringContaining('output_format') });
+  });
+});

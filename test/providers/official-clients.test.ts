@@ -84,7 +84,7 @@ describe('the official @runware/sdk-js (WebSocket) against the Runware simulator
       expect(sim.uploads.has(imageUUID)).toBe(true);
 
       // The SDK sends deliveryMethod async and polls getResponse (every 2 s) until a success entry arrives.
-      const videos = (await runware.videoInference({ model: 'klingai:5@3', positivePrompt: 'waves', duration: 5, numberResults: 1, frameImages: [{ inputImage: imageUUID, frame: 'first' }] } as never)) as { videoURL?: string }[];
+      const videos = (await runware.videoInference({ model: 'klingai:5@3', positivePrompt: 'waves', duration: 5, numberResults: 1, inputs: { frameImages: [{ image: imageUUID, frame: 'first' }] } } as never)) as { videoURL?: string }[];
       expect((await download(videos[0].videoURL!)).bytes.equals(SAMPLE_MP4)).toBe(true);
     } finally {
       await runware.disconnect();

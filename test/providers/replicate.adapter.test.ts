@@ -1,6 +1,7 @@
 import { ReplicateAdapter, progressFromLogs, type IncomingWebhook } from '@genbox/providers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startReplicateSim, type ReplicateSim } from '../simulators/replicate.sim.js';
+import { versionOf } from '../simulators/replicate/models.js';
 import { SAMPLE_PNG, startSimServer, testContext, type SimServer } from '../simulators/shared/index.js';
 import { download, inputImage, modelRow, pollToEnd, providerRow, submitRequest } from './fixtures.js';
 
@@ -9,7 +10,7 @@ let sim: ReplicateSim;
 let receiver: SimServer;
 const adapter = new ReplicateAdapter({ preferWaitSeconds: 0, requestTimeoutMs: 300 });
 const ctx = testContext();
-const VERSION = 'a'.repeat(64);
+const VERSION = versionOf('black-forest-labs/flux-schnell');
 
 const flux = modelRow({ name: 'Flux Schnell', apiEndpoint: 'black-forest-labs/flux-schnell' });
 const veo = modelRow({ name: 'Veo 3.1 Fast', modelType: 'VIDEO', inputType: 'IMAGE', apiEndpoint: 'google/veo-3.1-fast' });
@@ -46,7 +47,7 @@ describe('Replicate adapter against the Replicate simulator', () => {
   });
 
   it('a pinned version goes to /v1/predictions with the version id', async () => {
-    const req = submitRequest(provider(), modelRow({ apiEndpoint: `owner/model:${VERSION}` }));
+    const req = submitRequest(provider(), modelRow({ apiEndpoint: `black-forest-labs/flux-schnell:${VERSION}` }));
     await adapter.submit(req, ctx);
     expect(lastCreate()).toMatchObject({ path: '/v1/predictions', json: { version: VERSION } });
   });

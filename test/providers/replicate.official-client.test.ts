@@ -1,6 +1,7 @@
 import Replicate, { validateWebhook } from 'replicate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReplicateSim, type ReplicateSim } from '../simulators/replicate.sim.js';
+import { versionOf } from '../simulators/replicate/models.js';
 import { SAMPLE_MP4, startSimServer, type SimServer } from '../simulators/shared/index.js';
 
 // The unchanged official `replicate` npm client, pointed at the simulator: if the simulator drifted
@@ -32,14 +33,14 @@ describe('the official replicate client against the simulator', () => {
 
   it('runs a pinned version with Prefer: wait', async () => {
     sim.scripts.push({ steps: [{ phase: 'running', ms: 20 }], outcome: 'succeeded' });
-    const output = await client.run(`black-forest-labs/flux-dev:${'b'.repeat(64)}`, { input: { prompt: 'fox' }, wait: { mode: 'block', timeout: 5 } });
+    const output = await client.run(`black-forest-labs/flux-schnell:${versionOf('black-forest-labs/flux-schnell')}`, { input: { prompt: 'fox' }, wait: { mode: 'block', timeout: 5 } });
     expect(output).toEqual([expect.stringMatching(/\/files\/.+\.png$/)]);
     expect(sim.server.log.at(-1)!.headers.prefer).toMatch(/^wait/);
   });
 
   it('cancels, gets and lists predictions', async () => {
     sim.scripts.push({ steps: [{ phase: 'running', polls: 100 }], outcome: 'succeeded' });
-    const p = await client.predictions.create({ version: 'c'.repeat(64), input: { prompt: 'x' } });
+    const p = await client.predictions.create({ version: versionOf('black-forest-labs/flux-schnell'), input: { prompt: 'x' } });
     expect((await client.predictions.cancel(p.id)).status).toBe('canceled');
     expect((await client.predictions.get(p.id)).status).toBe('canceled');
     const page = await client.predictions.list();
@@ -48,17 +49,17 @@ describe('the official replicate client against the simulator', () => {
 
   it('sees a failure and a throttled request as the client expects', async () => {
     sim.scripts.push({ steps: [], outcome: 'failed', failMessage: 'boom' });
-    const failed = await client.predictions.create({ model: 'a/b', input: { prompt: 'x' } });
+    const failed = await client.predictions.create({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'x' } });
     expect(failed).toMatchObject({ status: 'failed', error: 'boom' });
     sim.throttle('GET /v1/predictions/', 0, 1);
     // The client retries a 429 itself, honouring Retry-After.
     expect((await client.predictions.get(failed.id)).status).toBe('failed');
-    await expect(client.predictions.create({ model: 'a/b', input: { prompt: 'x' }, nope: 1 } as never)).rejects.toThrow(/422/);
+    await expect(client.predictions.create({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'x' }, nope: 1 } as never)).rejects.toThrow(/422/);
   });
 
   it('signs webhooks the way the client validates them, with the secret the API hands out', async () => {
     sim.scripts.push({ steps: [], outcome: 'succeeded' });
-    await client.predictions.create({ model: 'a/b', input: { prompt: 'x' }, webhook: `${receiver.url}/hook`, webhook_events_filter: ['completed'] });
+    await client.predictions.create({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'x' }, webhook: `${receiver.url}/hook`, webhook_events_filter: ['completed'] });
     await sim.callbacksSettled();
     const hook = receiver.log.at(-1)!;
     const { key } = await client.webhooks.default.secret.get();

@@ -74,7 +74,8 @@ describe('Runware adapter against the Runware simulator', () => {
     expect(file.type).toBe('video/mp4');
     expect(file.bytes.equals(SAMPLE_MP4)).toBe(true);
     const sent = sim.log.find((r) => (r.json as { taskType: string }[])?.[0]?.taskType === 'videoInference')!.json as Record<string, unknown>[];
-    expect(sent[0]).toMatchObject({ deliveryMethod: 'async', duration: 5, frameImages: [{ inputImage: 'https://cdn.example/parent.png', frame: 'first' }] });
+    expect(sent[0]).toMatchObject({ deliveryMethod: 'async', duration: 5, inputs: { frameImages: [{ image: 'https://cdn.example/parent.png', frame: 'first' }] } });
+    expect(sent[0]).not.toHaveProperty('frameImages');
   });
 
   it('a parent image with no reachable URL is staged through imageUpload and its UUID goes into frameImages', async () => {
@@ -82,8 +83,8 @@ describe('Runware adapter against the Runware simulator', () => {
     expect(res.kind).toBe('queued');
     const [uuid, stored] = [...sim.uploads.entries()].at(-1)!;
     expect(stored.bytes.equals(SAMPLE_PNG)).toBe(true);
-    const sent = sim.log.at(-1)!.json as { frameImages: { inputImage: string }[] }[];
-    expect(sent[0].frameImages[0].inputImage).toBe(uuid);
+    const sent = sim.log.at(-1)!.json as { inputs: { frameImages: { image: string }[] } }[];
+    expect(sent[0].inputs.frameImages[0].image).toBe(uuid);
   });
 
   it('a video that fails on Runware’s side ends FAILED with the errors entry’s message', async () => {
@@ -170,7 +171,7 @@ describe('Runware adapter against the Runware simulator', () => {
     expect((await download(url)).status).toBe(404);
   });
 
-  it('the finish webhook reads as COMPLETED, wrapped or flat', async () => {
+  it('the finish webhook, wrapped or flat, only names its task: the poll that follows confirms the result', async () => {
     const received: SimRequest[] = [];
     const receiver = await startSimServer((r) => (received.push(r), { status: 200 }));
     const flat = await startRunwareSimulator({ apiKey: 'k', flatWebhooks: true, script: { steps: [{ phase: 'running', ms: 10 }], outcome: 'succeeded' } });
@@ -184,9 +185,10 @@ describe('Runware adapter against the Runware simulator', () => {
       }
       await expect.poll(() => received.length).toBe(2);
       for (const hook of received) {
+        // unsigned, so a forged "success" with any video URL must not be stored as it is
         const parsed = adapter.parseWebhook({ headers: hook.headers, rawBody: hook.rawBody, query: {}, url: '/hook' });
-        expect(parsed.result?.status).toBe('COMPLETED');
         expect(parsed.taskId).toMatch(/^[0-9a-f-]{36}$/);
+        expect(parsed.result).toBeNull();
       }
     } finally {
       await flat.close();
@@ -195,11 +197,32 @@ describe('Runware adapter against the Runware simulator', () => {
   });
 
   it('request_schema places a parameter where Runware wants it (Vidu background music) and the rest stay at the top', async () => {
-    const vidu = modelRow('vidu:1@1', { modelType: 'VIDEO', inputType: 'IMAGE', requestSchema: { outputFormat: 'MP4', providerSettings: { vidu: { bgm: '{{bgm}}' } } } });
-    await adapter.submit(submitRequest(provider(), vidu, { input: parentImage('https://cdn.example/parent.png'), params: { duration: 4, bgm: true } }), ctx);
+    const vidu = modelRow('vidu:1@5', { modelType: 'VIDEO', inputType: 'TEXT', requestSchema: { outputFormat: 'MP4', providerSettings: { vidu: { bgm: '{{bgm}}' } } } });
+    await adapter.submit(submitRequest(provider(), vidu, { params: { duration: 4, bgm: true, width: 1280, height: 720 } }), ctx);
     const sent = sim.log.filter((r) => Array.isArray(r.json)).at(-1)!.json as Record<string, unknown>[];
     const task = sent.find((t) => t.taskType === 'videoInference')!;
     expect(task).toMatchObject({ duration: 4, outputFormat: 'MP4', providerSettings: { vidu: { bgm: true } } });
     expect(task).not.toHaveProperty('bgm');
+  });
+
+  it.each([
+    ['the old top-level frameImages', { frameImages: [{ inputImage: 'https://cdn.example/p.png', frame: 'first' }], duration: 5, width: 1920, height: 1080 }, /frameImages is not a parameter/],
+    ['Vidu Q1 at 1280x720', { duration: 5, width: 1280, height: 720 }, /Unsupported dimensions 1280x720/],
+    ['Vidu Q1 with providerSettings and a first frame', { duration: 4, width: 1920, height: 1080, providerSettings: { vidu: { bgm: true } }, inputs: { frameImages: [{ image: 'https://cdn.example/p.png', frame: 'first' }] } }, /providerSettings cannot be used with inputs\.frameImages/],
+    ['Vidu Q1 with providerSettings at 5 s', { duration: 5, width: 1920, height: 1080, providerSettings: { vidu: { movementAmplitude: 'large' } } }, /duration must be 4/],
+    ['Vidu 1.5 under its old catalog id swapped with Q1 (vidu:1@1 at 1280x720)', { duration: 4, width: 1280, height: 720 }, /Unsupported dimensions/],
+  ])('the simulator refuses what Runware refuses: %s', async (_what, fields, message) => {
+    const res = await fetch(sim.apiUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sim.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify([{ taskType: 'videoInference', taskUUID: crypto.randomUUID(), model: 'vidu:1@1', positivePrompt: 'waves', deliveryMethod: 'async', ...fields }]),
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toMatch(message);
+  });
+
+  it('an unknown AIR id is refused as invalidModel and fails the asset with Runware’s words', async () => {
+    const err = await adapter.submit(submitRequest(provider(), modelRow('vidu:9@9', { modelType: 'VIDEO' }), { params: { duration: 4 } }), ctx).catch((e) => e);
+    expect(err).toMatchObject({ code: 'provider_invalid_params', message: expect.stringContaining('vidu:9@9') });
   });
 });

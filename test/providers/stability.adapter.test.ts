@@ -41,11 +41,28 @@ describe('Stability adapter against the Stability simulator', () => {
     expect((await sharp(out.bytes).metadata()).format).toBe('webp');
   });
 
-  it('sd3 image-to-image sends the parent image bytes inline', async () => {
-    await finished(adapter.submit(imageReq({ input: parentImage(null) }, 'sd3'), ctx));
+  it('sd3 image-to-image sends the parent image bytes inline with its strength, and no aspect ratio', async () => {
+    await finished(adapter.submit(imageReq({ input: parentImage(null), params: { strength: 0.6, aspect_ratio: '16:9' } }, 'sd3'), ctx));
     const form = sim.received.at(-1)!;
-    expect(form.fields.mode).toBe('image-to-image');
+    expect(form.fields).toMatchObject({ mode: 'image-to-image', strength: '0.6' });
+    expect(form.fields).not.toHaveProperty('aspect_ratio');
     expect(form.files.image.bytes.equals(SAMPLE_PNG)).toBe(true);
+  });
+
+  it('sd3 image-to-image without strength (what the adapter used to send) is refused by the simulator, and the adapter now says so first', async () => {
+    const form = new FormData();
+    form.set('prompt', 'a fox');
+    form.set('mode', 'image-to-image');
+    form.set('image', new Blob([new Uint8Array(SAMPLE_PNG)], { type: 'image/png' }), 'p.png');
+    const res = await fetch(`${sim.url}/v2beta/stable-image/generate/sd3`, { method: 'POST', headers: { authorization: `Bearer ${sim.apiKey}`, accept: 'application/json' }, body: form });
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors).toEqual(['strength: is required when mode is image-to-image']);
+    await expect(adapter.submit(imageReq({ input: parentImage(null) }, 'sd3'), ctx)).rejects.toMatchObject({ code: 'template_invalid', message: expect.stringContaining('strength') });
+  });
+
+  it.each(['sd3-large', 'sd3-large-turbo', 'sd3-medium'])('the retired SD 3.0 model %s is refused by name', async (model) => {
+    const e = await adapter.submit(imageReq({ params: { model } }, 'sd3'), ctx).catch((err) => err);
+    expect(e).toMatchObject({ code: 'provider_bad_request', message: expect.stringContaining('model: must be one of sd3.5-large') });
   });
 
   it('finish_reason CONTENT_FILTERED is a content-filtered failure, not a blurred success', async () => {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { callbackDeliveries, FaultQueue, FileShelf, postCallback, QUICK_SUCCESS, ScriptedTask, startSimServer, type SimReply, type SimRequest, type TaskScript } from './shared/index.js';
 import { FalSigner } from './fal/signer.js';
+import { FAL_ENDPOINTS, FAL_SCHEMA_ROOT, falApp, falOpenApi } from './fal/endpoints.js';
+import { schemaProblems } from './shared/index.js';
 
 /** A TaskScript plus how a failure looks: the result's HTTP status, `detail`, and the X-Fal-Error-Type. */
 export type FalScript = TaskScript & { failStatus?: number; failDetail?: unknown; errorType?: string };
@@ -50,7 +52,7 @@ export async function startFalSimulator(options: FalSimOptions = {}) {
   const outputOf = (r: FalRequest) => {
     const s = r.scripted.script as FalScript;
     if (r.output) return r.output;
-    const kind = s.output ?? 'png';
+    const kind = s.output ?? (FAL_ENDPOINTS[r.endpoint]?.output === 'video' ? 'mp4' : 'png');
     const file = { url: base + shelf.putSample(kind, s.resultTtlMs), content_type: kind === 'png' ? 'image/png' : 'video/mp4', file_name: `output.${kind}` };
     r.output = kind === 'png' ? { images: [{ ...file, width: 64, height: 64 }], seed: 196619188014358, has_nsfw_concepts: [s.outcome === 'filtered'], prompt: r.input.prompt } : { video: file, seed: 42 };
     return r.output;
@@ -77,11 +79,21 @@ export async function startFalSimulator(options: FalSimOptions = {}) {
     const endpoint = req.path.replace(/^\/|\/$/g, '');
     if (!req.json || typeof req.json !== 'object') return detail(422, { detail: [{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type' }] });
     const input = req.json as Record<string, unknown>;
+    const known = FAL_ENDPOINTS[endpoint];
+    // An endpoint fal does not host is refused at once (the exact wording fal uses is unverified).
+    if (!known) return detail(404, { detail: `Application '${endpoint}' not found` });
     let script: FalScript = nextScripts.shift() ?? options.script ?? QUICK_SUCCESS;
-    // Input is validated on the runner, so a missing prompt fails the queued request (as in fal's ERROR webhook example).
-    if (!input.prompt) script = { ...script, outcome: 'failed', failStatus: 422, failDetail: [{ loc: ['body', 'prompt'], msg: 'field required', type: 'value_error.missing' }] };
+    // Input is validated on the runner, so a bad input fails the queued request with 422 `detail` (as in fal's ERROR webhook example).
+    const problems = schemaProblems(known.input, input, 'body', FAL_SCHEMA_ROOT);
+    if (problems.length) {
+      const failDetail = problems.map((p) => {
+        const [at, msg] = p.split(': ');
+        return { loc: at.split('.'), msg: msg === 'is required' ? 'field required' : msg, type: msg === 'is required' ? 'value_error.missing' : 'value_error' };
+      });
+      script = { ...script, outcome: 'failed', failStatus: 422, failDetail };
+    }
     const id = randomUUID();
-    const r: FalRequest = { id, endpoint, app: endpoint.split('/').slice(0, 2).join('/'), input, webhook: req.query.get('fal_webhook') ?? undefined, scripted: undefined as never };
+    const r: FalRequest = { id, endpoint, app: falApp(endpoint), input, webhook: req.query.get('fal_webhook') ?? undefined, scripted: undefined as never };
     r.scripted = new ScriptedTask(id, script, now, () => deliver(r));
     requests.set(id, r);
     return { status: 200, body: { ...urls(r), queue_position: 0, ...(r.webhook ? { gateway_request_id: id } : {}) } };
@@ -112,6 +124,12 @@ export async function startFalSimulator(options: FalSimOptions = {}) {
     const file = shelf.serve(req);
     if (file) return file;
     if (req.method === 'GET' && req.path === '/.well-known/jwks.json') return { status: 200, body: signer.jwks() };
+    // fal.ai/api/openapi/queue/openapi.json?endpoint_id=<id>: public, one OpenAPI document per endpoint.
+    if (req.method === 'GET' && req.path === '/api/openapi/queue/openapi.json') {
+      const id = req.query.get('endpoint_id') ?? '';
+      const known = FAL_ENDPOINTS[id];
+      return known ? { status: 200, body: falOpenApi(id, known) } : detail(404, { detail: `Endpoint '${id}' not found` });
+    }
     const upload = /^\/uploads\/([\w-]+)$/.exec(req.path);
     if (req.method === 'PUT' && upload && pendingUploads.has(upload[1])) {
       const u = pendingUploads.get(upload[1])!;
@@ -134,7 +152,7 @@ export async function startFalSimulator(options: FalSimOptions = {}) {
       pendingUploads.set(id, { mimeType: content_type });
       return { status: 200, body: { upload_url: `${base}/uploads/${id}`, file_url: `${base}/storage/files/${id}/${file_name ?? 'file'}` } };
     }
-    const m = /^\/([^/]+\/[^/]+)\/requests\/([\w-]+)(\/status|\/cancel)?$/.exec(req.path);
+    const m = /^\/(.+?)\/requests\/([\w-]+)(\/status|\/cancel)?$/.exec(req.path);
     if (m) {
       const r = requests.get(m[2]);
       if (!r || r.app !== m[1]) return detail(404, { detail: 'Request not found', status: 'NOT_FOUND' });

@@ -3,6 +3,8 @@ import {
   callbackDeliveries, RateWindow, FaultQueue, FileShelf, postCallback, QUICK_SUCCESS, ScriptedTask, startSimServer,
   type Phase, type SimReply, type SimRequest, type SimServer, type TaskScript,
 } from './shared/index.js';
+import { schemaProblems } from './shared/index.js';
+import { KIE_MARKET_MODELS, KIE_VEO_BODY } from './kie/models.js';
 
 /**
  * Kie.ai market jobs API and File Upload API (PROTOCOLS.md §1) on one loopback server, so base_url and
@@ -18,6 +20,11 @@ export interface KieSimOptions {
   rateLimit?: { max: number; windowMs: number };
   /** Adds the undocumented data.progress (0–100) to records. */
   progress?: boolean;
+  /**
+   * Callback body shape for market tasks: 'taskId' (data.taskId, the market pages' examples) or
+   * 'task_id' (data.task_id beside a top-level taskId, as other Kie products send).
+   */
+  callbackShape?: 'taskId' | 'task_id';
   now?: () => number;
   port?: number;
 }
@@ -31,7 +38,7 @@ export interface KieSim {
   files: FileShelf;
   /** Scripts for the next created tasks, in order; QUICK_SUCCESS when empty. */
   scripts: TaskScript[];
-  tasks: Map<string, { task: ScriptedTask; body: Record<string, unknown>; createdAt: number }>;
+  tasks: Map<string, { task: ScriptedTask; body: Record<string, unknown>; createdAt: number; family: 'market' | 'veo' }>;
   /** Every callback sent: what, to where, the receiver's status. */
   callbacks: { taskId: string; state: string; signature: string; status: number }[];
   /** Resolves when all callbacks scheduled so far have been sent. */
@@ -86,9 +93,9 @@ export async function startKieSim(options: KieSimOptions = {}): Promise<KieSim> 
     const url = entry.body.callBackUrl;
     if (typeof url !== 'string') return;
     for (const delivery of callbackDeliveries(task.script.callbacks)) {
-      const data = record(task.id, delivery.snapshot === 'earlier' ? 'running' : undefined);
-      const ok = data.state === 'success';
-      const body = JSON.stringify({ code: ok || data.state !== 'fail' ? 200 : 501, data: { ...data, consumeCredits: ok ? 100 : 0, remainedCredits: 2510330 }, msg: ok ? 'Playground task completed successfully.' : 'Playground task failed.' });
+      const phase = delivery.snapshot === 'earlier' ? 'running' : undefined;
+      const { body, state } = entry.family === 'veo' ? veoCallback(task.id, phase) : marketCallback(task.id, phase);
+      const data = { state };
       // Signatures use the wall clock, as the receiver checks them against its own.
       const ts = Math.floor(Date.now() / 1000) - (delivery.signature === 'stale' ? 3600 : 0);
       const key = delivery.signature === 'bad' ? 'not-the-key' : webhookHmacKey;
@@ -105,6 +112,54 @@ export async function startKieSim(options: KieSimOptions = {}): Promise<KieSim> 
     }
   }
 
+  function marketCallback(taskId: string, phase?: Phase) {
+    const data = record(taskId, phase);
+    const ok = data.state === 'success';
+    const full = { ...data, consumeCredits: ok ? 100 : 0, remainedCredits: 2510330 };
+    const code = ok || data.state !== 'fail' ? 200 : 501;
+    const msg = ok ? 'Playground task completed successfully.' : 'Playground task failed.';
+    if (options.callbackShape === 'task_id') {
+      const { taskId: _omitted, ...rest } = full;
+      return { state: data.state, body: JSON.stringify({ code, msg, taskId, data: { ...rest, task_id: taskId } }) };
+    }
+    return { state: data.state, body: JSON.stringify({ code, data: full, msg }) };
+  }
+
+  /** docs.kie.ai "Veo3.1 Video Generation Callbacks": data.info.resultUrls on success, the reason in msg otherwise. */
+  function veoCallback(taskId: string, phase?: Phase) {
+    const r = veoRecord(taskId, phase);
+    if (r.successFlag === 1) return { state: 'success', body: JSON.stringify({ code: 200, msg: 'Veo3.1 video generated successfully.', data: { taskId, info: r.response, fallbackFlag: false } }) };
+    if (r.successFlag === 0) return { state: 'generating', body: JSON.stringify({ code: 200, msg: 'generating', data: { taskId, info: null, fallbackFlag: false } }) };
+    return { state: 'fail', body: JSON.stringify({ code: Number(r.errorCode) || 500, msg: r.errorMessage, data: { taskId, info: null, fallbackFlag: false } }) };
+  }
+
+  /** `GET /api/v1/veo/record-info` data: successFlag 0 generating, 1 success, 2 failed, 3 generation failed. */
+  function veoRecord(taskId: string, phaseOverride?: Phase) {
+    const entry = tasks.get(taskId)!;
+    const phase = phaseOverride ?? entry.task.peek();
+    const script = entry.task.script;
+    if (phase === 'succeeded' && !resultUrls.has(taskId)) resultUrls.set(taskId, base + files.putSample(script.output ?? 'mp4', script.resultTtlMs));
+    const successFlag = phase === 'succeeded' ? 1 : phase === 'filtered' ? 2 : phase === 'failed' || phase === 'canceled' ? 3 : 0;
+    const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+    return {
+      taskId, paramJson: JSON.stringify(entry.body), createTime: stamp(entry.createdAt), completeTime: successFlag ? stamp(now()) : null,
+      response: successFlag === 1 ? { taskId, resultUrls: [resultUrls.get(taskId)], originUrls: [resultUrls.get(taskId)], resolution: '1080p' } : null,
+      successFlag,
+      errorCode: successFlag === 2 ? 400 : successFlag === 3 ? 500 : null,
+      errorMessage: successFlag === 2 ? (script.failMessage ?? 'Your prompt was flagged by Website as violating content policies.') : successFlag === 3 ? (script.failMessage ?? 'Generation failed upstream.') : '',
+      fallbackFlag: false,
+    };
+  }
+
+  function readTask(req: SimRequest, family: 'market' | 'veo'): SimReply {
+    const taskId = req.query.get('taskId');
+    if (!taskId) return envelope(400, 'taskId parameter is required');
+    const entry = tasks.get(taskId);
+    if (!entry || entry.family !== family) return envelope(404, 'Task not found');
+    entry.task.observe();
+    return envelope(200, 'success', family === 'veo' ? veoRecord(taskId) : record(taskId));
+  }
+
   async function handle(req: SimRequest): Promise<SimReply> {
     const fault = faults.take(req);
     if (fault) return fault;
@@ -116,14 +171,9 @@ export async function startKieSim(options: KieSimOptions = {}): Promise<KieSim> 
         : envelope(401, 'You do not have access permissions');
     }
     if (req.method === 'POST' && req.path === '/api/v1/jobs/createTask') return createTask(req);
-    if (req.method === 'GET' && req.path === '/api/v1/jobs/recordInfo') {
-      const taskId = req.query.get('taskId');
-      if (!taskId) return envelope(400, 'taskId parameter is required');
-      const entry = tasks.get(taskId);
-      if (!entry) return envelope(404, 'Task not found');
-      entry.task.observe();
-      return envelope(200, 'success', record(taskId));
-    }
+    if (req.method === 'GET' && req.path === '/api/v1/jobs/recordInfo') return readTask(req, 'market');
+    if (req.method === 'POST' && req.path === '/api/v1/veo/generate') return createVeoTask(req);
+    if (req.method === 'GET' && req.path === '/api/v1/veo/record-info') return readTask(req, 'veo');
     if (req.method === 'GET' && req.path === '/api/v1/chat/credit') return envelope(200, 'success', 35.95);
     if (req.method === 'POST' && req.path.startsWith('/api/file-')) return upload(req);
     return envelope(404, 'Not Found');
@@ -132,12 +182,29 @@ export async function startKieSim(options: KieSimOptions = {}): Promise<KieSim> 
   function createTask(req: SimRequest): SimReply {
     const body = req.json as Record<string, unknown> | undefined;
     if (!body || typeof body.model !== 'string' || !body.model) return envelope(422, 'model is required');
-    if (body.input !== undefined && (typeof body.input !== 'object' || Array.isArray(body.input))) return envelope(422, 'input must be an object');
+    const schema = KIE_MARKET_MODELS[body.model];
+    if (!schema) return envelope(422, `model: "${body.model}" is not a supported model`);
+    const problems = [...topLevelProblems(body, ['model', 'callBackUrl', 'input']), ...schemaProblems(schema, body.input ?? {}, 'input')];
+    if (problems.length) return envelope(422, problems.join('; '));
+    return queue(body, 'market', `task_${body.model.replace(/\W+/g, '-')}_`);
+  }
+
+  function createVeoTask(req: SimRequest): SimReply {
+    const body = req.json as Record<string, unknown> | undefined;
+    const problems = schemaProblems(KIE_VEO_BODY, body, 'body');
+    const images = Array.isArray(body?.imageUrls) ? body.imageUrls.length : 0;
+    if (body?.generationType === 'FIRST_AND_LAST_FRAMES_2_VIDEO' && (images < 1 || images > 2)) problems.push('imageUrls: FIRST_AND_LAST_FRAMES_2_VIDEO takes 1 or 2 images');
+    if (body?.generationType === 'REFERENCE_2_VIDEO' && body.model !== 'veo3_fast') problems.push('model: REFERENCE_2_VIDEO runs on veo3_fast only');
+    if (problems.length) return envelope(422, problems.join('; '));
+    return queue(body!, 'veo', 'veo_task_');
+  }
+
+  function queue(body: Record<string, unknown>, family: 'market' | 'veo', prefix: string): SimReply {
     const t = now();
     if (!creates.take().ok) return envelope(429, 'Rate limited'); // and the task is not queued
-    const taskId = `task_${body.model.replace(/\W+/g, '-')}_${t}${randomBytes(3).toString('hex')}`;
+    const taskId = `${prefix}${t}${randomBytes(3).toString('hex')}`;
     const script = sim.scripts.shift() ?? QUICK_SUCCESS;
-    tasks.set(taskId, { body, createdAt: t, task: new ScriptedTask(taskId, script, now, sendCallbacks) });
+    tasks.set(taskId, { body, createdAt: t, family, task: new ScriptedTask(taskId, script, now, sendCallbacks) });
     return envelope(200, 'success', { taskId });
   }
 
@@ -188,6 +255,10 @@ export async function startKieSim(options: KieSimOptions = {}): Promise<KieSim> 
     close: () => server.close(),
   };
   return sim;
+}
+
+function topLevelProblems(body: Record<string, unknown>, allowed: string[]): string[] {
+  return Object.keys(body).filter((k) => !allowed.includes(k)).map((k) => `${k}: is not a field of createTask`);
 }
 
 /** base64(HMAC-SHA256(key, `${taskId}.${timestamp}`)), per docs.kie.ai webhook verification. */

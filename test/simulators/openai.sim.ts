@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { FaultQueue, QUICK_SUCCESS, sample, startSimServer, type SimReply, type SimRequest, type TaskScript } from './shared/index.js';
 import { parseMultipart, type MultipartBody } from './stability/multipart.js';
+import { type ChatScript, chatCompletion } from './openai-chat.js';
 
 /** A TaskScript plus the error a failure answers with (OpenAI's envelope: status, type, code). */
 export type OpenAIScript = TaskScript & { failStatus?: number; failType?: string; failCode?: string };
@@ -13,6 +14,19 @@ export interface OpenAISimOptions {
 
 const SIZES = ['auto', '1024x1024', '1536x1024', '1024x1536', '256x256', '512x512', '1792x1024', '1024x1792'];
 const QUALITIES = ['auto', 'low', 'medium', 'high', 'standard', 'hd'];
+const GPT_IMAGE = { sizes: ['1024x1024', '1536x1024', '1024x1536', 'auto'], qualities: ['low', 'medium', 'high', 'auto'], maxN: 10, b64Only: true };
+/**
+ * Per model, from the official `openai` client's ImageGenerateParams (resources/images.d.ts): sizes,
+ * qualities, how many images, and whether response_format is refused (GPT image models always answer base64).
+ */
+const MODELS: Record<string, { sizes: string[]; qualities: string[]; maxN: number; b64Only: boolean; style?: boolean }> = {
+  'gpt-image-1': GPT_IMAGE,
+  'gpt-image-1-mini': GPT_IMAGE,
+  'gpt-image-1.5': GPT_IMAGE,
+  'gpt-image-2': GPT_IMAGE,
+  'dall-e-3': { sizes: ['1024x1024', '1792x1024', '1024x1792'], qualities: ['standard', 'hd', 'auto'], maxN: 1, b64Only: false, style: true },
+  'dall-e-2': { sizes: ['256x256', '512x512', '1024x1024'], qualities: ['standard', 'auto'], maxN: 10, b64Only: false },
+};
 const FORMATS = ['png', 'jpeg', 'webp'];
 
 const apiError = (status: number, message: string, type: string, code: string | null = null, param: string | null = null): SimReply => ({
@@ -25,22 +39,29 @@ const apiError = (status: number, message: string, type: string, code: string | 
 const masked = (key: string) => `${key.slice(0, 5)}${'*'.repeat(Math.max(0, key.length - 9))}${key.slice(-4)}`;
 
 /**
- * OpenAI images simulator (PROTOCOLS §6): `POST /v1/images/generations` (JSON) and `/v1/images/edits`
+ * OpenAI simulator: chat completions (openai-chat.ts), and images (PROTOCOLS §6): `POST /v1/images/generations` (JSON) and `/v1/images/edits`
  * (multipart), both synchronous, answering `b64_json` for GPT image models and a URL for dall-e by default.
  */
 export async function startOpenAISimulator(options: OpenAISimOptions = {}) {
   const apiKey = options.apiKey ?? 'sk-openai-test';
   const faults = new FaultQueue();
   const nextScripts: OpenAIScript[] = [];
+  const chatScripts: ChatScript[] = [];
   const received: { path: string; fields: Record<string, unknown>; files: MultipartBody['files'] }[] = [];
   let baseUrl = '';
 
   const images = async (req: SimRequest, fields: Record<string, unknown>): Promise<SimReply> => {
     const model = String(fields.model ?? 'dall-e-2');
     if (!fields.prompt) return apiError(400, "Missing required parameter: 'prompt'.", 'invalid_request_error', 'missing_required_parameter', 'prompt');
-    const size = String(fields.size ?? 'auto');
-    if (!SIZES.includes(size)) return apiError(400, `Invalid value: '${size}'. Supported values are: ${SIZES.map((s) => `'${s}'`).join(', ')}.`, 'invalid_request_error', 'invalid_value', 'size');
-    if (fields.quality !== undefined && !QUALITIES.includes(String(fields.quality))) return apiError(400, `Invalid value: '${fields.quality}'.`, 'invalid_request_error', 'invalid_value', 'quality');
+    const rules = MODELS[model];
+    if (!rules) return apiError(400, `Invalid value: '${model}'. Supported values are: ${Object.keys(MODELS).map((m) => `'${m}'`).join(', ')}.`, 'invalid_request_error', 'invalid_value', 'model');
+    const size = String(fields.size ?? (rules.b64Only ? 'auto' : '1024x1024'));
+    if (!SIZES.includes(size) || !rules.sizes.includes(size)) return apiError(400, `Invalid value: '${size}'. Supported values are: ${rules.sizes.map((s) => `'${s}'`).join(', ')}.`, 'invalid_request_error', 'invalid_value', 'size');
+    if (fields.quality !== undefined && (!QUALITIES.includes(String(fields.quality)) || !rules.qualities.includes(String(fields.quality)))) return apiError(400, `Invalid value: '${fields.quality}'. Supported values are: ${rules.qualities.map((q) => `'${q}'`).join(', ')}.`, 'invalid_request_error', 'invalid_value', 'quality');
+    if (rules.b64Only && fields.response_format !== undefined) return apiError(400, "Unknown parameter: 'response_format'.", 'invalid_request_error', 'unknown_parameter', 'response_format');
+    if (fields.style !== undefined && !rules.style) return apiError(400, "Unknown parameter: 'style'.", 'invalid_request_error', 'unknown_parameter', 'style');
+    if (fields.background !== undefined && (!rules.b64Only || !['transparent', 'opaque', 'auto'].includes(String(fields.background)))) return apiError(400, `Invalid value: '${fields.background}'.`, 'invalid_request_error', 'invalid_value', 'background');
+    if (Number(fields.n ?? 1) > rules.maxN) return apiError(400, `${fields.n} is greater than the maximum of ${rules.maxN} - 'n'`, 'invalid_request_error', 'invalid_value', 'n');
     const format = String(fields.output_format ?? 'png');
     if (!FORMATS.includes(format)) return apiError(400, `Invalid value: '${format}'.`, 'invalid_request_error', 'invalid_value', 'output_format');
     const n = Number(fields.n ?? 1);
@@ -80,6 +101,7 @@ export async function startOpenAISimulator(options: OpenAISimOptions = {}) {
       received.push({ path: req.path, fields: req.json as Record<string, unknown>, files: {} });
       return images(req, req.json as Record<string, unknown>);
     }
+    if (req.method === 'POST' && req.path === '/v1/chat/completions') return chatCompletion(req, chatScripts, apiError);
     if (req.method === 'POST' && req.path === '/v1/images/edits') {
       const form = await parseMultipart(req);
       if (!form) return apiError(400, 'Expected multipart/form-data.', 'invalid_request_error');
@@ -101,6 +123,8 @@ export async function startOpenAISimulator(options: OpenAISimOptions = {}) {
     faults,
     received,
     queueScript: (...scripts: OpenAIScript[]) => nextScripts.push(...scripts),
+    /** What the chat model answers to the next chat completions, in order (see openai-chat.ts). */
+    queueChat: (...scripts: ChatScript[]) => chatScripts.push(...scripts),
     close: () => http.close(),
   };
 }

@@ -1,8 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { cogSchema, REPLICATE_MODELS, versionOf } from './replicate/models.js';
+import { schemaProblems, type JsonSchema } from './shared/index.js';
 import {
   callbackDeliveries, FaultQueue, FileShelf, postCallback, QUICK_SUCCESS, RateWindow, retryAfterSeconds, ScriptedTask, startSimServer, TERMINAL_PHASES,
   type Phase, type SimReply, type SimRequest, type SimServer, type TaskScript,
 } from './shared/index.js';
+import { veoInputProblem } from './replicate-veo.js';
 
 /**
  * Replicate HTTP API (PROTOCOLS.md §2): predictions by version, by model and by deployment, `Prefer: wait`,
@@ -47,6 +50,7 @@ interface Prediction {
 
 const STATUS: Record<Phase, string> = { queued: 'starting', running: 'processing', succeeded: 'succeeded', failed: 'failed', filtered: 'failed', canceled: 'canceled' };
 const VERSION = /^[0-9a-f]{64}$/;
+const VERSIONS = new Map(Object.keys(REPLICATE_MODELS).map((name) => [versionOf(name), name]));
 const iso = (ms: number) => new Date(ms).toISOString();
 const problem = (status: number, title: string, detail: string): SimReply => ({ status, headers: { 'content-type': 'application/problem+json' }, body: { title, detail, status } });
 
@@ -75,7 +79,8 @@ export async function startReplicateSim(options: ReplicateSimOptions = {}): Prom
     const script = p.task.script;
     const done = TERMINAL_PHASES.includes(phase);
     if (phase === 'succeeded' && p.output === undefined) {
-      const kind = script.output ?? (/veo|video|kling|wan/i.test(p.model) ? 'mp4' : 'png');
+      const known = REPLICATE_MODELS[p.model]?.output;
+      const kind = script.output ?? (known ? (known === 'video' ? 'mp4' : 'png') : /veo|video|kling|wan/i.test(p.model) ? 'mp4' : 'png');
       const url = base + files.putSample(kind, script.resultTtlMs);
       p.output = kind === 'mp4' ? url : [url]; // video models answer one URL, image models a list
     }
@@ -122,6 +127,16 @@ export async function startReplicateSim(options: ReplicateSimOptions = {}): Prom
     const extra = Object.keys(body).find((k) => !allowed.has(k));
     if (extra) return problem(422, 'Input validation failed', `Additional property ${extra} is not allowed`);
     if (!body.input || typeof body.input !== 'object') return problem(422, 'Input validation failed', '- input: input is required');
+    const known = REPLICATE_MODELS[model];
+    if (known) {
+      // Replicate validates input against the version's openapi_schema before it creates anything.
+      const schema = cogSchema(known);
+      const problems = schemaProblems((schema.components as { schemas: { Input: JsonSchema } }).schemas.Input, body.input, 'input', schema);
+      if (problems.length) return problem(422, 'Input validation failed', problems.map((p) => `- ${p}`).join('\n'));
+    }
+    // and the rules across fields that a schema cannot say (last_frame needs image)
+    const veo = veoInputProblem(model, body.input as Record<string, unknown>);
+    if (veo) return problem(422, 'Input validation failed', veo);
     const id = randomBytes(13).toString('hex').slice(0, 26);
     const script = sim.scripts.shift() ?? QUICK_SUCCESS;
     predictions.set(id, { task: new ScriptedTask(id, script, now, sendWebhooks), body, model, version, createdAt: now() });
@@ -150,12 +165,27 @@ export async function startReplicateSim(options: ReplicateSimOptions = {}): Prom
     }
     if (req.method === 'POST' && req.path === '/v1/predictions') {
       const v = String(body.version ?? '');
-      const [name, hash] = v.includes(':') ? v.split(':') : VERSION.test(v) ? ['replicate/model', v] : [v, undefined];
-      if (!/^[\w.-]+\/[\w.-]+$/.test(name) || (hash !== undefined && !VERSION.test(hash))) return problem(422, 'Invalid version', `Invalid version or not permitted: ${v}`);
-      return create(req, name, hash ?? 'hidden', body);
+      const [named, hash] = v.includes(':') ? v.split(':') : VERSION.test(v) ? [VERSIONS.get(v) ?? '', v] : [v, undefined];
+      // A version must be one Replicate has; a bare owner/name works for official models only.
+      const exists = hash === undefined ? Boolean(REPLICATE_MODELS[named]) : VERSIONS.get(hash) === named;
+      if (!exists) return problem(422, 'Invalid version', `Invalid version or not permitted: ${v}`);
+      return create(req, named, hash ?? 'hidden', body);
     }
     if (req.method === 'POST' && (parts[1] === 'models' || parts[1] === 'deployments') && parts[4] === 'predictions' && parts.length === 5) {
-      return create(req, `${parts[2]}/${parts[3]}`, 'hidden', body);
+      const name = `${parts[2]}/${parts[3]}`;
+      if (parts[1] === 'models' && !REPLICATE_MODELS[name]) return problem(404, 'Not found', 'The requested resource could not be found.');
+      return create(req, name, 'hidden', body);
+    }
+    // GET /v1/models/{owner}/{name} and /versions/{id}: the model, and its version's openapi_schema.
+    if (req.method === 'GET' && parts[1] === 'models' && parts.length >= 4) {
+      const name = `${parts[2]}/${parts[3]}`;
+      const known = REPLICATE_MODELS[name];
+      const version = known && { id: versionOf(name), created_at: iso(0), cog_version: '0.16.8', openapi_schema: cogSchema(known) };
+      if (known && parts.length === 4) {
+        return { status: 200, body: { url: `https://replicate.com/${name}`, owner: parts[2], name: parts[3], description: known.description, visibility: 'public', github_url: null, paper_url: null, license_url: null, run_count: 0, cover_image_url: null, default_example: null, latest_version: version } };
+      }
+      if (known && parts[4] === 'versions' && parts[5] === version!.id && parts.length === 6) return { status: 200, body: version };
+      return problem(404, 'Not found', 'The requested resource could not be found.');
     }
     if (req.method === 'GET' && req.path === '/v1/predictions') {
       return { status: 200, body: { next: null, previous: null, results: [...predictions.keys()].reverse().slice(0, 100).map((id) => view(id)) } };

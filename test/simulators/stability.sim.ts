@@ -18,6 +18,9 @@ export interface StabilitySimOptions {
 }
 
 const ENGINES = ['ultra', 'core', 'sd3'];
+/** The `model` values the sd3 endpoint takes today: SD 3.0 (sd3-large, sd3-large-turbo, sd3-medium) is retired. */
+const SD3_MODELS = ['sd3.5-large', 'sd3.5-large-turbo', 'sd3.5-medium', 'sd3.5-flash'];
+const STYLE_PRESETS = ['enhance', 'anime', 'photographic', 'digital-art', 'comic-book', 'fantasy-art', 'line-art', 'analog-film', 'neon-punk', 'isometric', 'low-poly', 'origami', 'modeling-compound', 'cinematic', '3d-model', 'pixel-art', 'tile-texture'];
 const ASPECT_RATIOS = ['21:9', '16:9', '3:2', '5:4', '1:1', '4:5', '2:3', '9:16', '9:21'];
 const FORMATS = ['png', 'jpeg', 'webp'];
 const VIDEO_SIZES = ['1024x576', '576x1024', '768x768'];
@@ -63,7 +66,19 @@ export async function startStabilitySimulator(options: StabilitySimOptions = {})
     if (f.aspect_ratio && !ASPECT_RATIOS.includes(f.aspect_ratio)) return error(400, 'bad_request', `aspect_ratio: must be one of ${ASPECT_RATIOS.join(', ')}`);
     const format = f.output_format ?? 'png';
     if (!FORMATS.includes(format)) return error(400, 'bad_request', 'output_format: must be one of png, jpeg, webp');
-    if (engine === 'sd3' && f.mode === 'image-to-image' && !form.files.image) return error(400, 'bad_request', 'image: is required when mode is image-to-image');
+    if (f.style_preset && !STYLE_PRESETS.includes(f.style_preset)) return error(400, 'bad_request', `style_preset: must be one of ${STYLE_PRESETS.join(', ')}`);
+    if (f.seed !== undefined && !(/^\d+$/.test(f.seed) && Number(f.seed) <= 4294967294)) return error(400, 'bad_request', 'seed: must be an integer from 0 to 4294967294');
+    if (engine === 'sd3') {
+      if (f.model && !SD3_MODELS.includes(f.model)) return error(400, 'bad_request', `model: must be one of ${SD3_MODELS.join(', ')}`);
+      const mode = f.mode ?? 'text-to-image';
+      if (!['text-to-image', 'image-to-image'].includes(mode)) return error(400, 'bad_request', 'mode: must be one of text-to-image, image-to-image');
+      if (mode === 'image-to-image') {
+        if (!form.files.image) return error(400, 'bad_request', 'image: is required when mode is image-to-image');
+        if (f.strength === undefined) return error(400, 'bad_request', 'strength: is required when mode is image-to-image');
+        if (f.aspect_ratio) return error(400, 'bad_request', 'aspect_ratio: is not allowed when mode is image-to-image');
+      } else if (form.files.image) return error(400, 'bad_request', 'image: is only allowed when mode is image-to-image');
+    }
+    if (f.strength !== undefined && !(Number(f.strength) >= 0 && Number(f.strength) <= 1)) return error(400, 'bad_request', 'strength: must be a number from 0 to 1');
     const script = takeScript();
     if (script.outcome === 'failed') return failureReply(script);
     const png = sample('png').bytes;

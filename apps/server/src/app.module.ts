@@ -19,6 +19,7 @@ import { DocsModule } from './docs/docs.module.js';
 import { GenerationApiModule, GenerationModule, GenerationWorkerModule } from './generation/generation.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { OutgoingWebhooksModule } from './outgoing-webhooks/outgoing-webhooks.module.js';
 import { ProvidersApiModule, ProvidersModule } from './providers/providers.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import type { StorageDriver } from './storage/storage.port.js';
@@ -69,6 +70,7 @@ export class AppModule {
         BullModule.forRoot({ redis: redisOptions(rt.config.redisUrl), prefix: rt.config.redisPrefix }),
         AuthModule, RealtimeModule, BoxesModule, CreditsModule, ProvidersModule, AssetsModule, GenerationModule,
         StoryboardsModule.register({ api, worker }, rt.config.queue),
+        OutgoingWebhooksModule.register({ api, worker }),
         // a worker answers /api/health too, for container health checks
         HealthModule.register({ api }),
         ...(api ? [AuthApiModule, BoxesApiModule, CreditsApiModule, ProvidersApiModule, AssetsApiModule, GenerationApiModule, WebhooksModule, AnalyticsModule, MetricsModule, DocsModule] : []),

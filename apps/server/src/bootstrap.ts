@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type INestApplication, type LogLevel, Logger } from '@nestjs/common';
+import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Redis } from 'ioredis';
@@ -10,6 +10,8 @@ import { AdminEmailTakenError } from './auth/admin-accounts.js';
 import { resolveAppSecret } from './config/app-secret.js';
 import { exposureProblem } from './config/exposure-check.js';
 import { type AppConfig, loadConfig } from './config/env.js';
+import { type Logging, createLogging } from './common/logging/logger.js';
+import { requestLogging } from './common/logging/request-logging.js';
 import { reportRedisErrors } from './config/redis-errors.js';
 import { createDataSource } from './database/data-source.js';
 import { Database } from './database/database.js';
@@ -22,7 +24,6 @@ import { createStorage } from './storage/create-storage.js';
 import { serveSwaggerUi } from './docs/serve-swagger-ui.js';
 import { serveWeb } from './web/serve-web.js';
 
-const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = { error: ['error', 'fatal'], warn: ['error', 'fatal', 'warn'], log: ['error', 'fatal', 'warn', 'log'], debug: ['error', 'fatal', 'warn', 'log', 'debug'] };
 const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 /** A dependency that is not there, said in words a newcomer can act on. */
@@ -31,6 +32,8 @@ export class StartupError extends Error {}
 export interface Genbox {
   app: INestApplication;
   runtime: Runtime;
+  /** Lines a person must see whatever LOG_LEVEL says (main.ts: the process is up). */
+  announce: Logging['announce'];
   /** Where the API listens (http://127.0.0.1:port), when ROLE is api or all. */
   url: string;
   demo: typeof DEMO_USER | null;
@@ -40,7 +43,8 @@ export interface Genbox {
 /** Starts a Genbox process from an environment: checks, migrations, seed, Nest, HTTP. */
 export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise<Genbox> {
   const config = loadConfig(env);
-  Logger.overrideLogger(LEVELS[config.logLevel]);
+  const logging = createLogging({ format: config.logFormat, level: config.logLevel, secrets: secretsOf(config) });
+  Logger.overrideLogger(logging.nest);
   const exposure = exposureProblem(config);
   if (exposure) throw new StartupError(exposure);
   await ensureDatabase(config.databaseUrl).catch((e) => {
@@ -54,6 +58,7 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
   await warnUnlessNoEviction(redis, logger);
 
   const appSecret = await resolveAppSecret(config.appSecret, config.storage.dataDir);
+  logging.protect(appSecret);
   const storage = await createStorage({ ...config.storage, s3: { ...config.storage.s3, createBucket: true } } as never);
   const dataSource = await createDataSource(config.databaseUrl).initialize();
   if (config.runMigrations) {
@@ -69,10 +74,11 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
 
   const runtime: Runtime = { config: { ...config, appSecret }, database, redis, storage };
   // abortOnError: false: a wiring error throws to the caller (main.ts prints it) instead of exiting the process from inside Nest
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), { rawBody: true, logger: LEVELS[config.logLevel], bodyParser: true, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), { rawBody: true, logger: logging.nest, bodyParser: true, abortOnError: false });
   app.setGlobalPrefix('api', { exclude: ['metrics'] }); // Prometheus scrapes /metrics
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', { limit: '2mb' });
+  app.use(requestLogging(logging.pino));
   const origins = [...loopbackAliases(new URL(config.publicUrl)), ...config.allowedOrigins];
   if (config.role !== 'worker') {
     app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl, socketChannelKey(config.redisPrefix), origins));
@@ -87,6 +93,7 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
   return {
     app,
     runtime,
+    announce: logging.announce,
     url,
     demo: seeded.demo ? DEMO_USER : null,
     async close() {
@@ -95,6 +102,12 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
       redis.disconnect();
     },
   };
+}
+
+/** What the log must never show, wherever it turns up: the secrets of the configuration. */
+function secretsOf(config: AppConfig): (string | undefined)[] {
+  const passwordOf = (url: string) => decodeURIComponent(new URL(url).password) || undefined;
+  return [config.appSecret, config.admin?.password, config.metricsToken ?? undefined, config.storage.s3.secretAccessKey, passwordOf(config.databaseUrl), passwordOf(config.redisUrl)];
 }
 
 function unreachable(what: string, url: string, variable: string, service: string, e: unknown): string {

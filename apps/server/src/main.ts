@@ -5,9 +5,8 @@ import { StartupError, startGenbox } from './bootstrap.js';
 try {
   const genbox = await startGenbox();
   const { config } = genbox.runtime;
-  const lines = [`Genbox ${config.role} is up on ${config.publicUrl} (storage: ${config.storage.storage}, port ${config.port})`];
-  if (genbox.demo && config.role !== 'worker') lines.push(`Demo login: ${genbox.demo.email} / ${genbox.demo.password}`);
-  console.log(lines.join('\n'));
+  genbox.announce(`Genbox ${config.role} is up on ${config.publicUrl} (storage: ${config.storage.storage}, port ${config.port})`);
+  if (genbox.demo && config.role !== 'worker') genbox.announce(`Demo login: ${genbox.demo.email} / ${genbox.demo.password}`);
 } catch (e) {
   if (e instanceof ConfigError || e instanceof StartupError) {
     console.error(e.message);

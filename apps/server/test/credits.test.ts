@@ -1,6 +1,7 @@
 import type { AssetDto, BoxDto, CreditsDto, CreditsChangedEvent } from '@genbox/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KieSim, startKieSim } from '../../../test/simulators/kie.sim.js';
+import { startReplicateSim } from '../../../test/simulators/replicate.sim.js';
 import { ADMIN, WorkerProcess, loginAdmin } from './faults/fault-kit.js';
 import { ApiClient, type TestGenbox, UserClient, connected, freePort, startTestGenbox, until } from './harness.js';
 
@@ -134,6 +135,44 @@ describe('generations hold, capture and release', () => {
     const r = await u.post(`/api/assets/${a.id}/retry`);
     expect(r).toMatchObject({ status: 402, body: { balance: 2, cost: 5 } });
     expect((await u.get<AssetDto>(`/api/assets/${a.id}`).ok()).status).toBe('FAILED');
+  });
+});
+
+describe('provider-reported cost', () => {
+  it('what the provider says a run cost is kept beside ours: Kie credits from its signed callback, Replicate predict seconds from the prediction', async () => {
+    const u = await gb.newUser('analyst');
+    const box = await u.createBox();
+    await grant(u, 20);
+    // Kie: only the callback says what it cost, so this provider verifies callbacks
+    const kp = await admin.post('/api/providers', { name: 'kie costed', kind: 'kie', base_url: sim.url, api_key: sim.apiKey, allow_private_network: true, webhook_secret: sim.webhookHmacKey }).ok(201);
+    const kieModel = (await admin.post('/api/models', {
+      provider_id: kp.id, name: 'Kie costed', slug: 'kie-costed', model_type: 'IMAGE', input_type: 'TEXT', api_endpoint: 'nano-banana-2', parameters_schema: {}, cost: 4,
+      response_mapping: { poll: { interval_ms: 60_000 } },
+    }).ok(201)).id;
+    const rsim = await startReplicateSim({ secondMs: 20 });
+    try {
+      const rp = await admin.post('/api/providers', { name: 'replicate costed', kind: 'replicate', base_url: `${rsim.url}/v1`, api_key: rsim.apiKey, allow_private_network: true }).ok(201);
+      const repModel = (await admin.post('/api/models', {
+        provider_id: rp.id, name: 'Flux costed', slug: 'flux-costed', model_type: 'IMAGE', input_type: 'TEXT', api_endpoint: 'black-forest-labs/flux-schnell', parameters_schema: {}, cost: 3,
+        response_mapping: { poll: { interval_ms: 50 } },
+      }).ok(201)).id;
+      sim.scripts.push({ steps: [{ phase: 'running', ms: 300 }], outcome: 'succeeded' }); // done by the clock: no poll comes within the test
+      const k = await generate(u, box, { ai_model_id: kieModel }).ok(202) as AssetDto;
+      const r = await generate(u, box, { ai_model_id: repModel }).ok(202) as AssetDto;
+      expect((await u.settled(k.id)).status).toBe('COMPLETED');
+      expect((await u.settled(r.id)).status).toBe('COMPLETED');
+      await sim.callbacksSettled();
+      const captures = (await credits(u)).items.filter((e) => e.kind === 'capture');
+      const kieCapture = captures.find((e) => e.asset_id === k.id)!;
+      expect(kieCapture).toMatchObject({ amount: 4, provider_cost: 100, provider_cost_unit: 'kie_credits' });
+      const repCapture = captures.find((e) => e.asset_id === r.id)!;
+      expect(repCapture).toMatchObject({ amount: 3, provider_cost_unit: 'replicate_predict_seconds' });
+      expect(repCapture.provider_cost).toBeGreaterThan(0);
+      const rows = await gb.sql('SELECT asset_id, our_cost::float8 AS our_cost FROM provider_costs WHERE asset_id = ANY($1::uuid[]) ORDER BY our_cost', [[k.id, r.id]]);
+      expect(rows).toEqual([{ asset_id: r.id, our_cost: 3 }, { asset_id: k.id, our_cost: 4 }]);
+    } finally {
+      await rsim.close();
+    }
   });
 });
 

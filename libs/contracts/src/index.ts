@@ -8,3 +8,4 @@ export * from './realtime.js';
 export * from './analytics.js';
 export * from './storyboard.js';
 export * from './credits.js';
+export * from './webhooks.js';

@@ -66,6 +66,9 @@ export interface ProviderFailure {
 }
 
 /** One observation of a task. */
+/** What the provider itself says a run cost, in its own unit (Kie credits, Runware USD, Replicate predict seconds). */
+export interface ProviderCost { amount: number; unit: string }
+
 export interface PollResult {
   status: AssetStatus;
   /** The provider's own state word, kept for display and debugging. */
@@ -73,6 +76,8 @@ export interface PollResult {
   progress?: number | null;
   outputs?: ProviderOutput[];
   error?: ProviderFailure;
+  /** Where the provider reports it on a finished run: recorded beside the model's cost, for analytics. */
+  providerCost?: ProviderCost;
 }
 
 export type SubmitResult =

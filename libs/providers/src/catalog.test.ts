@@ -30,6 +30,33 @@ describe('the catalog', () => {
     if (kind === 'template') expect(() => parseMapping(model.response_mapping)).not.toThrow();
   });
 
+  it('has at least 40 models across the six providers, each naming the page it was checked against', () => {
+    const native = catalog.models.filter((m) => !m.provider.endsWith('-template'));
+    expect(native.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(native.map((m) => m.provider))).toEqual(new Set(['kie', 'replicate', 'runware', 'stability', 'openai', 'fal']));
+    for (const m of catalog.models) {
+      expect(m.source, m.slug).toMatch(/\S{10,}/);
+      expect(m.inputs.length, m.slug).toBeGreaterThan(0);
+      expect(m.price, m.slug).toBeTruthy();
+      if (m.price === 'unverified') expect(m.unverified, m.slug).toContain('price');
+    }
+  });
+
+  it('offers the models teams came with', () => {
+    const byName = (re: RegExp) => catalog.models.filter((m) => re.test(m.name)).map((m) => m.provider);
+    expect(byName(/^Veo 2/)).toContain('runware');
+    expect(byName(/^Veo 3\.0/)).toContain('runware');
+    expect(byName(/^Veo 3\.1 Fast/).length).toBeGreaterThanOrEqual(2);
+    expect(byName(/^Kling 2\.5 Turbo|KlingAI 2\.5 Turbo/).length).toBeGreaterThanOrEqual(3);
+    expect(byName(/^Sora 2/).length).toBeGreaterThanOrEqual(2);
+    for (const image of [/FLUX|Flux/, /Kontext/, /Imagen/, /Seedream/, /Ideogram/, /GPT Image/, /Nano Banana/]) expect(byName(image).length).toBeGreaterThan(0);
+    const veo3 = catalog.models.find((m) => m.slug === 'runware-veo-3-0')!;
+    expect(Object.keys(veo3.parameters_schema)).toEqual(expect.arrayContaining(['enhance_prompt', 'generate_audio']));
+    const v15 = catalog.models.find((m) => m.slug === 'runware-vidu-1-5')!;
+    expect(Object.keys(v15.parameters_schema)).toEqual(expect.arrayContaining(['movement_amplitude', 'style', 'bgm']));
+    for (const slug of ['kie-veo-3-1-fast', 'replicate-veo-3-1-fast', 'replicate-veo-3-1']) expect(catalog.models.find((m) => m.slug === slug)!.inputs).toEqual(expect.arrayContaining(['first_frame', 'last_frame']));
+  });
+
   it('slugs are unique', () => expect(new Set(catalog.models.map((m) => m.slug)).size).toBe(catalog.models.length));
 
   it('Veo 3.0 is forced to 8 s at 1280x720 whatever a form sends', () => {

@@ -23,7 +23,15 @@ export interface CatalogModel {
   response_mapping: unknown;
   parameters_schema: ParametersSchema;
   cost: number;
-  /** What the parameters_schema cannot express (rules across fields, unverified ids). */
+  /** The documentation page (or official client file) the row was checked against. */
+  source: string;
+  /** What the model starts from: text, first_frame, last_frame, reference_image(s). */
+  inputs: string[];
+  /** The provider's published price, or "unverified". */
+  price: string;
+  /** Parts of the row no primary source confirmed (e.g. "api_endpoint", "price"). */
+  unverified?: string[];
+  /** What the parameters_schema cannot express (rules across fields). */
   notes?: string;
 }
 

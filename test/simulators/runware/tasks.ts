@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FileShelf, QUICK_SUCCESS, ScriptedTask, type TaskScript } from '../shared/index.js';
+import { imageDimsProblem, RUNWARE_MODELS, videoRuleProblem, type RunwareModelRules } from './models.js';
 
 /** A TaskScript plus the Runware error code a failure carries. */
 export type RunwareScript = TaskScript & { failCode?: string };
@@ -88,8 +89,19 @@ export class RunwareTasks {
     return /^(https?:|data:)/.test(s) || s.length > 100;
   }
 
+  /** The model's documented rules, or the refusal Runware sends for an unknown or wrong-kind AIR id. */
+  private modelRules(task: Record<string, unknown>, kind: 'image' | 'video', taskType: string, taskUUID: string): RunwareModelRules | TaskAnswer {
+    if (!task.model) return refuse({ code: 'missingModel', message: 'model is required.', parameter: 'model', taskType, taskUUID });
+    const rules = RUNWARE_MODELS[String(task.model)];
+    if (!rules || rules.kind !== kind) return refuse({ code: 'invalidModel', message: `Invalid value for model: "${String(task.model)}" is not a ${kind} model.`, parameter: 'model', taskType, taskUUID });
+    return rules;
+  }
+
   private imageInference(taskUUID: string, task: Record<string, unknown>): TaskAnswer {
-    if (!task.model) return refuse({ code: 'missingModel', message: 'model is required.', parameter: 'model', taskType: 'imageInference', taskUUID });
+    const rules = this.modelRules(task, 'image', 'imageInference', taskUUID);
+    if ('errors' in rules) return rules;
+    const dims = imageDimsProblem(rules, task);
+    if (dims) return refuse({ ...dims, taskType: 'imageInference', taskUUID });
     if (task.seedImage !== undefined && !this.knownImage(task.seedImage)) {
       return refuse({ code: 'invalidSeedImage', message: 'seedImage is not a known image UUID, URL or data URI.', parameter: 'seedImage', taskType: 'imageInference', taskUUID });
     }
@@ -110,10 +122,22 @@ export class RunwareTasks {
     if (task.deliveryMethod !== 'async') {
       return refuse({ code: 'invalidDeliveryMethod', message: 'videoInference requires deliveryMethod "async".', parameter: 'deliveryMethod', taskType: 'videoInference', taskUUID });
     }
-    const frames = Array.isArray(task.frameImages) ? (task.frameImages as { inputImage?: unknown }[]) : [];
-    if (frames.some((f) => !this.knownImage(f.inputImage))) {
-      return refuse({ code: 'invalidFrameImages', message: 'frameImages[].inputImage is not a known image UUID, URL or data URI.', parameter: 'frameImages', taskType: 'videoInference', taskUUID });
+    // Frame images moved into inputs.frameImages[{image, frame}] (runware.ai/docs/models/*): the old top-level field is refused.
+    if (task.frameImages !== undefined) {
+      return refuse({ code: 'unsupportedParameter', message: 'frameImages is not a parameter of videoInference: send inputs.frameImages[{image, frame}].', parameter: 'frameImages', taskType: 'videoInference', taskUUID });
     }
+    const rules = this.modelRules(task, 'video', 'videoInference', taskUUID);
+    if ('errors' in rules) return rules;
+    const inputs = (task.inputs ?? {}) as { frameImages?: unknown };
+    if (inputs.frameImages !== undefined && !Array.isArray(inputs.frameImages)) {
+      return refuse({ code: 'invalidFrameImages', message: 'inputs.frameImages must be an array of {image, frame}.', parameter: 'inputs.frameImages', taskType: 'videoInference', taskUUID });
+    }
+    const frames = (inputs.frameImages ?? []) as { image?: unknown; frame?: unknown }[];
+    if (frames.some((f) => !this.knownImage(f.image) || (f.frame !== undefined && !['first', 'last'].includes(String(f.frame)) && !Number.isInteger(f.frame)))) {
+      return refuse({ code: 'invalidFrameImages', message: 'inputs.frameImages[].image must be a known image UUID, URL or data URI, and frame "first", "last" or a frame index.', parameter: 'inputs.frameImages', taskType: 'videoInference', taskUUID });
+    }
+    const broken = videoRuleProblem(rules, task);
+    if (broken) return refuse({ ...broken, taskType: 'videoInference', taskUUID });
     const video: VideoTask = {
       videoUUID: randomUUID(),
       webhookURL: typeof task.webhookURL === 'string' ? task.webhookURL : undefined,

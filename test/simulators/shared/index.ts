@@ -3,3 +3,4 @@ export * from './files.js';
 export * from './script.js';
 export * from './context.js';
 export * from './rate-window.js';
+export * from './json-schema.js';

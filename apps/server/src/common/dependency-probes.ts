@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Database } from '../database/database.js';
 import type { StorageDriver } from '../storage/storage.port.js';
-import { DEPENDENCIES, DEPENDENCY_NAMES, type Dependency } from './dependency-errors.js';
+import { DEPENDENCIES, DEPENDENCY_NAMES, type Dependency, unavailableDependency } from './dependency-errors.js';
 import { DATABASE, REDIS, STORAGE } from '../common/tokens.js';
 
 export interface ProbeResult {
@@ -69,6 +69,22 @@ export class DependencyProbes {
     if (first.every((r) => r.ok)) return false;
     await Promise.all(deps.map((d, i) => (first[i]!.ok ? null : this.sharedWait(d, stop))));
     return true;
+  }
+
+  /**
+   * Runs `fn`; while it fails because a dependency is away, waits for it and runs it again. For a
+   * write that must outlive a blip, such as the task id a provider just gave: losing it would send
+   * the request to the provider a second time.
+   */
+  async persist<T>(fn: () => Promise<T>, stop?: AbortSignal): Promise<T> {
+    for (;;) {
+      try {
+        return await fn();
+      } catch (err) {
+        const dep = unavailableDependency(err);
+        if (!dep || !(await this.waitUntilUp(dep, stop))) throw err;
+      }
+    }
   }
 
   private sharedWait(dep: Dependency, stop?: AbortSignal): Promise<void> {

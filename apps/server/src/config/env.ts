@@ -61,6 +61,16 @@ const schema = z
     /** Extra browser origins allowed on the socket handshake (comma separated); PUBLIC_URL's origin always is. */
     ALLOWED_ORIGINS: z.string().default(''),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('warn'),
+    /** json: one JSON object per line (the default when NODE_ENV=production); pretty: lines for a person (the default otherwise). */
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    /** Only read to pick LOG_FORMAT's default. */
+    NODE_ENV: z.string().optional(),
+    /** Tries of one outgoing webhook delivery (the first and its retries); with the default base, the last is about a day after the first. */
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(13),
+    /** Base of the exponential backoff between webhook attempts, in ms (waits base × 1, 3, 7, 15 …). */
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(10_000),
+    /** How long Genbox waits for a webhook receiver to answer, in ms. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; open when unset. */
     METRICS_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   })
@@ -97,7 +107,9 @@ export interface AppConfig {
   tokenTtlMs: number;
   allowedOrigins: string[];
   logLevel: Env['LOG_LEVEL'];
+  logFormat: 'json' | 'pretty';
   metricsToken: string | null;
+  webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -141,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenTtlMs: e.TOKEN_TTL_HOURS * 3600_000,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
     metricsToken: e.METRICS_TOKEN ?? null,
+    webhooks: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
   };
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CreditEntryDto, CreditKind } from '@genbox/contracts';
+import type { ProviderCost } from '@genbox/providers';
 import { DATABASE } from '../common/tokens.js';
 import type { Database } from '../database/database.js';
 
@@ -34,8 +35,11 @@ export class CreditsRepository {
 
   /** Newest first; `before`: the id of the last entry of the previous page. */
   async ledger(userId: string, limit: number, before?: string): Promise<CreditEntryDto[]> {
+    // a capture shows what the provider reported for that run (its latest attempt), when it did
     const rows = await this.db.query<EntryRow>(
-      `SELECT * FROM credit_ledger WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY id DESC LIMIT $3`,
+      `SELECT l.*, pc.provider_cost, pc.provider_cost_unit FROM credit_ledger l
+       LEFT JOIN LATERAL (SELECT provider_cost, provider_cost_unit FROM provider_costs p WHERE p.asset_id = l.asset_id AND l.kind = 'capture' ORDER BY attempt DESC LIMIT 1) pc ON true
+       WHERE l.user_id = $1 AND ($2::bigint IS NULL OR l.id < $2::bigint) ORDER BY l.id DESC LIMIT $3`,
       [userId, before ?? null, limit],
     );
     return rows.map(toEntryDto);
@@ -49,18 +53,19 @@ export class CreditsRepository {
     const [r] = await this.db.query<EntryRow>(
       `WITH u AS (UPDATE users SET credits = credits + $2 WHERE id = $1 AND credits + $2 >= 0 RETURNING id, credits)
        INSERT INTO credit_ledger (user_id, kind, amount, balance_after, granted_by, note)
-       SELECT u.id, 'grant', $2, u.credits, $3, $4 FROM u RETURNING *`,
+       SELECT u.id, 'grant', $2, u.credits, $3, $4 FROM u RETURNING *, NULL AS provider_cost, NULL AS provider_cost_unit`,
       [userId, amount, grantedBy, note],
     );
     return r ? toEntryDto(r) : null;
   }
 
-  /** Writes what the provider reported a finished run cost beside the capture of its credits. */
-  async recordProviderCost(assetId: string, cost: number, unit: string): Promise<void> {
+  /** What the provider reported this attempt of the asset cost, beside its model's cost here; a repeat (poll and callback) keeps the first. */
+  async recordProviderCost(assetId: string, attempt: number, cost: ProviderCost): Promise<void> {
     await this.db.query(
-      `UPDATE credit_ledger SET provider_cost = $2, provider_cost_unit = $3
-       WHERE id = (SELECT max(id) FROM credit_ledger WHERE asset_id = $1 AND kind = 'capture')`,
-      [assetId, cost, unit],
+      `INSERT INTO provider_costs (asset_id, attempt, model_id, our_cost, provider_cost, provider_cost_unit)
+       SELECT a.id, $2, a.model_id, coalesce(m.cost, 0), $3, $4 FROM assets a LEFT JOIN ai_models m ON m.id = a.model_id WHERE a.id = $1
+       ON CONFLICT (asset_id, attempt) DO NOTHING`,
+      [assetId, attempt, cost.amount, cost.unit],
     );
   }
 }

@@ -1,5 +1,6 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { CreditsDto, GrantCreditsRequest, GrantCreditsResponse } from '@genbox/contracts';
+import type { ProviderCost } from '@genbox/providers';
 import { UsersRepository, type UserRow } from '../auth/users.repository.js';
 import { AppError, notFound } from '../common/app-error.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
@@ -13,6 +14,7 @@ const PAGE = 50;
 /** Balances, the ledger, admin grants, the 402 when a generation costs more than is left, and the live balance. */
 @Injectable()
 export class CreditsService implements OnModuleInit {
+  private readonly logger = new Logger('Credits');
   constructor(
     private readonly credits: CreditsRepository,
     private readonly users: UsersRepository,
@@ -73,8 +75,10 @@ export class CreditsService implements OnModuleInit {
     return result;
   }
 
-  recordProviderCost(assetId: string, cost: number, unit: string): Promise<void> {
-    return this.credits.recordProviderCost(assetId, cost, unit);
+  /** Keeps what the provider said a finished run cost (analytics); never fails the run it is about. */
+  async recordProviderCost(assetId: string, attempt: number, cost: ProviderCost | undefined): Promise<void> {
+    if (!cost || !Number.isFinite(cost.amount)) return;
+    await this.credits.recordProviderCost(assetId, attempt, cost).catch((err) => this.logger.warn(`provider cost of ${assetId} not recorded: ${(err as Error).message}`));
   }
 
   private async push(userId: string): Promise<void> {

@@ -6,6 +6,7 @@ import { CreditsQuery, GrantBody } from '../credits/credits.controller.js';
 import { GenerateBody } from '../generation/generation.controller.js';
 import { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from '../providers/catalog.schemas.js';
 import { CreateStoryboard, RetryScene, UpdateStoryboard } from '../storyboards/storyboards.controller.js';
+import { CreateWebhook, UpdateWebhook } from '../outgoing-webhooks/outgoing-webhooks.controller.js';
 
 interface Route {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -60,6 +61,13 @@ const ROUTES: Route[] = [
   { method: 'post', path: '/api/storyboards/{id}/run', tag: 'storyboards', summary: 'Run a PLANNED storyboard: scene 1, its last frame, scene 2 from it, …, then the stitched film (409 otherwise)', status: 202 },
   { method: 'post', path: '/api/storyboards/{id}/scenes/{index}/retry', tag: 'storyboards', summary: 'Run scene {index} (0-based) again, with a new prompt if given, then only the scenes after it, and stitch again; earlier scenes are kept (409 while running)', body: RetryScene, status: 202 },
   { method: 'post', path: '/api/storyboards/{id}/cancel', tag: 'storyboards', summary: 'Cancel a PLANNED or RUNNING storyboard and its running scene (409 otherwise)' },
+  { method: 'get', path: '/api/boxes/{id}/webhooks', tag: 'outgoing webhooks', summary: 'The box\'s outgoing webhook endpoints (owners): {items}; secrets are never listed' },
+  { method: 'post', path: '/api/boxes/{id}/webhooks', tag: 'outgoing webhooks', summary: 'Register an endpoint (owners): events default to all of asset.created, asset.updated, asset.completed, asset.failed, member.changed; the answer carries its signing secret (whsec_…) this once; allow_private_network only for admins', body: CreateWebhook, status: 201 },
+  { method: 'get', path: '/api/boxes/{id}/webhooks/{wid}', tag: 'outgoing webhooks', summary: 'One endpoint, with disabled_reason when Genbox turned it off' },
+  { method: 'patch', path: '/api/boxes/{id}/webhooks/{wid}', tag: 'outgoing webhooks', summary: 'Change an endpoint; {is_active: true} turns it back on and clears disabled_reason', body: UpdateWebhook },
+  { method: 'delete', path: '/api/boxes/{id}/webhooks/{wid}', tag: 'outgoing webhooks', summary: 'Remove an endpoint and its deliveries', status: 204 },
+  { method: 'get', path: '/api/boxes/{id}/webhooks/{wid}/deliveries', tag: 'outgoing webhooks', summary: 'The 50 newest deliveries: {items} with status (pending, delivered, failed), attempts, response_status, response_ms, error, next_attempt_at' },
+  { method: 'post', path: '/api/boxes/{id}/webhooks/{wid}/deliveries/{did}/resend', tag: 'outgoing webhooks', summary: 'Send a delivered or failed event again, under the same webhook-id (409 while it is due or the endpoint is off)', status: 202 },
   { method: 'get', path: '/api/credits', tag: 'credits', summary: 'Spendable balance, credits held by running generations and the newest ledger entries: {user_id, balance, held, items, next_cursor}; admins may name another user with ?user_id= or ?email=', query: CreditsQuery },
   { method: 'get', path: '/api/credits/ledger', tag: 'credits', summary: 'The ledger a page at a time, newest first: {items, next_cursor}; each entry {id, kind: grant|hold|capture|release, amount, balance_after, asset_id, note, granted_by, provider_cost, provider_cost_unit, created_at}', query: CreditsQuery },
   { method: 'post', path: '/api/admin/credits', tag: 'credits', summary: 'Grant credits to a user named by user_id or email (admins); a negative amount takes away, never below zero (409): {user_id, email, balance, entry}', body: GrantBody, status: 201 },

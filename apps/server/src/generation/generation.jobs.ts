@@ -42,5 +42,14 @@ export interface GenerationJobs {
 
 export type GenerationJobName = keyof GenerationJobs;
 
+/**
+ * Rides along in every job's data (beside the fields above) so its log lines say where the work
+ * came from: the HTTP request that started it and the asset's box. Absent in older jobs.
+ */
+export interface JobTrace {
+  reqId?: string;
+  boxId?: string;
+}
+
 /** Results up to this size travel inside the finish job instead of through a staging file, in bytes. */
 export const INLINE_RESULT_BYTES = 512 * 1024;

@@ -17,7 +17,7 @@ import { GenerateService } from './generate.service.js';
 import { GenerationController } from './generation.controller.js';
 import { GENERATION_QUEUE } from './generation.jobs.js';
 import { GenerationProcessor } from './generation.processor.js';
-import { GenerationQueue, PROVIDER_BACKOFF, providerBackoff } from './generation.queue.js';
+import { GenerationQueue, PROVIDER_BACKOFF, QUEUE_RETRY_PROCESS_MS, providerBackoff } from './generation.queue.js';
 import { GenerationService } from './generation.service.js';
 import { ProviderLimiter } from './provider-limiter.js';
 import { QueueReconciler } from './queue-reconciler.service.js';
@@ -30,7 +30,7 @@ import { SubmitRequestBuilder } from './submit-request.builder.js';
       name: GENERATION_QUEUE,
       inject: [CONFIG],
       useFactory: (config: AppConfig) => ({
-        settings: { lockDuration: config.queue.lockDurationMs, stalledInterval: config.queue.stalledIntervalMs, maxStalledCount: 3, backoffStrategies: { [PROVIDER_BACKOFF]: providerBackoff } },
+        settings: { lockDuration: config.queue.lockDurationMs, stalledInterval: config.queue.stalledIntervalMs, maxStalledCount: 3, retryProcessDelay: QUEUE_RETRY_PROCESS_MS, backoffStrategies: { [PROVIDER_BACKOFF]: providerBackoff } },
       }),
     }),
     AssetsModule, BoxesModule, ProvidersModule, RealtimeModule,

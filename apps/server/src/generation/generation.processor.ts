@@ -1,24 +1,36 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ProviderError } from '@genbox/providers';
 import type { Job } from 'bull';
+import { AssetsRepository } from '../assets/assets.repository.js';
+import { DEPENDENCY_NAMES, unavailableDependency } from '../common/dependency-errors.js';
+import { DependencyProbes } from '../common/dependency-probes.js';
+import { addLogContext, withLogContext } from '../common/logging/log-context.js';
+import { ShutdownState } from '../common/shutdown-state.js';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG } from '../common/tokens.js';
-import type { GenerationJobs } from './generation.jobs.js';
+import type { GenerationJobs, JobTrace } from './generation.jobs.js';
 import { GenerationQueue } from './generation.queue.js';
 import { AssetOutcomes } from './asset-outcomes.service.js';
 import { FinishService } from './finish.service.js';
 import { GenerationService } from './generation.service.js';
 
 type Handlers = { [K in keyof GenerationJobs]: (data: GenerationJobs[K]) => Promise<void> };
+interface Running { job: Job; waiting: boolean; handBack: () => void }
 
 /**
  * Runs the generation jobs (ROLE=worker or all). Each handler unwraps the job and calls one
  * service method. Processors are registered here rather than with @Process so the concurrency
  * comes from WORKER_CONCURRENCY: at most that many jobs of any kind run at once in this process.
+ *
+ * A step that fails because PostgreSQL, Redis or storage is gone spends none of the job's tries:
+ * the job waits until the dependency answers again and runs the step again (every step is
+ * idempotent). On shutdown the worker takes no new job, lets running ones finish for a bounded
+ * time, and hands back the rest as fresh copies other workers take at once.
  */
 @Injectable()
 export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Worker');
+  private readonly running = new Map<string, Running>();
 
   readonly handlers: Handlers = {
     submit: (d) => this.generation.submit(d),
@@ -31,46 +43,125 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
     private readonly generation: GenerationService,
     private readonly finisher: FinishService,
     private readonly outcomes: AssetOutcomes,
+    private readonly assets: AssetsRepository,
+    private readonly probes: DependencyProbes,
+    private readonly shutdown: ShutdownState,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
+  private get queue() {
+    return this.jobs.queue;
+  }
+
   onModuleInit() {
+    // Bull reports a job it could not finish or fetch (Redis gone) here; it tries again by itself
+    this.queue.on('error', (e: Error) => this.logger.warn(`queue: ${e.message}`));
     // one processor for every job name: Bull starts `concurrency` loops per process() call, so one
     // call per name would run WORKER_CONCURRENCY × names jobs at once, and a job's priority would
     // only order it among its own name
-    void this.jobs.queue.process('*', this.config.workerConcurrency, (job: Job) => {
+    void this.queue.process('*', this.config.workerConcurrency, (job: Job) => {
       const handler = this.handlers[job.name as keyof GenerationJobs] as ((d: unknown) => Promise<void>) | undefined;
       if (!handler) throw new Error(`no handler for the generation job "${job.name}"`);
-      return this.run(job, handler);
+      const data = job.data as { assetId?: string; trace?: JobTrace };
+      return withLogContext({ reqId: data.trace?.reqId, assetId: data.assetId, boxId: data.trace?.boxId }, () => this.run(job, handler));
     });
   }
 
+  /**
+   * Stops taking jobs, gives running ones until `deadline` (ms since epoch) to finish, and hands
+   * back the rest: those waiting for a dependency at once, since they cannot finish anyway.
+   */
+  async drain(deadline: number): Promise<void> {
+    await withTimeout(this.queue.pause(true, true), Math.max(0, deadline - Date.now())).catch(() => undefined);
+    for (const r of this.running.values()) if (r.waiting) r.handBack();
+    while (this.running.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (const r of this.running.values()) r.handBack();
+  }
+
   async onApplicationShutdown() {
-    await this.jobs.queue.close().catch(() => undefined);
+    // drain() has run (bootstrap's shutdown): nothing left to wait for
+    await this.queue.close(true).catch(() => undefined);
   }
 
   private async run(job: Job, handler: (d: unknown) => Promise<void>): Promise<void> {
+    let handBack!: () => void;
+    const handedBack = new Promise<'handed-back'>((resolve) => (handBack = () => resolve('handed-back')));
+    const entry: Running = { job, waiting: false, handBack };
+    this.running.set(String(job.id), entry);
+    const started = Date.now();
     try {
-      await handler(job.data);
-    } catch (err) {
-      const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      // a provider saying "not now" is expected along the way: one line; anything else gets its stack
-      if (err instanceof ProviderError && !last) this.logger.warn(`${job.name} ${job.id} will retry: ${err.message}`);
-      else this.logger.error(`${job.name} ${job.id} failed${last ? '' : ', will retry'}: ${(err as Error).stack ?? err}`);
-      if (last) {
-        // a provider's retryable error that outlasted the job's tries (a result download) keeps its own reason
-        const failure = err instanceof ProviderError
-          ? { code: err.code, message: err.message }
-          : { code: 'internal_error', message: 'Generation failed because of an error in Genbox; retry it, and tell your admin if it keeps failing' };
-        await this.outcomes.fail((job.data as { assetId: string }).assetId, failure, attemptOfJob(String(job.id)));
-        return;
-      }
-      throw err;
+      if (!(job.data as { trace?: JobTrace }).trace?.boxId) await this.findBox(job);
+      this.logger.debug(`${job.name} ${job.id} started`);
+      const outcome = await Promise.race([this.attempt(job, handler, entry), handedBack]);
+      if (outcome === 'handed-back') await this.copyForAnotherWorker(job);
+    } finally {
+      this.running.delete(String(job.id));
+      this.logger.debug(`${job.name} ${job.id} ended after ${Date.now() - started} ms`);
     }
+  }
+
+  /** Runs the handler, again and again while what failed it was our own infrastructure. */
+  private async attempt(job: Job, handler: (d: unknown) => Promise<void>, entry: Running): Promise<'done'> {
+    for (;;) {
+      try {
+        await handler(job.data);
+        return 'done';
+      } catch (err) {
+        const dep = unavailableDependency(err);
+        if (dep && !this.shutdown.draining) {
+          entry.waiting = true;
+          this.logger.warn(`${job.name} ${job.id} waits for ${dep === 'unknown' ? 'PostgreSQL, Redis and storage' : DEPENDENCY_NAMES[dep]}: ${(err as Error).message}`);
+          // false: it answers right now, so this was not an outage; count it like any other error
+          const waited = await this.probes.waitUntilUp(dep, this.shutdown.signal).catch(() => null);
+          entry.waiting = false;
+          if (waited === null) return new Promise(() => undefined); // shutting down: drain() hands it back
+          if (waited) continue;
+        }
+        await this.onError(job, err);
+        return 'done';
+      }
+    }
+  }
+
+  private async onError(job: Job, err: unknown): Promise<void> {
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // a provider saying "not now" is expected along the way: one line; anything else gets its stack
+    if (err instanceof ProviderError && !last) this.logger.warn(`${job.name} ${job.id} will retry: ${err.message}`);
+    else this.logger.error(`${job.name} ${job.id} failed${last ? '' : ', will retry'}: ${(err as Error).stack ?? err}`);
+    if (!last) throw err;
+    // a provider's retryable error that outlasted the job's tries (a result download) keeps its own reason
+    const failure = err instanceof ProviderError
+      ? { code: err.code, message: err.message }
+      : { code: 'internal_error', message: 'Generation failed because of an error in Genbox; retry it, and tell your admin if it keeps failing' };
+    await this.outcomes.fail((job.data as { assetId: string }).assetId, failure, attemptOfJob(String(job.id)));
+  }
+
+  /**
+   * A copy of the job under a new id, for another worker, before this one completes: the steps are
+   * idempotent, so the copy carries on wherever this one stopped. Without Redis there is nowhere to
+   * put it: the reconciler gives the asset a job once Redis is back.
+   */
+  private async copyForAnotherWorker(job: Job): Promise<void> {
+    const { jobId, delay, timestamp, ...opts } = job.opts as Job['opts'] & { timestamp?: number };
+    void delay; void timestamp;
+    await this.queue.add(job.name, job.data, { ...opts, jobId: `${jobId ?? job.id}:h${Date.now().toString(36)}` })
+      .then(() => this.logger.log(`${job.name} ${job.id} handed back for another worker`))
+      .catch((e: Error) => this.logger.warn(`${job.name} ${job.id} could not be handed back (${e.message}); the reconciler will requeue it`));
+  }
+
+  /** Jobs queued before box ids rode along (or by a webhook): read it, so every line names the box. */
+  private async findBox(job: Job): Promise<void> {
+    const assetId = (job.data as { assetId?: string }).assetId;
+    const asset = assetId ? await this.assets.find(assetId).catch(() => null) : null;
+    if (asset) addLogContext({ boxId: asset.box_id });
   }
 }
 
 /** The asset attempt a job belongs to: its id says `:a<n>` (see generation.queue), except a first submit, whose id is the asset's. */
 export function attemptOfJob(jobId: string): number {
   return Number(/:a(\d+)(?::|$)/.exec(jobId)?.[1] ?? 1);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms).unref())]);
 }

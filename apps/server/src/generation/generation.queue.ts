@@ -2,10 +2,17 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import { ProviderError } from '@genbox/providers';
 import type { JobOptions, Queue } from 'bull';
-import { GENERATION_QUEUE, type GenerationJobName, type GenerationJobs } from './generation.jobs.js';
+import { currentLogContext } from '../common/logging/log-context.js';
+import { GENERATION_QUEUE, type GenerationJobName, type GenerationJobs, type JobTrace } from './generation.jobs.js';
 
 /** Tries of a finish job: with PROVIDER_BACKOFF about six minutes, longer when the provider asks for longer. */
 export const FINISH_ATTEMPTS = 10;
+
+/**
+ * How long a worker's job loop waits after Redis failed it (fetching the next job, finishing one)
+ * before it asks again, in ms: Bull's 5 s default would keep a worker idle that long after Redis is back.
+ */
+export const QUEUE_RETRY_PROCESS_MS = 500;
 
 /** Name of the backoff that waits what a provider's Retry-After says, else doubles from 2 s up to a minute. */
 export const PROVIDER_BACKOFF = 'provider';
@@ -34,7 +41,10 @@ export class GenerationQueue {
       // minutes, as long as it asks: the generation is done and paid for, so it must not be lost
       ...(name === 'finish' ? { attempts: FINISH_ATTEMPTS, backoff: { type: PROVIDER_BACKOFF } } : { attempts: 3, backoff: { type: 'exponential', delay: 1000 } }),
     };
-    return this.queue.add(name, data, options);
+    // the request (or job) that adds it, and the box, follow the work into its log lines
+    const { reqId, boxId } = currentLogContext();
+    const trace: JobTrace | undefined = reqId || boxId ? { reqId, boxId } : undefined;
+    return this.queue.add(name, trace ? { ...data, trace } : data, options);
   }
 
   async remove(jobId: string): Promise<void> {

@@ -4,12 +4,14 @@ import { type AdapterContext, type PollResult, type ProviderAdapter, type Provid
 import type { AssetRow } from '../assets/asset.row.js';
 import { AssetNotifier } from '../assets/asset.notifier.js';
 import { AssetsRepository, type WorkAssetRow } from '../assets/assets.repository.js';
+import { DependencyProbes } from '../common/dependency-probes.js';
 import { STORAGE } from '../common/tokens.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { AdapterRegistry } from './adapter.registry.js';
 import { type GenerationJobs, INLINE_RESULT_BYTES } from './generation.jobs.js';
 import { AssetOutcomes } from './asset-outcomes.service.js';
 import { FinishService } from './finish.service.js';
+import { CreditsService } from '../credits/credits.service.js';
 import { GenerationQueue, finishJobId, pollJobId, resumeChainId, submitChainId, submitJobId } from './generation.queue.js';
 import { CatalogCache } from './catalog.cache.js';
 import { type Gate, ProviderLimiter, type ProviderLimits } from './provider-limiter.js';
@@ -48,7 +50,9 @@ export class GenerationService {
     private readonly limiter: ProviderLimiter,
     private readonly outcomes: AssetOutcomes,
     private readonly finisher: FinishService,
+    private readonly probes: DependencyProbes,
     @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly credits: CreditsService,
   ) {}
 
   /**
@@ -92,7 +96,8 @@ export class GenerationService {
         }
         return;
       }
-      const patched = await this.assets.patch(asset.id, ['PROCESSING'], { external_task_id: res.taskId, provider_state: res.result?.providerState ?? 'submitted' });
+      // the provider has the task now: a database blip must not lose its id (a re-run would send it again)
+      const patched = await this.probes.persist(() => this.assets.patch(asset.id, ['PROCESSING'], { external_task_id: res.taskId, provider_state: res.result?.providerState ?? 'submitted' }));
       if (!patched) return await this.cancelAtProvider(adapter, res.taskId, job); // canceled while we were submitting
       this.notifier.updated(patched.row, patched.seq);
       await this.schedulePoll(asset, adapter, job, 0);
@@ -175,6 +180,7 @@ export class GenerationService {
     }
     switch (result.status) {
       case 'COMPLETED':
+        await this.credits.recordProviderCost(asset.id, asset.attempts, result.providerCost);
         return this.finishWith(asset, job, result.outputs ?? []);
       case 'FAILED':
         await this.outcomes.fail(asset.id, result.error ?? { code: 'provider_task_failed', message: `${job.provider.name} reported the generation failed (${result.providerState})` });

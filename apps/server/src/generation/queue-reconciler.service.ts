@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import type { AssetRow } from '../assets/asset.row.js';
 import { AssetsRepository } from '../assets/assets.repository.js';
 import { BoxesRepository } from '../boxes/boxes.repository.js';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG, DATABASE } from '../common/tokens.js';
+import { withLogContext } from '../common/logging/log-context.js';
+import { CONFIG, DATABASE, REDIS } from '../common/tokens.js';
 import type { Database } from '../database/database.js';
 import { finishJobId, GenerationQueue, pollJobId } from './generation.queue.js';
 import { SubmitRequestBuilder } from './submit-request.builder.js';
@@ -14,12 +16,23 @@ import { SubmitRequestBuilder } from './submit-request.builder.js';
  * PENDING and PROCESSING assets nobody will ever move. Runs in workers at start and every
  * RECONCILE_INTERVAL_MS; safe to run anywhere and twice, because every step is idempotent and
  * every status change guarded (the worst a race costs is one extra poll).
+ *
+ * Redis coming back after an outage is the moment jobs are most likely lost (it may have restarted
+ * empty), so a sweep follows about a second later, with a short grace, rather than up to a
+ * minute later: the work resumes within seconds with the default settings.
  */
+/** Grace of the sweep that follows Redis's return, in ms: only the last moment's inserts may still be on their way to the queue. */
+const AFTER_OUTAGE_GRACE_MS = 2000;
+/** Sweeps tried, a second apart, after Redis is back, until one can look. */
+const AFTER_OUTAGE_TRIES = 30;
+
 @Injectable()
 export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Reconciler');
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  private redisWasDown = false;
+  private soonTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly queue: GenerationQueue,
@@ -28,6 +41,7 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
     private readonly requests: SubmitRequestBuilder,
     @Inject(DATABASE) private readonly db: Database,
     @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   onApplicationBootstrap() {
@@ -35,20 +49,54 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
     if (!every) return;
     this.timer = setInterval(() => void this.runOnce(), every);
     this.timer.unref();
+    this.redis.on('close', this.onRedisClose);
+    this.redis.on('ready', this.onRedisReady);
     void this.runOnce();
   }
 
   onApplicationShutdown() {
     if (this.timer) clearInterval(this.timer);
+    if (this.soonTimer) clearTimeout(this.soonTimer);
+    this.redis.off('close', this.onRedisClose);
+    this.redis.off('ready', this.onRedisReady);
   }
 
-  /** One sweep; answers how many assets got a job back. Errors (Redis still down) wait for the next sweep. */
-  async runOnce(): Promise<number> {
-    if (this.running) return 0;
+  private readonly onRedisClose = () => {
+    this.redisWasDown = true;
+  };
+
+  private readonly onRedisReady = () => {
+    if (!this.redisWasDown) return;
+    this.redisWasDown = false;
+    this.sweepSoon(AFTER_OUTAGE_TRIES);
+  };
+
+  /**
+   * A sweep in `delayMs` with a short grace, tried again while it cannot look (Bull's own
+   * connections may still be reconnecting), and once more a few seconds later for the assets the
+   * grace left out.
+   */
+  private sweepSoon(triesLeft: number, followUp = true, delayMs = 1000): void {
+    if (this.soonTimer) clearTimeout(this.soonTimer);
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = null;
+      void this.runOnce(AFTER_OUTAGE_GRACE_MS).then((n) => {
+        if (n === null && triesLeft > 1) this.sweepSoon(triesLeft - 1, followUp);
+        else if (n !== null && followUp) this.sweepSoon(AFTER_OUTAGE_TRIES, false, 2 * AFTER_OUTAGE_GRACE_MS);
+      });
+    }, delayMs);
+    this.soonTimer.unref();
+  }
+
+  /**
+   * One sweep; answers how many assets got a job back, or null when it could not look (Redis or
+   * PostgreSQL still down, or a sweep already running): the next sweep will.
+   */
+  async runOnce(graceMs = Math.min(2 * this.config.reconcileIntervalMs, 60_000)): Promise<number | null> {
+    if (this.running) return null;
     this.running = true;
     try {
-      // an asset this young may be between its insert and its enqueue
-      const graceMs = Math.min(2 * this.config.reconcileIntervalMs, 60_000);
+      // graceMs: an asset this young may be between its insert and its enqueue
       const candidates = await this.db.query<{ id: string }>(
         `SELECT id FROM assets WHERE status IN ('PENDING', 'PROCESSING') AND updated_at < now() - ($1 || ' milliseconds')::interval`,
         [graceMs],
@@ -63,13 +111,13 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
       let revived = 0;
       for (const id of orphans.filter((i) => !second.has(i))) {
         const asset = await this.assets.find(id);
-        if (asset && (await this.revive(asset))) revived++;
+        if (asset && (await withLogContext({ assetId: asset.id, boxId: asset.box_id }, () => this.revive(asset)))) revived++;
       }
       if (revived) this.logger.warn(`gave ${revived} unfinished asset(s) with no queued job a new one (Redis lost its jobs, or a job stalled for good)`);
       return revived;
     } catch (e) {
       this.logger.warn(`reconcile skipped: ${(e as Error).message}`);
-      return 0;
+      return null;
     } finally {
       this.running = false;
     }

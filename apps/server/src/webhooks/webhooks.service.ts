@@ -7,6 +7,7 @@ import { CatalogRepository, toModelConfig, toProviderConfig } from '../providers
 import { SECRET_BOX, type SecretBox } from '../providers/secret-box.js';
 import { AppError } from '../common/app-error.js';
 import { AdapterRegistry } from '../generation/adapter.registry.js';
+import { CreditsService } from '../credits/credits.service.js';
 import { GenerationService } from '../generation/generation.service.js';
 import { type WebhookVerdict, WebhookVerdicts } from '../webhooks/webhook-verdicts.js';
 
@@ -26,6 +27,7 @@ export class WebhooksService {
     private readonly generation: GenerationService,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     private readonly verdicts: WebhookVerdicts,
+    private readonly credits: CreditsService,
   ) {}
 
   /** Counts each callback's verdict for /metrics. */
@@ -54,6 +56,8 @@ export class WebhooksService {
       try {
         const parsed = adapter.parseWebhook(hook, toProviderConfig(providerRow, this.secrets), toModelConfig(model));
         if (parsed.taskId && asset.external_task_id && parsed.taskId !== asset.external_task_id) return { ok: true }; // about an older attempt
+        // only a callback may say what the run cost (Kie's consumeCredits); the poll below cannot
+        if (parsed.result?.status === 'COMPLETED') await this.credits.recordProviderCost(asset.id, asset.attempts, parsed.result.providerCost);
         await this.generation.pollNow(asset.id, `hook-${parsed.eventId ?? Date.now()}`);
       } catch (e) {
         if (e instanceof ProviderError && e.code === 'webhook_signature_invalid') {

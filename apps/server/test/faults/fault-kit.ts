@@ -33,10 +33,11 @@ export class WorkerProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  static async start(gb: TestGenbox, extra: Record<string, string> = {}): Promise<WorkerProcess> {
+  /** `timeoutMs`: how long it may take to say it is up (a cold start on a loaded machine takes a while). */
+  static async start(gb: TestGenbox, extra: Record<string, string> = {}, timeoutMs = 20_000): Promise<WorkerProcess> {
     const env = { ...process.env, ...gb.env, ROLE: 'worker', PORT: String(await freePort()), RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn', GENBOX_ADMIN_EMAIL: '', GENBOX_ADMIN_PASSWORD: '', ...extra };
     const w = new WorkerProcess(spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
-    const until = Date.now() + 20_000;
+    const until = Date.now() + timeoutMs;
     while (!w.output.join('').includes('is up')) {
       if (w.child.exitCode !== null || Date.now() > until) throw new Error(`worker did not start:\n${w.output.join('')}`);
       await new Promise((r) => setTimeout(r, 25));

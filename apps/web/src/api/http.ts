@@ -19,6 +19,14 @@ import type {
   RetrySceneRequest,
   StoryboardDto,
   UpdateStoryboardRequest,
+  CreditsDto,
+  GrantCreditsRequest,
+  GrantCreditsResponse,
+  CreateWebhookRequest,
+  UpdateWebhookRequest,
+  WebhookDeliveryDto,
+  WebhookEndpointCreatedDto,
+  WebhookEndpointDto,
 } from '@genbox/contracts';
 
 /** Every failed API call rejects with this; `message` is the server's sentence for a person. */
@@ -221,3 +229,18 @@ export const runStoryboard = (storyboardId: string) => request<StoryboardDto>('P
 export const retryStoryboardScene = (storyboardId: string, index: number, body: RetrySceneRequest = {}) =>
   request<StoryboardDto>('POST', `/storyboards/${id(storyboardId)}/scenes/${index}/retry`, body);
 export const cancelStoryboard = (storyboardId: string) => request<StoryboardDto>('POST', `/storyboards/${id(storyboardId)}/cancel`);
+
+// Credits
+export const getCredits = (query: { user_id?: string; email?: string; cursor?: string } = {}) => request<CreditsDto>('GET', '/credits', undefined, query);
+export const grantCredits = (body: GrantCreditsRequest) => request<GrantCreditsResponse>('POST', '/admin/credits', body);
+
+// Outgoing webhooks of a box (owners)
+export const listWebhooks = (boxId: string) => request<{ items: WebhookEndpointDto[] }>('GET', `/boxes/${id(boxId)}/webhooks`);
+export const createWebhook = (boxId: string, body: CreateWebhookRequest) => request<WebhookEndpointCreatedDto>('POST', `/boxes/${id(boxId)}/webhooks`, body);
+export const updateWebhook = (boxId: string, webhookId: string, body: UpdateWebhookRequest) =>
+  request<WebhookEndpointDto>('PATCH', `/boxes/${id(boxId)}/webhooks/${id(webhookId)}`, body);
+export const deleteWebhook = (boxId: string, webhookId: string) => request<void>('DELETE', `/boxes/${id(boxId)}/webhooks/${id(webhookId)}`);
+export const listWebhookDeliveries = (boxId: string, webhookId: string) =>
+  request<{ items: WebhookDeliveryDto[] }>('GET', `/boxes/${id(boxId)}/webhooks/${id(webhookId)}/deliveries`);
+export const resendWebhookDelivery = (boxId: string, webhookId: string, deliveryId: string) =>
+  request<WebhookDeliveryDto>('POST', `/boxes/${id(boxId)}/webhooks/${id(webhookId)}/deliveries/${id(deliveryId)}/resend`);

@@ -80,15 +80,28 @@ export class FalAdapter implements ProviderAdapter {
     return (req.provider.baseUrl ?? FAL_DEFAULT_QUEUE_URL).replace(/\/$/, '');
   }
 
-  /** Status, result and cancel live under `owner/app`, without the model's subpath. */
+  /** Status, result and cancel live under the app (`[namespace/]owner/app`), without the model's subpath. */
   private requestUrl(req: SubmitRequest, taskId: string): string {
-    const [owner, app] = modelId(req.model).split('/');
-    return `${this.base(req)}/${owner}/${app}/requests/${encodeURIComponent(taskId)}`;
+    return `${this.base(req)}/${falAppPath(modelId(req.model))}/requests/${encodeURIComponent(taskId)}`;
   }
 
   private call(req: SubmitRequest) {
     return { provider: FAL, headers: { ...req.provider.extraHeaders, authorization: `Key ${req.provider.apiKey ?? ''}` }, secrets: [req.provider.apiKey] };
   }
+}
+
+/** Namespaces fal-js recognises before `owner/app` (ENDPOINT_NAMESPACES in @fal-ai/client src/utils). */
+const FAL_NAMESPACES = ['workflows', 'comfy'];
+
+/**
+ * The app part of an endpoint id, as @fal-ai/client's parseEndpointId reads it: `owner/app` after an
+ * optional namespace, so `workflows/acme/flow/run` → `workflows/acme/flow` and `fal-ai/flux/dev` → `fal-ai/flux`.
+ */
+export function falAppPath(endpointId: string): string {
+  const parts = endpointId.split('/');
+  const ns = FAL_NAMESPACES.includes(parts[0]) ? 1 : 0;
+  if (parts.length < ns + 2) throw new ProviderError('template_invalid', `"${endpointId}" is not a fal endpoint id: it needs ${ns ? 'a namespace, ' : ''}an owner and an app, like "fal-ai/flux/dev" or "workflows/owner/app".`);
+  return parts.slice(0, ns + 2).join('/');
 }
 
 function modelId(model: ModelConfig): string {

@@ -27,6 +27,9 @@ export interface KieRecord {
   failMsg?: string | null;
   /** Not in the official schema; some clients read it. */
   progress?: number;
+  /** Kie credits the run used: in callbacks (`consumeCredits`); some clients read `creditsConsumed` from recordInfo. */
+  consumeCredits?: number;
+  creditsConsumed?: number;
 }
 
 /** Kie may answer HTTP 200 with an error in the body: the body `code` is checked as well as the status. */
@@ -50,7 +53,9 @@ export function readKieRecord(record: KieRecord): PollResult {
     if (urls.length === 0) {
       return { status: 'FAILED', providerState, error: { code: 'provider_bad_response', message: `${KIE} reported success but sent no result URL; the content may have been filtered. Try again.` } };
     }
-    return { status: 'COMPLETED', providerState, progress: 100, outputs: urls.map((url) => ({ url })) };
+    const credits = record.consumeCredits ?? record.creditsConsumed;
+    const providerCost = typeof credits === 'number' && credits >= 0 ? { amount: credits, unit: 'kie_credits' } : undefined;
+    return { status: 'COMPLETED', providerState, progress: 100, outputs: urls.map((url) => ({ url })), ...(providerCost ? { providerCost } : {}) };
   }
   if (providerState === 'fail') {
     const reason = String(record.failMsg ?? '').trim() || 'no reason given';

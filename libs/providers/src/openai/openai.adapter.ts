@@ -1,5 +1,5 @@
 import { classifyHttpStatus, parseJsonBody, request } from '../http.js';
-import { renderExtraInput } from '../template/native-input.js';
+import { activeParams, renderExtraInput } from '../template/native-input.js';
 import { ProviderError } from '../errors.js';
 import { DEFAULT_TASK_TIMEOUT_MS, defaultPollSchedule } from '../poll.js';
 import type { AdapterContext, PollResult, ProviderAdapter, ProviderOutput, SubmitRequest, SubmitResult } from '../adapter.js';
@@ -32,7 +32,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   async submit(req: SubmitRequest, ctx: AdapterContext): Promise<SubmitResult> {
     if (req.model.modelType !== 'IMAGE') throw new ProviderError('template_invalid', `${OPENAI}'s images API makes images only: set the model "${req.model.name}" to IMAGE.`);
     const model = req.model.apiEndpoint ?? 'gpt-image-1';
-    const fields: Record<string, unknown> = { model, prompt: req.prompt, n: 1, ...renderExtraInput(req), ...req.params };
+    const fields: Record<string, unknown> = { model, prompt: req.prompt, n: 1, ...renderExtraInput(req), ...activeParams(req) };
     // dall-e models answer a temporary URL unless asked for bytes; GPT image models always send bytes.
     if (model.startsWith('dall-e')) fields.response_format ??= 'b64_json';
 

@@ -13,6 +13,8 @@ export interface Prediction {
   error: unknown;
   logs?: string | null;
   data_removed?: boolean;
+  /** predict_time: seconds of compute billed (a model's price per second times it is the charge). */
+  metrics?: { predict_time?: number };
 }
 
 /** The last tqdm line in `logs` ("76%|███   | 7568/10000 […]") as 0–100, as the official client's parseProgressFromLogs reads it. */
@@ -43,7 +45,8 @@ export function readPrediction(p: Prediction): PollResult {
       }
       const outputs: ProviderOutput[] = outputUrls(p.output).map((url) => ({ url }));
       if (!outputs.length) return { status: 'FAILED', providerState, error: { code: 'provider_bad_response', message: `${REPLICATE} reported success but the output has no file URL; check that the model makes images or videos.` } };
-      return { status: 'COMPLETED', providerState, progress: 100, outputs };
+      const seconds = p.metrics?.predict_time;
+      return { status: 'COMPLETED', providerState, progress: 100, outputs, ...(typeof seconds === 'number' ? { providerCost: { amount: seconds, unit: 'replicate_predict_seconds' } } : {}) };
     }
     case 'failed':
     case 'aborted': {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { placeholdersOf } from '../template/render.js';
-import { renderExtraInput } from '../template/native-input.js';
+import { activeParams, renderExtraInput } from '../template/native-input.js';
 import { requestJson, parseJsonBody } from '../http.js';
 import { ProviderError } from '../errors.js';
 import { DEFAULT_TASK_TIMEOUT_MS, defaultPollSchedule } from '../poll.js';
@@ -8,6 +8,17 @@ import type { AdapterContext, IncomingWebhook, PollResult, ProviderAdapter, Subm
 import { RUNWARE, readRunwareTask, runwareError, type RunwareAnswer, type RunwareItem } from './runware.wire.js';
 
 export const RUNWARE_DEFAULT_BASE_URL = 'https://api.runware.ai/v1';
+/**
+ * The parent image as the first frame, in `inputs.frameImages[{image, frame}]` (runware.ai/docs/models/*:
+ * the older top-level `frameImages[{inputImage}]` is refused), after any frames the row's request_schema adds.
+ */
+function withFrameImage(inputs: unknown, image: string | null): { inputs?: Record<string, unknown> } {
+  const base = inputs && typeof inputs === 'object' ? (inputs as Record<string, unknown>) : undefined;
+  if (!image) return base ? { inputs: base } : {};
+  const frames = Array.isArray(base?.frameImages) ? (base.frameImages as unknown[]) : [];
+  return { inputs: { ...base, frameImages: [{ image, frame: 'first' }, ...frames] } };
+}
+
 /** Sync imageInference holds the connection while the image renders. */
 const IMAGE_INFERENCE_TIMEOUT_MS = 120_000;
 
@@ -27,9 +38,9 @@ export class RunwareAdapter implements ProviderAdapter {
     // request_schema places parameters where Runware wants them (e.g. providerSettings.vidu.bgm =
     // "{{bgm}}"); parameters it does not place go at the top level of the task
     const placed = new Set(placeholdersOf(req.model.requestSchema ?? {}));
-    const loose = Object.fromEntries(Object.entries(req.params).filter(([name]) => !placed.has(name)));
+    const loose = Object.fromEntries(Object.entries(activeParams(req)).filter(([name]) => !placed.has(name)));
     const rendered = renderExtraInput(req);
-    const common = { taskUUID, model, positivePrompt: req.prompt, numberResults: 1, includeCost: true, ...rendered, ...loose };
+    const common: Record<string, unknown> = { taskUUID, model, positivePrompt: req.prompt, numberResults: 1, includeCost: true, ...rendered, ...loose };
     const image = req.input ? await this.stageImage(req, ctx) : null;
 
     if (req.model.modelType === 'IMAGE') {
@@ -43,7 +54,7 @@ export class RunwareAdapter implements ProviderAdapter {
       outputType: 'URL',
       deliveryMethod: 'async',
       ...common,
-      ...(image ? { frameImages: [{ inputImage: image, frame: 'first' }] } : {}),
+      ...withFrameImage(common.inputs, image),
       ...(req.webhookUrl ? { webhookURL: req.webhookUrl } : {}),
     };
     const answer = await this.send(req, ctx, [task]);
@@ -58,14 +69,15 @@ export class RunwareAdapter implements ProviderAdapter {
   }
 
   /**
-   * Runware documents no webhook signature (PROTOCOLS §3.7), so the body is only a hint: the caller
-   * must reconcile it with a poll. Both the `data`-wrapped and the flat body are read.
+   * Runware signs no webhook (PROTOCOLS §3.7): anyone could post a "success" with any video URL. So a
+   * callback only names its task (`result: null`) and the caller confirms by polling getResponse before
+   * anything is stored. Both the `data`-wrapped and the flat body are read.
    */
   parseWebhook(hook: IncomingWebhook): WebhookResult {
     const body = parseJsonBody<RunwareAnswer & Partial<RunwareItem>>(RUNWARE, hook.rawBody.toString('utf8'));
     const answer: RunwareAnswer = body.data || body.errors ? body : { data: body.taskUUID ? [body as RunwareItem] : [] };
     const taskId = answer.data?.[0]?.taskUUID ?? answer.errors?.[0]?.taskUUID ?? null;
-    return { taskId, eventId: null, result: taskId ? readRunwareTask(answer, taskId) : null };
+    return { taskId, eventId: null, result: null };
   }
 
   /** The input image as something Runware accepts: its URL when reachable, else the UUID of an `imageUpload`. */

@@ -55,7 +55,9 @@ export function readRunwareTask(answer: RunwareAnswer, taskUUID: string): PollRe
       error: { code: 'provider_content_filtered', message: `${RUNWARE} returned no result for this prompt (its content filter withheld it): change the prompt or the input image.` },
     };
   }
-  return { status: 'COMPLETED', providerState: 'success', outputs };
+  // `cost` (USD) comes with includeCost, which every task asks for
+  const costs = finished.map((d) => d.cost).filter((c): c is number => typeof c === 'number');
+  return { status: 'COMPLETED', providerState: 'success', outputs, ...(costs.length ? { providerCost: { amount: costs.reduce((a, b) => a + b, 0), unit: 'usd' } } : {}) };
 }
 
 /** One entry of Runware's `errors` array as a failure a person can act on, keeping Runware's own words. */

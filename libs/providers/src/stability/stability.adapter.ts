@@ -1,6 +1,6 @@
 import { classifyHttpStatus, parseJsonBody, request, type ProviderCall } from '../http.js';
 import { ProviderError } from '../errors.js';
-import { renderExtraInput } from '../template/native-input.js';
+import { activeParams, renderExtraInput } from '../template/native-input.js';
 import { DEFAULT_TASK_TIMEOUT_MS, defaultPollSchedule } from '../poll.js';
 import type { AdapterContext, PollResult, ProviderAdapter, SubmitRequest, SubmitResult } from '../adapter.js';
 import { fitForImageToVideo, mediaTypeOf, readStabilityResult, STABILITY, type StabilityErrorBody, type StabilityJsonResult } from './stability.wire.js';
@@ -23,7 +23,7 @@ export class StabilityAdapter implements ProviderAdapter {
   readonly pollSchedule = (attempt: number, elapsedMs: number) => Math.max(VIDEO_POLL_INTERVAL_MS, this.stepped(attempt, elapsedMs));
 
   async submit(req: SubmitRequest, ctx: AdapterContext): Promise<SubmitResult> {
-    const fields = { ...renderExtraInput(req), ...req.params };
+    const fields = { ...renderExtraInput(req), ...activeParams(req) };
     if (req.model.modelType === 'VIDEO') {
       if (!req.input) throw new ProviderError('missing_input_image', `${STABILITY} image-to-video needs a parent image: pick an image to animate.`);
       const form = formOf(fields);
@@ -38,7 +38,12 @@ export class StabilityAdapter implements ProviderAdapter {
     const form = formOf({ prompt: req.prompt, ...fields });
     if (req.input) {
       form.set('image', new Blob([new Uint8Array(await req.input.read())], { type: req.input.mimeType }), req.input.filename);
-      if (path.endsWith('/sd3') && !form.has('mode')) form.set('mode', 'image-to-image');
+      if (path.endsWith('/sd3')) {
+        // SD3 image-to-image takes strength (required) and no aspect_ratio: the image sets the size.
+        if (!form.has('strength')) throw new ProviderError('template_invalid', `${STABILITY} SD3 image-to-image needs a strength (0 to 1): give the model "${req.model.name}" a strength parameter.`);
+        form.set('mode', 'image-to-image');
+        form.delete('aspect_ratio');
+      }
     }
     const res = await this.send(req, ctx, { url: this.url(req, path), body: form, timeoutMs: GENERATE_TIMEOUT_MS });
     const body = parseJsonBody<StabilityJsonResult>(STABILITY, await res.text());

@@ -14,6 +14,7 @@ describe('renderTemplate', () => {
     ['nested objects and arrays are walked', { input: { list: [{ u: '{{image_url}}', n: 1 }] } }, { input: { list: [{ u: 'https://x/y.png', n: 1 }] } }],
     ['an optional placeholder with no value drops its key', { seed: '{{seed}}', p: '{{prompt}}' }, { p: 'a red fox' }],
     ['an empty string counts as no value', { e: '{{empty}}' }, {}],
+    ['a nested object left empty by missing values is dropped with its key', { a: 1, providerSettings: { vidu: { bgm: '{{empty}}' } } }, { a: 1 }],
     ['a missing array element is dropped', { images: ['{{image_url}}', '{{mask_url}}'] }, { images: ['https://x/y.png'] }],
     ['a missing placeholder inside text becomes empty', { p: '{{prompt}}{{suffix}}' }, { p: 'a red fox' }],
     ['literals pass through', { n: 1, b: false, z: null, s: 'plain' }, { n: 1, b: false, z: null, s: 'plain' }],

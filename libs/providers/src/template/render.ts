@@ -6,7 +6,8 @@ import { ProviderError } from '../errors.js';
  *   so `"{{duration}}"` sends 8 and `["{{image_url}}"]` stays an array.
  * - Inside a longer string it interpolates (objects and arrays as JSON).
  * - An optional placeholder with no value is dropped with its key (or its array element), and
- *   interpolates as ''. A required one with no value is a template_invalid error naming it.
+ *   interpolates as ''; an object that only such placeholders filled is dropped as well.
+ *   A required one with no value is a template_invalid error naming it.
  */
 const WHOLE = /^\{\{\s*([A-Za-z_][\w.]*)(!?)\s*\}\}$/;
 const INLINE = /\{\{\s*([A-Za-z_][\w.]*)(!?)\s*\}\}/g;
@@ -48,11 +49,14 @@ function walk(node: unknown, vars: TemplateVars, at: string): unknown {
   }
   if (node && typeof node === 'object') {
     const out: Record<string, unknown> = {};
+    let dropped = false;
     for (const [key, child] of Object.entries(node)) {
       const value = walk(child, vars, `${at}.${key}`);
       if (value !== DROP) out[key] = value;
+      else dropped = true;
     }
-    return out;
+    // an object left empty by dropped placeholders goes too (no `providerSettings: {vidu: {}}`)
+    return dropped && at !== '$' && Object.keys(out).length === 0 ? DROP : out;
   }
   return node;
 }

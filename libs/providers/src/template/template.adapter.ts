@@ -3,6 +3,7 @@ import { ProviderError } from '../errors.js';
 import { requestJson } from '../http.js';
 import { DEFAULT_TASK_TIMEOUT_MS, defaultPollSchedule } from '../poll.js';
 import { readPath } from './json-path.js';
+import { activeParams } from './native-input.js';
 import { checkEnvelope, parseMapping, readPollResult, type TemplateMapping } from './mapping.js';
 import { interpolate, renderTemplate, type TemplateVars } from './render.js';
 
@@ -73,7 +74,7 @@ async function templateVars(req: SubmitRequest, mapping: TemplateMapping): Promi
   if (req.model.inputType === 'IMAGE' && !imageUrl) {
     throw new ProviderError('missing_input_image', `"${req.model.name}" starts from an image: pick an image as the parent asset.`);
   }
-  return { ...req.params, prompt: req.prompt, image_url: imageUrl, webhook_url: req.webhookUrl, asset_id: req.assetId, model: req.model.apiEndpoint };
+  return { ...activeParams(req), prompt: req.prompt, image_url: imageUrl, webhook_url: req.webhookUrl, asset_id: req.assetId, model: req.model.apiEndpoint };
 }
 
 async function imageUrlFor(input: InputImage, mapping: TemplateMapping, provider: string): Promise<string> {
