@@ -19,6 +19,8 @@ beforeAll(async () => {
   await register(sims, { url: gb.url, ...ADMIN, log: () => undefined });
   const login = await gb.client.post('/api/auth/login', ADMIN).ok();
   admin = new (Object.getPrototypeOf(await gb.newUser()).constructor)(gb.url, login.token, login.user.id, ADMIN.email, 'Admin');
+  // every generation holds its model's cost: enough credits for one run of each model
+  await admin.post('/api/admin/credits', { user_id: login.user.id, amount: 100_000, note: 'catalog pipeline' }).ok(201);
 }, 120_000);
 afterAll(async () => {
   await Promise.all((sims ?? []).map((s) => s.close()));

@@ -22,7 +22,7 @@ type Sql = (query: string, params?: unknown[]) => Promise<unknown>;
 const SUBJECTS = ['a paper boat on a rainy street', 'neon koi in a night market', 'a lighthouse in fog', 'red fox in fresh snow', 'desert highway at dusk', 'a glass greenhouse full of ferns', 'astronaut tending tomatoes', 'brutalist library interior'];
 
 /**
- * Inserts `count` assets: every 10th FAILED, every 25th PENDING, the rest COMPLETED on the given
+ * Inserts `count` assets: every 10th FAILED, every 25th CANCELED (nothing left for a worker to pick up), the rest COMPLETED on the given
  * files; prompts cycle through a few subjects with the row's number so a search finds a known few.
  */
 export async function seedAssets(sql: Sql, o: SeedAssetsOptions): Promise<void> {
@@ -31,7 +31,7 @@ export async function seedAssets(sql: Sql, o: SeedAssetsOptions): Promise<void> 
     `INSERT INTO assets (box_id, type, status, source_type, model_id, prompt, generation_config, storage_key, thumbnail_key,
        mime_type, width, height, error_code, error_message, created_by, created_at, updated_at, started_at, completed_at, attempts)
      SELECT $1::uuid, f.type,
-       CASE WHEN n % 10 = 0 THEN 'FAILED' WHEN n % 25 = 0 THEN 'PENDING' ELSE 'COMPLETED' END,
+       CASE WHEN n % 10 = 0 THEN 'FAILED' WHEN n % 25 = 0 THEN 'CANCELED' ELSE 'COMPLETED' END,
        CASE WHEN m.id IS NULL THEN 'UPLOADED' ELSE 'GENERATED' END,
        m.id,
        ($2::text[])[1 + n % array_length($2::text[], 1)] || ' #' || n,
@@ -44,7 +44,7 @@ export async function seedAssets(sql: Sql, o: SeedAssetsOptions): Promise<void> 
        ($3::uuid[])[1 + n % array_length($3::uuid[], 1)],
        $4::timestamptz - n * interval '1 minute', $4::timestamptz - n * interval '1 minute',
        $4::timestamptz - n * interval '1 minute' + interval '2 seconds',
-       CASE WHEN n % 25 = 0 THEN NULL ELSE $4::timestamptz - n * interval '1 minute' + interval '9 seconds' END,
+       $4::timestamptz - n * interval '1 minute' + interval '9 seconds',
        1
      FROM generate_series(0, $5::int - 1) AS n
      JOIN LATERAL (SELECT * FROM json_to_recordset($6::json) AS x(storage_key text, thumbnail_key text, width int, height int, mime_type text, type text)

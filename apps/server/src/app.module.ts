@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Redis } from 'ioredis';
+import { AdminQueuesModule } from './admin-queues/admin-queues.module.js';
 import { AnalyticsModule } from './analytics/analytics.module.js';
 import { AssetsApiModule, AssetsModule } from './assets/assets.module.js';
 import { AuthApiModule, AuthModule } from './auth/auth.module.js';
@@ -73,7 +74,7 @@ export class AppModule {
         OutgoingWebhooksModule.register({ api, worker }),
         // a worker answers /api/health too, for container health checks
         HealthModule.register({ api }),
-        ...(api ? [AuthApiModule, BoxesApiModule, CreditsApiModule, ProvidersApiModule, AssetsApiModule, GenerationApiModule, WebhooksModule, AnalyticsModule, MetricsModule, DocsModule] : []),
+        ...(api ? [AuthApiModule, BoxesApiModule, CreditsApiModule, ProvidersApiModule, AssetsApiModule, GenerationApiModule, WebhooksModule, AnalyticsModule, MetricsModule, AdminQueuesModule, DocsModule] : []),
         ...(worker ? [GenerationWorkerModule] : []),
       ],
       providers: api ? [{ provide: APP_FILTER, useClass: ErrorFilter }] : [],

@@ -22,6 +22,8 @@ import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 import { socketChannelKey } from './realtime/realtime.publisher.js';
 import { createStorage } from './storage/create-storage.js';
 import { serveSwaggerUi } from './docs/serve-swagger-ui.js';
+import { QueueBoardAccess } from './admin-queues/queue-board.access.js';
+import { bullQueuesOf, mountQueueBoard } from './admin-queues/queue-board.js';
 import { serveWeb } from './web/serve-web.js';
 
 const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -82,6 +84,7 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
   const origins = [...loopbackAliases(new URL(config.publicUrl)), ...config.allowedOrigins];
   if (config.role !== 'worker') {
     app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl, socketChannelKey(config.redisPrefix), origins));
+    mountQueueBoard(app.getHttpAdapter().getInstance(), bullQueuesOf(app), app.get(QueueBoardAccess).guard);
     serveSwaggerUi(app.getHttpAdapter().getInstance());
     if (!serveWeb(app.getHttpAdapter().getInstance(), WEB_DIST)) logger.warn(`no built web app at ${WEB_DIST}: run npm run build`);
   }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { AssetDto, BoxDto, WebhookDeliveryDto, WebhookEndpointCreatedDto, WebhookEndpointDto, WebhookPayload } from '@genbox/contracts';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebhookDeliveriesRepository } from '../src/outgoing-webhooks/webhook-deliveries.repository.js';
 import { ADMIN, loginAdmin } from './faults/fault-kit.js';
 import { type TestGenbox, type UserClient, startTestGenbox, until } from './harness.js';
 
@@ -194,5 +195,18 @@ describe('deliveries', () => {
     expect(d!.error).toMatch(/^refused: points at localhost, which resolves to (127\.0\.0\.1|::1) \(loopback\)/);
     expect(d!.response_status).toBeNull();
     expect(rx.got).toEqual([]);
+  });
+
+  it('settled deliveries older than 30 days are forgotten; a still-due one stays', async () => {
+    const { box, rx, hook } = await boxWithEndpoint(['asset.created']);
+    await generate(box);
+    await generate(box);
+    await until(() => rx.got, (g) => g.length >= 2, 10_000, 'two deliveries');
+    const [older, newer] = await eventually(() => deliveries(box, hook), (l) => l.length === 2 && l.every((d) => d.status === 'delivered'), 'both delivered');
+    await gb.sql(`UPDATE webhook_deliveries SET created_at = now() - interval '31 days' WHERE id = $1`, [newer!.id]);
+    await gb.sql(`UPDATE webhook_deliveries SET created_at = now() - interval '31 days', status = 'pending' WHERE id = $1`, [older!.id]);
+    // what the workers' hourly sweep runs
+    await gb.app.get(WebhookDeliveriesRepository, { strict: false }).prune(30);
+    expect((await deliveries(box, hook)).map((d) => d.id)).toEqual([older!.id]);
   });
 });

@@ -2,6 +2,7 @@ import type { AssetDto, BoxDto } from '@genbox/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KieSim, startKieSim } from '../../../test/simulators/kie.sim.js';
 import { type ReplicateSim, startReplicateSim } from '../../../test/simulators/replicate.sim.js';
+import { type RunwareSimulator, startRunwareSimulator } from '../../../test/simulators/runware.sim.js';
 import type { CallbackPlan } from '../../../test/simulators/shared/index.js';
 import { ADMIN, loginAdmin, registerModel } from './faults/fault-kit.js';
 import { type TestGenbox, type UserClient, startTestGenbox } from './harness.js';
@@ -101,5 +102,41 @@ describe('Kie.ai callbacks (HMAC of task id and timestamp)', () => {
     await sim.callbacksSettled();
     expect(sim.callbacks.map((c) => c.status)).toEqual([200, 200]);
     expect((await history(a.id)).filter((h) => h.endsWith('>COMPLETED'))).toHaveLength(1);
+  });
+});
+
+describe('Runware callbacks (unsigned: a hint, confirmed by polling)', () => {
+  let sim: RunwareSimulator;
+  let model: string;
+
+  beforeAll(async () => {
+    sim = await startRunwareSimulator();
+    closers.push(() => sim.close());
+    model = await registerModel(admin, {
+      kind: 'runware', baseUrl: sim.apiUrl, apiKey: sim.apiKey, slug: 'runware-hooks', apiEndpoint: 'google:3@0', modelType: 'VIDEO',
+      responseMapping: { poll: { interval_ms: FIRST_POLL_MS } },
+    });
+  });
+
+  const lastVideo = () => [...sim.videos.entries()].at(-1)!;
+
+  it('a callback makes Genbox poll, and the poll finishes the asset long before the next scheduled one', async () => {
+    sim.queueScript({ steps: [{ phase: 'running', ms: 500 }], outcome: 'succeeded', callbacks: 'once' });
+    const a = await start(model);
+    expect(await admin.settled(a.id, 10_000)).toMatchObject({ status: 'COMPLETED', mime_type: 'video/mp4' });
+    expect(sim.callbacks.map((c) => c.status)).toEqual([200]);
+  });
+
+  it('a forged "success" naming another video stores nothing while Runware still says processing', async () => {
+    sim.queueScript({ steps: [{ phase: 'running', ms: 120_000 }], outcome: 'succeeded' });
+    const a = await start(model);
+    for (let i = 0; i < 100 && (await admin.get<AssetDto>(`/api/assets/${a.id}`).ok()).status !== 'PROCESSING'; i++) await new Promise((r) => setTimeout(r, 50));
+    const [taskUUID, video] = lastVideo();
+    const forged = { data: [{ taskType: 'videoInference', taskUUID, status: 'success', videoUUID: 'x', videoURL: 'http://127.0.0.1:9/not-from-runware.mp4' }] };
+    const res = await fetch(video.webhookURL!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forged) });
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await admin.get<AssetDto>(`/api/assets/${a.id}`).ok())).toMatchObject({ status: 'PROCESSING', file_url: null });
+    expect((await gb.storedFiles()).filter((f) => f.includes(a.id))).toHaveLength(0);
   });
 });

@@ -14,6 +14,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/register', name: 'register', component: () => import('./views/RegisterView.vue'), meta: { public: true } },
   { path: '/', name: 'boxes', component: () => import('./views/BoxesView.vue') },
   { path: '/boxes/:id', name: 'box', component: () => import('./views/BoxView.vue'), props: true },
+  // the same board with an asset's detail drawer open; App keys the view by box, so it stays mounted
+  { path: '/boxes/:id/assets/:assetId', name: 'asset', component: () => import('./views/BoxView.vue'), props: true },
   { path: '/boxes/:id/storyboards/:sid?', name: 'storyboards', component: () => import('./views/StoryboardsView.vue'), props: true },
   { path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { admin: true } },
   { path: '/:pathMatch(.*)*', redirect: '/' },

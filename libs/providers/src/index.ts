@@ -16,3 +16,4 @@ export * from './fal/index.js';
 export * from './catalog.js';
 export * from './planner/index.js';
 export * from './net/index.js';
+export * from './import/index.js';

@@ -35,8 +35,8 @@ export const KIE_MARKET_MODELS: Record<string, JsonSchema> = {
   'sora-2-text-to-video': input({ prompt: str, aspect_ratio: { type: 'string', enum: ['portrait', 'landscape'] }, n_frames: { type: 'string', enum: ['10', '15'] }, remove_watermark: bool }),
   // docs.kie.ai market/sora2/sora-2-image-to-video
   'sora-2-image-to-video': input({ prompt: str, image_urls: { type: 'array', items: url, minItems: 1, maxItems: 1 }, aspect_ratio: { type: 'string', enum: ['portrait', 'landscape'] }, n_frames: { type: 'string', enum: ['10', '15'] }, remove_watermark: bool }, ['prompt', 'image_urls']),
-  // docs.kie.ai market/seedream/4.5-text-to-image
-  'seedream/4.5-text-to-image': input({ prompt: str, aspect_ratio: { type: 'string', enum: ['1:1', '4:3', '3:4', '16:9', '9:16', '2:3', '3:2', '21:9'] }, quality: { type: 'string', enum: ['basic', 'high'] } }),
+  // docs.kie.ai market/seedream/4-5-text-to-image
+  'seedream/4.5-text-to-image': input({ prompt: str, aspect_ratio: { type: 'string', enum: ['1:1', '4:3', '3:4', '16:9', '9:16', '2:3', '3:2', '21:9'] }, quality: { type: 'string', enum: ['basic', 'high'] }, nsfw_checker: bool }),
   // docs.kie.ai market/google/imagen4-fast
   'google/imagen4-fast': input({ prompt: str, negative_prompt: str, aspect_ratio: { type: 'string', enum: ['1:1', '16:9', '9:16', '3:4', '4:3'] }, num_images: { type: 'string', enum: ['1', '2', '3', '4'] }, seed: { type: 'integer' } }),
 };

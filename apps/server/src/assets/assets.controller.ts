@@ -1,9 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ListAssetsQuery } from '@genbox/contracts';
 import type { Request, Response } from 'express';
 import type { UserRow } from '../auth/users.repository.js';
 import { CurrentUser, Public } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
-import { ListQuery } from './asset-list.query.js';
 import { AssetsService } from './assets.service.js';
 import { FileDeliveryService } from './file-delivery.service.js';
 
@@ -16,7 +16,7 @@ export class AssetsController {
 
   @Get('boxes/:id/assets')
   list(@CurrentUser() u: UserRow, @Param('id') boxId: string, @Query() query: unknown) {
-    return this.assets.list(u.id, boxId, parseInput(ListQuery, query));
+    return this.assets.list(u.id, boxId, parseInput(ListAssetsQuery, query));
   }
 
   @Post('boxes/:id/upload')
@@ -33,6 +33,16 @@ export class AssetsController {
   @Get('assets/:id')
   get(@CurrentUser() u: UserRow, @Param('id') id: string) {
     return this.assets.get(u.id, id);
+  }
+
+  @Get('assets/:id/history')
+  history(@CurrentUser() u: UserRow, @Param('id') id: string) {
+    return this.assets.history(u.id, id);
+  }
+
+  @Get('assets/:id/children')
+  children(@CurrentUser() u: UserRow, @Param('id') id: string) {
+    return this.assets.children(u.id, id);
   }
 
   @Delete('assets/:id') @HttpCode(204)

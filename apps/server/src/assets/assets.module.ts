@@ -5,6 +5,7 @@ import { RealtimeModule } from '../realtime/realtime.module.js';
 import { AssetMapper } from './asset.mapper.js';
 import { AssetNotifier } from './asset.notifier.js';
 import { AssetsController } from './assets.controller.js';
+import { AssetListRepository } from './asset-list.repository.js';
 import { AssetsRepository } from './assets.repository.js';
 import { AssetsService } from './assets.service.js';
 import { FileDeliveryService } from './file-delivery.service.js';
@@ -13,7 +14,7 @@ import { FileUrls } from './file-urls.js';
 /** Assets: rows, uploads, their files and signed URLs, and the events their changes send. */
 @Module({
   imports: [AuthModule, BoxesModule, RealtimeModule],
-  providers: [AssetsRepository, AssetMapper, AssetNotifier, FileUrls, AssetsService, FileDeliveryService],
+  providers: [AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, FileUrls, AssetsService, FileDeliveryService],
   exports: [AssetsRepository, AssetNotifier, FileUrls, AssetsService, FileDeliveryService],
 })
 export class AssetsModule {}

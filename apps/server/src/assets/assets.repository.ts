@@ -171,6 +171,11 @@ export class AssetsRepository {
     );
   }
 
+  /** Assets made from this one (its image-to-video runs), newest first. */
+  async childrenOf(id: string): Promise<AssetRow[]> {
+    return this.db.query<AssetRow>(`${ASSET_SELECT} WHERE a.parent_asset_id = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT 100`, [id]);
+  }
+
   async history(id: string): Promise<{ from_status: AssetStatus | null; to_status: AssetStatus; at: Date; detail: unknown }[]> {
     return this.db.query('SELECT from_status, to_status, at, detail FROM asset_events WHERE asset_id = $1 ORDER BY id', [id]);
   }

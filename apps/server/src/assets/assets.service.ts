@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AssetDto, AssetPage } from '@genbox/contracts';
+import type { AssetDto, AssetHistoryEntry, AssetPage } from '@genbox/contracts';
 import { BoxAccessService } from '../boxes/box-access.service.js';
 import { isUuid } from '../common/is-uuid.js';
 import { AppError } from '../common/app-error.js';
@@ -55,6 +55,19 @@ export class AssetsService {
     return this.mapper.toDto(await this.readable(userId, assetId, 'viewer'));
   }
 
+  /** Every status change of the asset, oldest first, with what the provider said of a failure. */
+  async history(userId: string, assetId: string): Promise<{ items: AssetHistoryEntry[] }> {
+    await this.readable(userId, assetId, 'viewer');
+    const rows = await this.assets.history(assetId);
+    return { items: rows.map((r) => ({ from_status: r.from_status, to_status: r.to_status, at: r.at.toISOString(), detail: (r.detail as Record<string, unknown> | null) ?? null })) };
+  }
+
+  /** What was made from the asset (lineage, downwards). */
+  async children(userId: string, assetId: string): Promise<{ items: AssetDto[] }> {
+    await this.readable(userId, assetId, 'viewer');
+    return { items: (await this.assets.childrenOf(assetId)).map((r) => this.mapper.toDto(r)) };
+  }
+
   /** The asset when the user may act on it with that role; 404 for outsiders and unknown ids alike. */
   async readable(userId: string, assetId: string, atLeast: 'viewer' | 'editor'): Promise<AssetRow> {
     const row = isUuid(assetId) ? await this.assets.find(assetId) : null;
@@ -101,6 +114,7 @@ export class AssetsService {
     this.notifier.deleted(gone.boxId, assetId, gone.seq);
     await Promise.all(gone.keys.map((k) => this.storage.delete(k)));
   }
+
 }
 
 const tooLarge = (max: number) => new AppError('payload_too_large', `The file is larger than the ${Math.round(max / 1024 / 1024)} MB limit`);

@@ -53,6 +53,8 @@ export class FileDeliveryService {
       res.setHeader('Accept-Ranges', 'bytes');
       // signed URLs change at most hourly, so the browser may keep the bytes (they never change under one id)
       res.setHeader('Cache-Control', 'private, max-age=3600');
+      // ?download=1: the browser saves it (a signed URL from another origin ignores <a download>)
+      if (req.query.download === '1') res.setHeader('Content-Disposition', `attachment; filename="${downloadName(row.id, type, variant)}"`);
       if (obj.range) {
         res.status(206).setHeader('Content-Range', `bytes ${obj.range.start}-${obj.range.end}/${obj.sizeBytes}`);
         res.setHeader('Content-Length', obj.range.end - obj.range.start + 1);
@@ -71,6 +73,10 @@ export class FileDeliveryService {
     }
   }
 }
+
+const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'video/mp4': 'mp4', 'video/webm': 'webm', 'video/quicktime': 'mov' };
+const downloadName = (id: string, type: string | null, variant: FileVariant) =>
+  `genbox-${id.slice(0, 8)}${variant === 'thumbnail' ? '-thumbnail' : ''}.${EXTENSIONS[type ?? ''] ?? 'bin'}`;
 
 function parseRange(h: string | undefined): { start: number; end?: number } | undefined {
   const m = /^bytes=(\d+)-(\d*)$/.exec(h ?? '');

@@ -22,3 +22,5 @@ export class CreditsModule {}
   controllers: [CreditsController],
 })
 export class CreditsApiModule {}
+
+export { CreditHoldEntity, CreditLedgerEntity, ProviderCostEntity } from './credit.entity.js';

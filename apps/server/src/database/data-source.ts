@@ -5,11 +5,13 @@ import { PipelineLimits1732600000000 } from './migrations/1732600000000-pipeline
 import { Storyboards1796180825158 } from './migrations/1796180825158-storyboards.js';
 import { AssetSearch1796180924250 } from './migrations/1796180924250-asset-search.js';
 import { Credits1796181011193 } from './migrations/1796181011193-credits.js';
+import { AssetLineage1796181572609 } from './migrations/1796181572609-asset-lineage.js';
 import { OutgoingWebhooks1796181618687 } from './migrations/1796181618687-outgoing-webhooks.js';
 import { ProviderCosts1796182999392 } from './migrations/1796182999392-provider-costs.js';
+import { CreditsLockOrder1796183569429 } from './migrations/1796183569429-credits-lock-order.js';
 
 /** Migrations in order; the schema changes only through them. */
-export const MIGRATIONS = [InitialSchema1732400000000, AnalyticsIndexes1732500000000, PipelineLimits1732600000000, Storyboards1796180825158, AssetSearch1796180924250, Credits1796181011193, OutgoingWebhooks1796181618687, ProviderCosts1796182999392];
+export const MIGRATIONS = [InitialSchema1732400000000, AnalyticsIndexes1732500000000, PipelineLimits1732600000000, Storyboards1796180825158, AssetSearch1796180924250, Credits1796181011193, AssetLineage1796181572609, OutgoingWebhooks1796181618687, ProviderCosts1796182999392, CreditsLockOrder1796183569429];
 
 export function createDataSource(url: string, opts: { poolSize?: number } = {}): DataSource {
   return new DataSource({

@@ -1,18 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { z } from 'zod';
+import { GenerateRequest } from '@genbox/contracts';
 import { CurrentUser } from '../auth/auth.guard.js';
 import type { UserRow } from '../auth/users.repository.js';
 import { parseInput } from '../common/validate.js';
 import { GenerateService } from './generate.service.js';
-
-export const GenerateBody = z.object({
-  prompt: z.string().trim().min(1, 'is required').max(4000),
-  ai_model_id: z.string().min(1, 'is required'),
-  parent_asset_id: z.string().nullable().optional(),
-  generation_config: z.record(z.string(), z.unknown()).optional(),
-  count: z.number().int().min(1, 'must be 1 to 8').max(8, 'must be 1 to 8').default(1),
-  priority: z.number().int().min(1).max(100).optional(),
-});
 
 /** Starting, canceling and retrying generations (editors and owners). */
 @Controller()
@@ -21,7 +12,7 @@ export class GenerationController {
 
   @Post('boxes/:id/generate') @HttpCode(202)
   async start(@CurrentUser() u: UserRow, @Param('id') boxId: string, @Body() body: unknown) {
-    const input = parseInput(GenerateBody, body);
+    const input = parseInput(GenerateRequest, body);
     const items = await this.generate.generate(u.id, boxId, input);
     return input.count > 1 ? { items } : items[0];
   }

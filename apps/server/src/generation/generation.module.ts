@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AssetsModule } from '../assets/assets.module.js';
 import { BoxesModule } from '../boxes/boxes.module.js';
+import { CreditsModule } from '../credits/credits.module.js';
 import { CONFIG, REDIS } from '../common/tokens.js';
 import type { AppConfig } from '../config/env.js';
 import { ProvidersModule } from '../providers/providers.module.js';
@@ -33,7 +34,7 @@ import { SubmitRequestBuilder } from './submit-request.builder.js';
         settings: { lockDuration: config.queue.lockDurationMs, stalledInterval: config.queue.stalledIntervalMs, maxStalledCount: 3, retryProcessDelay: QUEUE_RETRY_PROCESS_MS, backoffStrategies: { [PROVIDER_BACKOFF]: providerBackoff } },
       }),
     }),
-    AssetsModule, BoxesModule, ProvidersModule, RealtimeModule,
+    AssetsModule, BoxesModule, CreditsModule, ProvidersModule, RealtimeModule,
   ],
   providers: [
     // concurrency and create-rate limits per provider, shared by every worker through Redis

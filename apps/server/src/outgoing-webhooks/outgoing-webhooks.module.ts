@@ -33,3 +33,4 @@ export class OutgoingWebhooksModule {
     };
   }
 }
+export { WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity.js';

@@ -58,6 +58,11 @@ export class WebhookDeliveriesRepository {
     return (await this.db.query<DeliveryRow>(`UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now() WHERE id = $1 RETURNING *`, [id]))[0] ?? null;
   }
 
+  /** Forgets settled deliveries older than `days` (the list shows recent ones; nothing retries them). */
+  async prune(days: number): Promise<number> {
+    return (await this.db.query(`DELETE FROM webhook_deliveries WHERE created_at < now() - make_interval(days => $1) AND status <> 'pending' RETURNING 1`, [days])).length;
+  }
+
   /** Deliveries still due when the endpoint was turned off: they will not be tried again. */
   async failPending(endpointId: string, reason: string): Promise<void> {
     await this.db.query(`UPDATE webhook_deliveries SET status = 'failed', error = $2, next_attempt_at = NULL WHERE endpoint_id = $1 AND status = 'pending'`, [endpointId, reason]);

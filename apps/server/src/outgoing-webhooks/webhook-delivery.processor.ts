@@ -2,19 +2,25 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { OUTGOING_WEBHOOKS_QUEUE, type OutgoingWebhookJobs } from './outgoing-webhooks.jobs.js';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { DeliveryRetry, WebhookDeliveryService } from './webhook-delivery.service.js';
 
 /** Deliveries at once per worker process: receivers are slow at worst, never CPU. */
 const CONCURRENCY = 8;
+/** Settled deliveries are kept this many days, and looked for once an hour. */
+const KEEP_DAYS = 30;
+const PRUNE_EVERY_MS = 3600_000;
 
 /** Runs `deliver` jobs (ROLE=worker or all): unwraps the job, calls one service method. */
 @Injectable()
 export class WebhookDeliveryProcessor implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
+  private pruner: NodeJS.Timeout | null = null;
 
   constructor(
     @InjectQueue(OUTGOING_WEBHOOKS_QUEUE) private readonly queue: Queue,
     private readonly delivery: WebhookDeliveryService,
+    private readonly deliveries: WebhookDeliveriesRepository,
   ) {}
 
   onModuleInit() {
@@ -26,9 +32,14 @@ export class WebhookDeliveryProcessor implements OnModuleInit, OnApplicationShut
         throw err; // Bull retries it after its backoff
       }
     });
+
+    this.pruner = setInterval(() => {
+      this.deliveries.prune(KEEP_DAYS).catch((err) => this.logger.warn(`old deliveries not pruned: ${(err as Error).message}`));
+    }, PRUNE_EVERY_MS).unref();
   }
 
   async onApplicationShutdown() {
+    if (this.pruner) clearInterval(this.pruner);
     await this.queue.close().catch(() => undefined);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AssetsModule } from '../assets/assets.module.js';
+import { CreditsModule } from '../credits/credits.module.js';
 import { GenerationModule } from '../generation/generation.module.js';
 import { ProvidersModule } from '../providers/providers.module.js';
 import { WebhookVerdicts } from './webhook-verdicts.js';
@@ -8,7 +9,7 @@ import { WebhooksService } from './webhooks.service.js';
 
 /** Provider callbacks (ROLE=api|all): verified, then reconciled by a status read. */
 @Module({
-  imports: [AssetsModule, ProvidersModule, GenerationModule],
+  imports: [AssetsModule, CreditsModule, ProvidersModule, GenerationModule],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookVerdicts],
   exports: [WebhookVerdicts],

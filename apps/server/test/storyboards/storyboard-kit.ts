@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { StoryboardDto } from '@genbox/contracts';
-import { ffmpegPath, ffprobePath } from '@genbox/providers';
+import { ffmpegPath, ffprobePath, loadCatalog } from '@genbox/providers';
 import type { TestGenbox, UserClient } from '../harness.js';
 
 const run = promisify(execFile);
@@ -47,7 +47,9 @@ export async function timeline(gb: TestGenbox, sb: StoryboardDto): Promise<strin
     if (!id) return;
     const ev = await gb.sql<{ to_status: string; at: Date }>('SELECT to_status, at FROM asset_events WHERE asset_id = $1 ORDER BY id', [id]);
     const [a] = await gb.sql<{ started_at: Date | null; duration_s: number | null }>('SELECT started_at, duration_s FROM assets WHERE id = $1', [id]);
-    lines.push(`${label.padEnd(9)} ${ev.map((e) => `${e.to_status} ${e.at.toISOString().slice(11, 23)}`).join(' → ')}${a?.duration_s ? ` (${a.duration_s.toFixed(2)} s of video)` : ''}`);
+    // a frame is stored whole: its history has one row, its extraction began at started_at
+    const began = ev.length === 1 && a?.started_at ? `extracting ${a.started_at.toISOString().slice(11, 23)} → ` : '';
+    lines.push(`${label.padEnd(9)} ${began}${ev.map((e) => `${e.to_status} ${e.at.toISOString().slice(11, 23)}`).join(' → ')}${a?.duration_s ? ` (${a.duration_s.toFixed(2)} s of video)` : ''}`);
   };
   for (const s of sb.scenes) {
     await span(`scene ${s.index + 1}`, s.asset_id);
@@ -55,4 +57,19 @@ export async function timeline(gb: TestGenbox, sb: StoryboardDto): Promise<strin
   }
   await span('film', sb.final_asset_id);
   return lines;
+}
+
+/** A Kie provider on the simulator with the catalog's Seedance 1.5 Pro (image to video), polled every 50 ms; answers the model id. */
+export async function kieSeedance(admin: UserClient, sim: { url: string; apiKey: string }, slug: string): Promise<string> {
+  const provider = await admin.post('/api/providers', { name: `${slug} provider`, kind: 'kie', base_url: sim.url, api_key: sim.apiKey, allow_private_network: true, max_concurrency: 16 }).ok(201);
+  const row = loadCatalog().models.find((m) => m.slug === 'kie-seedance-1-5-pro')!;
+  const { provider: _p, notes: _n, ...fields } = row;
+  return (await admin.post('/api/models', { ...fields, provider_id: provider.id, slug, response_mapping: { poll: { interval_ms: 50 } } }).ok(201)).id;
+}
+
+/** A finished image in the box for scene 1 to start from. */
+export async function startImage(user: UserClient, boxId: string): Promise<string> {
+  const sharp = (await import('sharp')).default;
+  const png = await sharp({ create: { width: 320, height: 180, channels: 3, background: { r: 30, g: 90, b: 160 } } }).png().toBuffer();
+  return (await user.upload(boxId, png, 'start.png').ok(201)).id;
 }

@@ -2,9 +2,9 @@ import type { AssetDto, StoryboardDto } from '@genbox/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KieSim, startKieSim } from '../../../../test/simulators/kie.sim.js';
 import { QUICK_SUCCESS } from '../../../../test/simulators/shared/index.js';
-import { ADMIN, loginAdmin, registerModel } from '../faults/fault-kit.js';
+import { ADMIN, loginAdmin } from '../faults/fault-kit.js';
 import { type TestGenbox, type UserClient, startTestGenbox } from '../harness.js';
-import { storyboardSettled } from './storyboard-kit.js';
+import { kieSeedance, startImage, storyboardSettled } from './storyboard-kit.js';
 
 describe('a failed scene stops what follows; retrying it re-runs only it and its successors', () => {
   let gb: TestGenbox;
@@ -12,14 +12,17 @@ describe('a failed scene stops what follows; retrying it re-runs only it and its
   let sim: KieSim;
   let model: string;
   let boxId: string;
+  /** Seedance animates an image: scene 1 starts from this one. */
+  let image: string;
 
   beforeAll(async () => {
     [gb, sim] = await Promise.all([startTestGenbox({ GENBOX_ADMIN_EMAIL: ADMIN.email, GENBOX_ADMIN_PASSWORD: ADMIN.password }), startKieSim()]);
     admin = await loginAdmin(gb);
     await admin.post('/api/admin/credits', { user_id: admin.id, amount: 1000 }).ok(201);
-    model = await registerModel(admin, { kind: 'kie', baseUrl: sim.url, apiKey: sim.apiKey, slug: 'kie-veo-sb', apiEndpoint: 'veo3_fast', modelType: 'VIDEO', responseMapping: { poll: { interval_ms: 50 } } });
+    model = await kieSeedance(admin, sim, 'seedance-retry');
     await gb.sql('UPDATE ai_models SET cost = 10 WHERE id = $1', [model]);
     boxId = (await admin.createBox('Retries')).id;
+    image = await startImage(admin, boxId);
   });
   afterAll(async () => {
     await gb?.stop();
@@ -31,7 +34,7 @@ describe('a failed scene stops what follows; retrying it re-runs only it and its
 
   it('scene 2 fails: the storyboard says why, scene 3 never starts; an edited retry of scene 2 leaves scene 1 alone', async () => {
     sim.scripts.push(QUICK_SUCCESS, { ...QUICK_SUCCESS, outcome: 'failed', failMessage: 'The content could not be generated' });
-    const planned = await admin.post<StoryboardDto>(`/api/boxes/${boxId}/storyboards`, { prompt: 'A kite rises. It tangles in a tree. A child frees it.', ai_model_id: model, scenes: 3 }).ok(201);
+    const planned = await admin.post<StoryboardDto>(`/api/boxes/${boxId}/storyboards`, { prompt: 'A kite rises. It tangles in a tree. A child frees it.', ai_model_id: model, scenes: 3, image_asset_id: image }).ok(201);
     await admin.post(`/api/storyboards/${planned.id}/run`).ok(202);
     const failed = await storyboardSettled(admin, planned.id);
     expect(failed.status).toBe('FAILED');
@@ -76,7 +79,7 @@ describe('a failed scene stops what follows; retrying it re-runs only it and its
 
   it('cancel stops the running scene and starts nothing after it', async () => {
     sim.scripts.push({ steps: [{ phase: 'running', ms: 60_000 }], outcome: 'succeeded' });
-    const planned = await admin.post<StoryboardDto>(`/api/boxes/${boxId}/storyboards`, { prompt: 'A slow sunrise over hills.', ai_model_id: model, scenes: 2 }).ok(201);
+    const planned = await admin.post<StoryboardDto>(`/api/boxes/${boxId}/storyboards`, { prompt: 'A slow sunrise over hills.', ai_model_id: model, scenes: 2, image_asset_id: image }).ok(201);
     await admin.post(`/api/storyboards/${planned.id}/run`).ok(202);
     let running = planned;
     for (const end = Date.now() + 20_000; running.scenes[0]!.status !== 'PROCESSING' && Date.now() < end;) {
@@ -92,5 +95,31 @@ describe('a failed scene stops what follows; retrying it re-runs only it and its
     await new Promise((r) => setTimeout(r, 1500)); // a few sweeps: nothing moves any more
     expect((await admin.get<StoryboardDto>(`/api/storyboards/${planned.id}`).ok()).scenes[1]!.asset_id).toBeNull();
     expect((await admin.post(`/api/storyboards/${planned.id}/cancel`)).status).toBe(409);
+  }, 60_000);
+
+  it('credits: the run is refused (402) when the balance cannot pay every scene; a balance gone mid-run stops the next scene with the reason', async () => {
+    const carol = await gb.newUser('carol');
+    await admin.post(`/api/boxes/${boxId}/members`, { email: carol.email, role: 'editor' }).ok(201);
+    const planned = await carol.post<StoryboardDto>(`/api/boxes/${boxId}/storyboards`, { prompt: 'A moth finds a lamp. It circles the light.', ai_model_id: model, scenes: 2, image_asset_id: image }).ok(201);
+    await admin.post('/api/admin/credits', { user_id: carol.id, amount: 15 }).ok(201);
+    const short = await carol.post(`/api/storyboards/${planned.id}/run`);
+    expect(short.status).toBe(402);
+    expect(short.body.message).toMatch(/costs 20 and the balance is 15/);
+    expect((await carol.get<StoryboardDto>(`/api/storyboards/${planned.id}`).ok()).status).toBe('PLANNED');
+
+    await admin.post('/api/admin/credits', { user_id: carol.id, amount: 5 }).ok(201);
+    sim.scripts.push({ steps: [{ phase: 'running', ms: 2500 }], outcome: 'succeeded' });
+    await carol.post(`/api/storyboards/${planned.id}/run`).ok(202);
+    // scene 1 holds its 10 as it starts; then 10 of the 20 are taken back while it runs
+    for (const end = Date.now() + 20_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+      if ((await carol.get<StoryboardDto>(`/api/storyboards/${planned.id}`).ok()).scenes[0]!.asset_id) break;
+    }
+    expect((await carol.get<{ balance: number; held: number }>('/api/credits').ok())).toMatchObject({ balance: 10, held: 10 });
+    await admin.post('/api/admin/credits', { user_id: carol.id, amount: -10 }).ok(201);
+    const sb = await storyboardSettled(carol, planned.id);
+    expect(sb.status).toBe('FAILED');
+    expect(sb.error_message).toMatch(/^Scene 2 could not start: Not enough credits: this costs 10 and the balance is 0/);
+    expect(sb.scenes.map((s) => s.status)).toEqual(['COMPLETED', 'PLANNED']);
+    expect((await carol.get<{ balance: number; held: number }>('/api/credits').ok())).toMatchObject({ balance: 0, held: 0 });
   }, 60_000);
 });

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import type { StoryboardDto } from '@genbox/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KieSim, startKieSim } from '../../../../test/simulators/kie.sim.js';
-import { ADMIN, WorkerProcess, historyProblems, loginAdmin, registerModel } from '../faults/fault-kit.js';
+import { ADMIN, WorkerProcess, historyProblems, loginAdmin } from '../faults/fault-kit.js';
 import { type TestGenbox, type UserClient, startTestGenbox } from '../harness.js';
-import { probe, storyboardSettled, timeline } from './storyboard-kit.js';
+import { kieSeedance, probe, startImage, storyboardSettled, timeline } from './storyboard-kit.js';
 
 /** How fast a dead worker's jobs are picked up again: lock expiry plus one stalled check. */
 const LOCK_MS = 2000;
@@ -51,13 +51,13 @@ describe('workers SIGKILLed in the middle of a storyboard', () => {
   }
 
   it('finishes it exactly once: every scene sent to the provider once, one film, the right length', async () => {
-    const model = await registerModel(admin, { kind: 'kie', baseUrl: sim.url, apiKey: sim.apiKey, slug: 'kie-kill-sb', apiEndpoint: 'veo3_fast', modelType: 'VIDEO', responseMapping: { poll: { interval_ms: 100 } } });
+    const model = await kieSeedance(admin, sim, 'seedance-kill');
     // each scene stays at the provider for a second and a half: a kill lands while it works
     for (let i = 0; i < SCENES; i++) sim.scripts.push({ steps: [{ phase: 'running', ms: 1500 }], outcome: 'succeeded' });
     const box = await admin.createBox('Killing films');
     workers = [await WorkerProcess.start(gb, {}, START_MS)];
     workers.push(await WorkerProcess.start(gb, {}, START_MS));
-    const planned = await admin.post<StoryboardDto>(`/api/boxes/${box.id}/storyboards`, { prompt: 'A train crosses a desert. It enters a tunnel. It reaches the sea. The passengers step out.', ai_model_id: model, scenes: SCENES }).ok(201);
+    const planned = await admin.post<StoryboardDto>(`/api/boxes/${box.id}/storyboards`, { prompt: 'A train crosses a desert. It enters a tunnel. It reaches the sea. The passengers step out.', ai_model_id: model, scenes: SCENES, image_asset_id: await startImage(admin, box.id) }).ok(201);
     await admin.post(`/api/storyboards/${planned.id}/run`).ok(202);
     const scene = (k: number) => `SELECT 1 FROM storyboard_scenes sc JOIN assets a ON a.id = sc.asset_id WHERE sc.storyboard_id = $1 AND sc.index = ${k}`;
     const kills: string[] = [];
@@ -82,9 +82,9 @@ describe('workers SIGKILLed in the middle of a storyboard', () => {
     const prompts = [...sim.tasks.values()].map((t) => (t.body.input as { prompt: string }).prompt);
     expect(prompts.sort()).toEqual(sb.scenes.map((s) => s.prompt).sort());
     // one asset per scene, one frame per scene but the last, one film; each finished exactly once
-    const rows = await gb.sql<{ type: string; model_id: string | null; status: string }>('SELECT type, model_id, status FROM assets WHERE box_id = $1', [box.id]);
+    const rows = await gb.sql<{ type: string; model_id: string | null; status: string; source_type: string }>('SELECT type, model_id, status, source_type FROM assets WHERE box_id = $1', [box.id]);
     expect(rows.filter((r) => r.model_id).length).toBe(SCENES);
-    expect(rows.filter((r) => r.type === 'IMAGE').length).toBe(SCENES - 1);
+    expect(rows.filter((r) => r.type === 'IMAGE' && r.source_type === 'GENERATED').length).toBe(SCENES - 1);
     expect(rows.filter((r) => r.type === 'VIDEO' && !r.model_id).length).toBe(1);
     expect(rows.every((r) => r.status === 'COMPLETED')).toBe(true);
     expect(await historyProblems(gb, box.id)).toEqual([]);

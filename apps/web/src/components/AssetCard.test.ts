@@ -33,27 +33,46 @@ describe('asset card', () => {
     expect(w.find('[data-testid="asset-retry"]').exists()).toBe(false);
   });
 
-  it("shows the provider's reason when a generation failed, and offers retry", async () => {
-    const failed = { ...generating, status: 'FAILED' as const, progress: null, error_message: 'Your prompt was flagged by the content filter' };
-    const w = mount(AssetCard, { props: { asset: failed, canEdit: true } });
-    expect(w.get('[data-testid="asset-error"]').text()).toBe('Your prompt was flagged by the content filter');
+  it('a failed card says what to do and who can fix it; Retry only where it can help; the provider\'s words only to admins', async () => {
+    const misconfigured = { ...generating, status: 'FAILED' as const, progress: null, error_code: 'template_invalid', error_message: 'needs api_endpoint "owner/name" (got "")' };
+    const w = mount(AssetCard, { props: { asset: misconfigured, canEdit: true } });
+    expect(w.get('[data-testid="asset-error"]').text()).toBe('This model is misconfigured — ask an admin.');
+    expect(w.html()).not.toContain('api_endpoint');
+    expect(w.find('[data-testid="asset-retry"]').exists()).toBe(false);
     expect(w.find('[data-testid="asset-progress"]').exists()).toBe(false);
-    await w.get('[data-testid="asset-retry"]').trigger('click');
-    expect(w.emitted('retry')?.[0]).toEqual([failed]);
+    const admin = mount(AssetCard, { props: { asset: misconfigured, canEdit: true, isAdmin: true } });
+    expect(admin.get('[data-testid="asset-error"]').attributes('title')).toContain('api_endpoint');
+
+    const flaky = { ...misconfigured, error_code: 'provider_unavailable', error_message: 'HTTP 503' };
+    const f = mount(AssetCard, { props: { asset: flaky, canEdit: true } });
+    expect(f.get('[data-testid="asset-error"]').text()).toContain('Retry in a moment');
+    await f.get('[data-testid="asset-retry"]').trigger('click');
+    expect(f.emitted('retry')?.[0]).toEqual([flaky]);
   });
 
-  it('plays a finished video with its poster', () => {
-    const done = { ...generating, status: 'COMPLETED' as const, progress: null, file_url: 'https://f.test/v.mp4', thumbnail_url: 'https://f.test/v.jpg' };
-    const video = mount(AssetCard, { props: { asset: done, canEdit: false } }).get('video');
+  it('a finished video shows its poster at its own aspect ratio and plays muted on hover, without native controls', async () => {
+    const done = { ...generating, status: 'COMPLETED' as const, progress: null, file_url: 'https://f.test/v.mp4', thumbnail_url: 'https://f.test/v.jpg', width: 1280, height: 720 };
+    const w = mount(AssetCard, { props: { asset: done, canEdit: false, mediaHeight: 180 } });
+    expect(w.get('img').attributes('src')).toBe('https://f.test/v.jpg');
+    expect(w.get('[data-testid="asset-open"]').attributes('style')).toContain('height: 180px');
+    expect(w.find('video').exists()).toBe(false);
+    await w.get('[data-testid="asset-open"]').trigger('mouseenter');
+    const video = w.get('video');
     expect(video.attributes('src')).toBe('https://f.test/v.mp4');
-    expect(video.attributes('poster')).toBe('https://f.test/v.jpg');
-    expect(video.attributes()).toHaveProperty('controls');
+    expect(video.attributes()).not.toHaveProperty('controls');
+    expect(video.attributes()).toHaveProperty('muted');
     expect(mount(AssetCard, { props: { asset: { ...done, duration_s: 4.04 }, canEdit: false } }).get('[data-testid="asset-duration"]').text()).toBe('4 s');
     expect(mount(AssetCard, { props: { asset: { ...done, duration_s: 65 }, canEdit: false } }).get('[data-testid="asset-duration"]').text()).toBe('1:05');
+    // the run's length, queued to finished
+    const timed = { ...done, created_at: '2025-01-01T10:00:00.000Z', completed_at: '2025-01-01T10:00:42.000Z' };
+    expect(mount(AssetCard, { props: { asset: timed, canEdit: false } }).get('[data-testid="asset-run"]').text()).toBe('42 s');
   });
 
-  it('a viewer sees no actions', () => {
+  it('a viewer can open the asset (one Tab stop) but sees no action or selection', async () => {
     const w = mount(AssetCard, { props: { asset: generating, canEdit: false } });
-    expect(w.findAll('button')).toHaveLength(0);
+    expect(w.findAll('button').map((b) => b.attributes('data-testid'))).toEqual(['asset-open']);
+    expect(w.find('input').exists()).toBe(false);
+    await w.get('[data-testid="asset-open"]').trigger('click');
+    expect(w.emitted('open')?.[0]).toEqual([generating]);
   });
 });

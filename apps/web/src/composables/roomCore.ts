@@ -15,7 +15,8 @@ export interface RoomDeps {
   fetchSeq: () => Promise<number>;
   /** Refetches the box's assets (and whatever else the board shows), replacing local state. */
   reload: () => Promise<void>;
-  onAsset: (asset: AssetDto) => void;
+  /** `created`: the asset is new to the box (asset.created), not a change of one. */
+  onAsset: (asset: AssetDto, created: boolean) => void;
   onAssetDeleted: (assetId: string) => void;
   onBox: (box: Omit<BoxDto, 'role'>) => void;
   onMember: (userId: string, member: MemberDto | null) => void;
@@ -41,7 +42,7 @@ export function createRoomCore(deps: RoomDeps) {
     switch (e.name) {
       case 'asset.created':
       case 'asset.updated':
-        return deps.onAsset(e.payload.asset);
+        return deps.onAsset(e.payload.asset, e.name === 'asset.created');
       case 'asset.deleted':
         return deps.onAssetDeleted(e.payload.asset_id);
       case 'box.updated':

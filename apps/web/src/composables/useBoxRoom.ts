@@ -32,7 +32,7 @@ export function useBoxRoom(boxId: string, opts: { reloadToo?: () => Promise<void
     reload: async () => {
       await Promise.all([assets.load(boxId), boxes.loadMembers(boxId), boxes.load(boxId), opts.reloadToo?.()]);
     },
-    onAsset: (asset) => assets.put(asset),
+    onAsset: (asset, created) => assets.put(asset, created),
     onAssetDeleted: (assetId) => assets.remove(boxId, assetId),
     onBox: (box) => boxes.applyBoxUpdate(box),
     onMember: (userId, member) => boxes.applyMemberChange(boxId, userId, member, session.user?.id),

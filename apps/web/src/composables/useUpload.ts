@@ -9,7 +9,20 @@ export interface UploadItem {
   progress: number;
   error: string | null;
   done: boolean;
+  /** Bytes of the file. */
+  size: number;
+  /** Measured while it sends; null until there is something to measure. */
+  bytesPerSecond: number | null;
+  secondsLeft: number | null;
 }
+
+/** "1.2 MB/s", "340 kB/s" */
+export function formatRate(bytesPerSecond: number): string {
+  return bytesPerSecond >= 1e6 ? `${(bytesPerSecond / 1e6).toFixed(1)} MB/s` : `${Math.max(1, Math.round(bytesPerSecond / 1e3))} kB/s`;
+}
+
+/** Files sent at once: more only split the same bandwidth, and the rest wait their turn in order. */
+const PARALLEL = 3;
 
 const ACCEPTED = /^(image|video)\//;
 /** How long a finished upload stays listed, in ms. */
@@ -32,13 +45,19 @@ export function useUpload(boxId: () => string) {
 
   async function uploadOne(file: File, promptText?: string) {
     const key = nextKey++;
-    items.value.push({ key, name: file.name, progress: 0, error: null, done: false });
+    items.value.push({ key, name: file.name, progress: 0, error: null, done: false, size: file.size, bytesPerSecond: null, secondsLeft: null });
     if (!ACCEPTED.test(file.type)) {
       patch(key, { error: 'Only images and videos can be uploaded.' });
       return;
     }
     try {
-      const asset = await uploadAsset(boxId(), file, { promptText, onProgress: (p) => patch(key, { progress: p }) });
+      const started = performance.now();
+      const onProgress = (p: number) => {
+        const seconds = (performance.now() - started) / 1000;
+        const rate = seconds > 0.2 ? (p * file.size) / seconds : null;
+        patch(key, { progress: p, bytesPerSecond: rate, secondsLeft: rate ? ((1 - p) * file.size) / rate : null });
+      };
+      const asset = await uploadAsset(boxId(), file, { promptText, onProgress });
       assets.upsert(asset);
       patch(key, { progress: 1, done: true });
       setTimeout(() => dismiss(key), LINGER_MS);
@@ -50,7 +69,10 @@ export function useUpload(boxId: () => string) {
   /** `caption`, when given, is stored as each file's prompt (multipart `prompt_text`). */
   function start(files: Iterable<File> | ArrayLike<File>, caption?: string) {
     const promptText = caption?.trim() || undefined;
-    return Promise.all(Array.from(files).map((f) => uploadOne(f, promptText)));
+    const queue = Array.from(files);
+    return Promise.all(Array.from({ length: Math.min(PARALLEL, queue.length) }, async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) await uploadOne(f, promptText);
+    }));
   }
 
   const busy = () => items.value.some((i) => !i.done && !i.error);

@@ -26,6 +26,7 @@ function openAdmin(before: ProviderDto[], after: ProviderDto[]) {
       providers = after;
       return { status: 200, body: { providers: { created: 1, updated: 1 }, models: { created: 1, updated: 0 } } };
     },
+    'POST /api/admin/queues/session': () => ({ status: 200, body: { url: '/admin/queues' } }),
     'PATCH /api/providers/p-kie': (req) => ({ status: 200, body: { ...kie, has_api_key: true, is_active: (req.body as { is_active: boolean }).is_active } }),
   });
   configureHttp({ fetch: http.fetch, getToken: () => 'tok' });
@@ -50,6 +51,20 @@ describe('the admin page', () => {
     expect(rows[0]!.text()).toContain('not needed');
     expect(rows[1]!.get('[data-testid="provider-needs-key"]').text()).toBe('needs key');
     expect(wrapper.get('[data-testid="model-provider-inactive"]').text()).toContain('provider inactive');
+  });
+
+  it('Queues gets the dashboard cookie, then opens the dashboard', async () => {
+    const assign = vi.spyOn(window.location, 'assign').mockImplementation(() => undefined);
+    try {
+      const { wrapper, http } = openAdmin([local], [local]);
+      await flushPromises();
+      await wrapper.get('[data-testid="queue-board"]').trigger('click');
+      await flushPromises();
+      expect(http.calls.some((c) => c.method === 'POST' && c.url.pathname === '/api/admin/queues/session')).toBe(true);
+      expect(assign).toHaveBeenCalledWith('/admin/queues');
+    } finally {
+      assign.mockRestore();
+    }
   });
 
   it('entering the key of a provider that waits for one makes it active', async () => {
