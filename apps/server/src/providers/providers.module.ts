@@ -15,7 +15,7 @@ import { SECRET_BOX, SecretBox } from './secret-box.js';
     CatalogRepository, CatalogService, CatalogImportService, ModelImportService,
     { provide: SECRET_BOX, inject: [CONFIG], useFactory: (config: AppConfig & { appSecret: string }) => new SecretBox(config.appSecret) },
   ],
-  exports: [CatalogRepository, CatalogService, CatalogImportService, SECRET_BOX],
+  exports: [CatalogRepository, CatalogService, CatalogImportService, ModelImportService, SECRET_BOX],
 })
 export class ProvidersModule {}
 
