@@ -1,5 +1,7 @@
 import type {
   AddMemberRequest,
+  AnalyticsDto,
+  AnalyticsQuery,
   AssetDto,
   AssetHistoryEntry,
   AssetPage,
@@ -145,6 +147,7 @@ export const removeMember = (boxId: string, userId: string) => request<void>('DE
 export const listAssets = (boxId: string, query: ListAssetsQuery = {}) =>
   request<AssetPage>('GET', `/boxes/${id(boxId)}/assets`, undefined, { ...query });
 export const getAsset = (assetId: string) => request<AssetDto>('GET', `/assets/${id(assetId)}`);
+export const getAnalytics = (query: AnalyticsQuery) => request<AnalyticsDto>('GET', '/analytics', undefined, { ...query });
 export const getAssetHistory = (assetId: string) => request<{ items: AssetHistoryEntry[] }>('GET', `/assets/${id(assetId)}/history`);
 export const getAssetChildren = (assetId: string) => request<{ items: AssetDto[] }>('GET', `/assets/${id(assetId)}/children`);
 export const deleteAsset = (assetId: string) => request<void>('DELETE', `/assets/${id(assetId)}`);
