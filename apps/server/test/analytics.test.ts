@@ -42,6 +42,8 @@ describe('generation analytics', () => {
     await admin.patch(`/api/models/${local.id}`, { cost: 0.5 }).ok();
 
     [alice, bob, carol] = await Promise.all([gb.newUser('alice'), gb.newUser('bob'), gb.newUser('carol')]);
+    // the measured models cost credits: alice pays for her runs like any user
+    await admin.post('/api/admin/credits', { user_id: alice.id, amount: 100, note: 'analytics runs' }).ok(201);
     box = await alice.createBox('Measured');
     other = await alice.createBox('Other');
     await alice.post(`/api/boxes/${box.id}/members`, { email: bob.email, role: 'viewer' }).ok(201);

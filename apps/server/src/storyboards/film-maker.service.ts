@@ -15,6 +15,7 @@ import { inspectImageBytes, inspectStoredMedia, storeThumbnail } from '../media/
 import type { StorageDriver } from '../storage/storage.port.js';
 import { lastFrame, stitchFilm } from './film-tools.js';
 import { StoryboardNotifier } from './storyboard.notifier.js';
+import { StoryboardsQueue } from './storyboards.queue.js';
 import { StoryboardsRepository, type StoryboardWithScenes } from './storyboards.repository.js';
 
 /** The storyboard's own media steps: a scene's last frame as an image asset, and the stitched film. */
@@ -27,6 +28,7 @@ export class FilmMaker {
     private readonly assets: AssetsRepository,
     private readonly assetNotifier: AssetNotifier,
     private readonly notifier: StoryboardNotifier,
+    private readonly jobs: StoryboardsQueue,
     @Inject(STORAGE) private readonly storage: StorageDriver,
   ) {}
 
@@ -35,9 +37,12 @@ export class FilmMaker {
    * scene, parent of the next one). The file is stored first; the asset appears with the scene's
    * slot filled in one transaction, and a run that loses the slot removes its own file.
    */
-  async storeLastFrame(sb: StoryboardWithScenes, index: number): Promise<void> {
+  async storeLastFrame(storyboardId: string, index: number, sceneAssetId: string): Promise<void> {
+    const sb = await this.repo.find(storyboardId);
+    const scene = sb?.scenes[index];
+    // a retried scene, a stored frame or a stopped storyboard: this job is out of date
+    if (!sb || sb.row.status !== 'RUNNING' || scene?.asset_id !== sceneAssetId || scene.asset_status !== 'COMPLETED' || (scene.frame_asset_id && scene.frame_status === 'COMPLETED')) return;
     const { row } = sb;
-    const scene = sb.scenes[index]!;
     const startedAt = new Date();
     const bytes = await this.withFiles(async (dir) => lastFrame(await this.download(scene.asset_id!, dir, 'scene.mp4'), dir));
     const id = randomUUID();
@@ -62,6 +67,7 @@ export class FilmMaker {
     }
     this.assetNotifier.created(created.value.row, created.value.seq);
     await this.notifier.updated(row.id, created.seq);
+    await this.jobs.advance(row.id); // the next scene can start now
   }
 
   /**
@@ -69,7 +75,7 @@ export class FilmMaker {
    * and concatenated and it goes COMPLETED with a poster. A run that died mid-stitch is simply
    * stitched again by the next one: the asset stays PROCESSING until a stitch lands.
    */
-  async stitch(sb: StoryboardWithScenes): Promise<void> {
+  async createFilm(sb: StoryboardWithScenes): Promise<void> {
     const { row, scenes } = sb;
     const last = scenes[scenes.length - 1]!;
     const made = await this.repo.locked(row.id, ['RUNNING'], async (q) => {
@@ -89,13 +95,20 @@ export class FilmMaker {
     }
   }
 
-  /** Stitches the film into its PROCESSING asset, then completes the storyboard. */
-  async finish(sb: StoryboardWithScenes): Promise<void> {
+  /** The `film` job: stitches the scenes into the PROCESSING film asset, then lets `advance` finish the storyboard. */
+  async stitch(storyboardId: string, filmAssetId: string): Promise<void> {
+    const sb = await this.repo.find(storyboardId);
+    if (!sb || sb.row.status !== 'RUNNING' || sb.row.final_asset_id !== filmAssetId) return;
+    if ((await this.assets.find(filmAssetId))?.status !== 'PROCESSING') return;
+    await this.render(sb, filmAssetId);
+    await this.jobs.advance(storyboardId);
+  }
+
+  /** While the film is PROCESSING its job is (re-)enqueued; once it ended, the storyboard ends with it. */
+  async finishOrStitch(sb: StoryboardWithScenes): Promise<void> {
     const { row } = sb;
-    const film = await this.assets.find(row.final_asset_id!);
-    if (film?.status === 'PROCESSING') await this.render(sb, film.id);
     const done = await this.assets.find(row.final_asset_id!);
-    if (done?.status === 'PROCESSING') return; // stored by a racing run, or the move lost: the next advance looks again
+    if (done?.status === 'PROCESSING') return this.jobs.film({ storyboardId: row.id, filmAssetId: done.id });
     const ok = done?.status === 'COMPLETED';
     const moved = await this.repo.locked(row.id, ['RUNNING'], async (q) => {
       await this.repo.setStatus(q, row.id, ok ? 'COMPLETED' : 'FAILED', { completed_at: new Date(), error_message: ok ? null : `The film could not be made: ${done?.error_message ?? 'its asset is gone'}` });

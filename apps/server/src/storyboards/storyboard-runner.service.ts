@@ -12,16 +12,18 @@ import { FilmMaker } from './film-maker.service.js';
 import { nextStep } from './next-step.js';
 import { configFor, sceneModelId } from './scene-models.js';
 import { StoryboardNotifier } from './storyboard.notifier.js';
+import { StoryboardsQueue } from './storyboards.queue.js';
 import { StoryboardsRepository, type StoryboardWithScenes } from './storyboards.repository.js';
 
-/** Steps one `advance` job takes at most before it lets the next job carry on (a safety net: each step waits or changes something). */
+/** Scenes one `advance` job starts at most (a safety net: each start fills a slot or waits). */
 const MAX_STEPS = 40;
 
 /**
  * Runs a storyboard forward from what the database says: starts the next scene as an ordinary
- * generation (the generation pipeline sends it to the provider exactly once), stores each
- * finished scene's last frame, stitches the film. Each step is guarded by the storyboard's row
- * lock and the scene's empty slot, so a duplicate or resumed job never starts a scene twice.
+ * generation (the generation pipeline sends it to the provider exactly once), hands a finished
+ * scene's last frame and the film to their own jobs, and finishes the storyboard. Each step is
+ * guarded by the storyboard's row lock and the scene's empty slot, so a duplicate or resumed job
+ * never starts a scene twice.
  */
 @Injectable()
 export class StoryboardRunner {
@@ -36,6 +38,7 @@ export class StoryboardRunner {
     private readonly notifier: StoryboardNotifier,
     private readonly film: FilmMaker,
     private readonly credits: CreditsService,
+    private readonly jobs: StoryboardsQueue,
     @Inject(STORAGE) private readonly storage: StorageDriver,
   ) {}
 
@@ -47,9 +50,9 @@ export class StoryboardRunner {
       switch (step.kind) {
         case 'wait': return;
         case 'scene': await this.startScene(sb, step.index); break;
-        case 'frame': await this.film.storeLastFrame(sb, step.index); break;
-        case 'film': await this.film.stitch(sb); break;
-        case 'finish': await this.film.finish(sb); break;
+        case 'frame': return this.jobs.frame({ storyboardId: id, index: step.index, sceneAssetId: sb.scenes[step.index]!.asset_id! });
+        case 'film': await this.film.createFilm(sb); break;
+        case 'finish': return this.film.finishOrStitch(sb);
         case 'fail': await this.fail(id, step.message); return;
       }
     }

@@ -1,12 +1,13 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
+import { FilmMaker } from './film-maker.service.js';
 import { StoryboardRunner } from './storyboard-runner.service.js';
 import { STORYBOARD_QUEUE, type StoryboardJobs, StoryboardsQueue } from './storyboards.queue.js';
 import { StoryboardsRepository } from './storyboards.repository.js';
 
-/** Storyboards advanced at once per worker: a stitch keeps ffmpeg busy on the CPU. */
-const CONCURRENCY = 2;
+/** Jobs of each kind run at once per worker: frames and stitches keep ffmpeg busy on the CPU. */
+const CONCURRENCY: { [K in keyof StoryboardJobs]: number } = { advance: 2, frame: 1, film: 1 };
 /** How often a worker gives every RUNNING storyboard an `advance` job, in ms: picks up finished scenes and lost jobs alike. */
 export const STORYBOARD_SWEEP_MS = 500;
 
@@ -24,10 +25,20 @@ export class StoryboardsProcessor implements OnModuleInit, OnApplicationBootstra
     private readonly jobs: StoryboardsQueue,
     private readonly repo: StoryboardsRepository,
     private readonly runner: StoryboardRunner,
+    private readonly film: FilmMaker,
   ) {}
 
+  /** One handler per job name, each unwrapping its job and calling one service method. */
+  readonly handlers: { [K in keyof StoryboardJobs]: (d: StoryboardJobs[K]) => Promise<void> } = {
+    advance: (d) => this.runner.advance(d.storyboardId),
+    frame: (d) => this.film.storeLastFrame(d.storyboardId, d.index, d.sceneAssetId),
+    film: (d) => this.film.stitch(d.storyboardId, d.filmAssetId),
+  };
+
   onModuleInit() {
-    void this.queue.process('advance', CONCURRENCY, (job: Job<StoryboardJobs['advance']>) => this.runner.advance(job.data.storyboardId));
+    for (const name of Object.keys(this.handlers) as (keyof StoryboardJobs)[]) {
+      void this.queue.process(name, CONCURRENCY[name], (job: Job) => (this.handlers[name] as (d: unknown) => Promise<void>)(job.data));
+    }
   }
 
   onApplicationBootstrap() {

@@ -1,27 +1,45 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bull';
+import type { JobOptions, Queue } from 'bull';
 
-/** The storyboard queue: one job name, `advance`, whose id is the storyboard's. */
+/** The storyboard queue. Scenes are not here: each is a generation, whose job id is its asset's. */
 export const STORYBOARD_QUEUE = 'storyboard';
 
 export interface StoryboardJobs {
-  /** Take the storyboard's next steps (scene, last frame, film) until it must wait; everything it needs is in the database. */
+  /** Look at the storyboard in the database and start its next step (a scene, a last frame, the film), or finish it. */
   advance: { storyboardId: string };
+  /** Extract the last frame of scene `index` (its video asset `sceneAssetId`) into an image asset. */
+  frame: { storyboardId: string; index: number; sceneAssetId: string };
+  /** Stitch the scenes into the film asset `filmAssetId` (PROCESSING until it lands). */
+  film: { storyboardId: string; filmAssetId: string };
 }
+export type StoryboardJobName = keyof StoryboardJobs;
 
 /**
- * Enqueues `advance`. The job id is the storyboard's, so while one is queued or running another add
- * is a no-op; the sweep (StoryboardSweeper) adds it again for every RUNNING storyboard, so a lost
- * job (Redis restarted, a worker killed) costs a moment, never the storyboard.
+ * Enqueues storyboard jobs. Every job id names its step (`sb:<id>`, `sb:<id>:frame:<scene asset>`,
+ * `sb:<id>:film:<film asset>`): while one is queued or running, adding it again is a no-op, and
+ * the sweep (StoryboardsProcessor) adds `advance` for every RUNNING storyboard, which adds the
+ * step it needs, so a job lost with Redis or a killed worker costs a moment, never the storyboard.
  */
 @Injectable()
 export class StoryboardsQueue {
   constructor(@InjectQueue(STORYBOARD_QUEUE) readonly queue: Queue) {}
 
-  async advance(storyboardId: string): Promise<void> {
-    await this.queue.add('advance', { storyboardId } satisfies StoryboardJobs['advance'], {
-      jobId: `sb:${storyboardId}`, removeOnComplete: true, removeOnFail: true, attempts: 3, backoff: { type: 'exponential', delay: 1000 },
-    });
+  advance(storyboardId: string) {
+    return this.add('advance', { storyboardId }, `sb:${storyboardId}`);
+  }
+
+  frame(data: StoryboardJobs['frame']) {
+    return this.add('frame', data, `sb:${data.storyboardId}:frame:${data.sceneAssetId}`);
+  }
+
+  film(data: StoryboardJobs['film']) {
+    return this.add('film', data, `sb:${data.storyboardId}:film:${data.filmAssetId}`);
+  }
+
+  private async add<K extends StoryboardJobName>(name: K, data: StoryboardJobs[K], jobId: string): Promise<void> {
+    // finished jobs leave Redis at once: the database is the record, the sweep the safety net
+    const opts: JobOptions = { jobId, removeOnComplete: true, removeOnFail: true, attempts: 3, backoff: { type: 'exponential', delay: 1000 } };
+    await this.queue.add(name, data, opts);
   }
 }

@@ -47,7 +47,9 @@ export async function timeline(gb: TestGenbox, sb: StoryboardDto): Promise<strin
     if (!id) return;
     const ev = await gb.sql<{ to_status: string; at: Date }>('SELECT to_status, at FROM asset_events WHERE asset_id = $1 ORDER BY id', [id]);
     const [a] = await gb.sql<{ started_at: Date | null; duration_s: number | null }>('SELECT started_at, duration_s FROM assets WHERE id = $1', [id]);
-    lines.push(`${label.padEnd(9)} ${ev.map((e) => `${e.to_status} ${e.at.toISOString().slice(11, 23)}`).join(' → ')}${a?.duration_s ? ` (${a.duration_s.toFixed(2)} s of video)` : ''}`);
+    // a frame is stored whole: its history has one row, its extraction began at started_at
+    const began = ev.length === 1 && a?.started_at ? `extracting ${a.started_at.toISOString().slice(11, 23)} → ` : '';
+    lines.push(`${label.padEnd(9)} ${began}${ev.map((e) => `${e.to_status} ${e.at.toISOString().slice(11, 23)}`).join(' → ')}${a?.duration_s ? ` (${a.duration_s.toFixed(2)} s of video)` : ''}`);
   };
   for (const s of sb.scenes) {
     await span(`scene ${s.index + 1}`, s.asset_id);

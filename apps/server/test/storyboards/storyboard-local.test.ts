@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { StoryboardDto } from '@genbox/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestGenbox, type UserClient, connected, joinBox, recordEvents, startTestGenbox, until } from '../harness.js';
+import { SseReader } from '../sse-reader.js';
 import { lastFrameRgb, probe, storedBytes, storyboardSettled, timeline } from './storyboard-kit.js';
 
 describe('storyboards on the local provider', () => {
@@ -40,6 +41,7 @@ describe('storyboards on the local provider', () => {
     const watcher = await connected(bob.socket());
     const got = recordEvents(watcher);
     await joinBox(watcher, boxId);
+    const sse = await SseReader.open(`${gb.url}/api/boxes/${boxId}/events`, { authorization: `Bearer ${bob.token}` });
     const planned = await alice.post<StoryboardDto>(`/api/boxes/${boxId}/storyboards`, { prompt: 'A paper boat sails down a rainy street. It reaches a river. It floats out to sea.', ai_model_id: videoModel, scenes: 3, generation_config: { duration: 2, motion: 'pan-right' } }).ok(201);
     // edit the plan before running: reorder, change and add a scene
     const edited = await alice.patch<StoryboardDto>(`/api/storyboards/${planned.id}`, { scenes: [{ prompt: planned.scenes[0]!.prompt }, { prompt: 'The boat spins in a whirlpool.' }, { prompt: planned.scenes[2]!.prompt }] }).ok();
@@ -81,6 +83,12 @@ describe('storyboards on the local provider', () => {
     const seqs = got.filter((e) => e.payload?.seq !== undefined).map((e) => e.payload.seq as number);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
+    // and over Server-Sent Events: the same storyboard.updated payloads, each with its seq as the id
+    await until(() => sse.events, (e) => e.some((m) => m.event === 'storyboard.updated' && m.data.storyboard.status === 'COMPLETED'), 10_000, 'SSE storyboard.updated COMPLETED');
+    const sseSeqs = sse.events.filter((m) => m.event === 'storyboard.updated').map((m) => Number(m.id));
+    const socketSeqs = got.filter((e) => e.event === 'storyboard.updated').map((e) => e.payload.seq as number);
+    expect(sseSeqs).toEqual(socketSeqs);
+    sse.close();
     watcher.close();
   }, 90_000);
 

@@ -96,4 +96,30 @@ describe('a failed scene stops what follows; retrying it re-runs only it and its
     expect((await admin.get<StoryboardDto>(`/api/storyboards/${planned.id}`).ok()).scenes[1]!.asset_id).toBeNull();
     expect((await admin.post(`/api/storyboards/${planned.id}/cancel`)).status).toBe(409);
   }, 60_000);
+
+  it('credits: the run is refused (402) when the balance cannot pay every scene; a balance gone mid-run stops the next scene with the reason', async () => {
+    const carol = await gb.newUser('carol');
+    await admin.post(`/api/boxes/${boxId}/members`, { email: carol.email, role: 'editor' }).ok(201);
+    const planned = await carol.post<StoryboardDto>(`/api/boxes/${boxId}/storyboards`, { prompt: 'A moth finds a lamp. It circles the light.', ai_model_id: model, scenes: 2, image_asset_id: image }).ok(201);
+    await admin.post('/api/admin/credits', { user_id: carol.id, amount: 15 }).ok(201);
+    const short = await carol.post(`/api/storyboards/${planned.id}/run`);
+    expect(short.status).toBe(402);
+    expect(short.body.message).toMatch(/costs 20 and the balance is 15/);
+    expect((await carol.get<StoryboardDto>(`/api/storyboards/${planned.id}`).ok()).status).toBe('PLANNED');
+
+    await admin.post('/api/admin/credits', { user_id: carol.id, amount: 5 }).ok(201);
+    sim.scripts.push({ steps: [{ phase: 'running', ms: 2500 }], outcome: 'succeeded' });
+    await carol.post(`/api/storyboards/${planned.id}/run`).ok(202);
+    // scene 1 holds its 10 as it starts; then 10 of the 20 are taken back while it runs
+    for (const end = Date.now() + 20_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+      if ((await carol.get<StoryboardDto>(`/api/storyboards/${planned.id}`).ok()).scenes[0]!.asset_id) break;
+    }
+    expect((await carol.get<{ balance: number; held: number }>('/api/credits').ok())).toMatchObject({ balance: 10, held: 10 });
+    await admin.post('/api/admin/credits', { user_id: carol.id, amount: -10 }).ok(201);
+    const sb = await storyboardSettled(carol, planned.id);
+    expect(sb.status).toBe('FAILED');
+    expect(sb.error_message).toMatch(/^Scene 2 could not start: Not enough credits: this costs 10 and the balance is 0/);
+    expect(sb.scenes.map((s) => s.status)).toEqual(['COMPLETED', 'PLANNED']);
+    expect((await carol.get<{ balance: number; held: number }>('/api/credits').ok())).toMatchObject({ balance: 0, held: 0 });
+  }, 60_000);
 });
