@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { type AuthResponse, ChangePasswordRequest, CreateTokenRequest, type CreatedToken, LoginRequest, type MeResponse, RegisterRequest, type TokenDto } from '@genbox/contracts';
 import { z } from 'zod';
-import { CurrentPrincipal, CurrentUser, NeedsScope, Public } from '../common/auth.guard.js';
+import { CurrentPrincipal, CurrentUser, NeedsScope, Public } from './auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { AuthService } from './auth.service.js';
 import { type Principal, TokenService } from './token.service.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG, REDIS } from '../core/tokens.js';
+import { CONFIG, REDIS } from '../common/tokens.js';
 
 /**
  * Tells every API node that tokens were revoked, through Redis pub/sub: each node then ends the

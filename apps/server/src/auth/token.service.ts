@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { CreateTokenRequest, CreatedToken, TokenDto, TokenScope } from '@genbox/contracts';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG } from '../core/tokens.js';
+import { CONFIG } from '../common/tokens.js';
 import { AppError } from '../common/app-error.js';
 import type { TokenAccess } from '../common/access-context.js';
 import { TokenRevocations } from './token-revocations.js';

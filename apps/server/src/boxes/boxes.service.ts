@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { BoxDto, BoxRole, MemberDto } from '@genbox/contracts';
 import { UsersRepository } from '../auth/users.repository.js';
 import { currentAccess } from '../common/access-context.js';
 import { AppError } from '../common/app-error.js';
+import { STORAGE } from '../common/tokens.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
+import type { StorageDriver } from '../storage/storage.port.js';
 import { BoxAccessService } from './box-access.service.js';
 import { BoxesRepository, toBoxDto } from './boxes.repository.js';
 
@@ -14,6 +16,7 @@ export class BoxesService {
     private readonly access: BoxAccessService,
     private readonly users: UsersRepository,
     private readonly realtime: RealtimePublisher,
+    @Inject(STORAGE) private readonly storage: StorageDriver,
   ) {}
 
   /** The user's boxes; with a token limited to some boxes, only those. */
@@ -40,12 +43,13 @@ export class BoxesService {
     return toBoxDto(box, 'owner');
   }
 
-  /** Deleting a box removes its assets' rows; the caller removes the stored files. */
+  /** Removes a box with its assets and their stored files (owners only). */
   async delete(userId: string, boxId: string): Promise<void> {
     await this.access.require(boxId, userId, 'owner');
     const members = await this.boxes.members(boxId);
-    await this.boxes.delete(boxId);
+    const keys = await this.boxes.delete(boxId);
     this.realtime.boxDeleted(boxId, members.map((m) => m.user_id));
+    await Promise.all(keys.map((k) => this.storage.delete(k).catch(() => undefined)));
   }
 
   async members(userId: string, boxId: string): Promise<MemberDto[]> {

@@ -8,8 +8,8 @@ import { TokenRevocations } from '../auth/token-revocations.js';
 import { type TokenAccess, requireScope, requireTokenBox } from '../common/access-context.js';
 import type { AppError } from '../common/app-error.js';
 import { BoxesRepository } from '../boxes/boxes.repository.js';
-import { isUuid } from '../boxes/box-access.service.js';
-import { userRoom } from './realtime.publisher.js';
+import { isUuid } from '../common/is-uuid.js';
+import { userRoom } from '../realtime/realtime.publisher.js';
 
 interface SocketData { user: PresenceUser; boxes: Set<string>; access: TokenAccess }
 type BoxServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

@@ -3,10 +3,10 @@ import { Reflector } from '@nestjs/core';
 import type { TokenScope } from '@genbox/contracts';
 import type { Request } from 'express';
 import { Observable } from 'rxjs';
-import { type Principal, TokenService, tokenFromHeader } from '../auth/token.service.js';
-import type { UserRow } from '../auth/users.repository.js';
-import { AppError } from './app-error.js';
-import { currentAccess, requireScope, runWithAccess } from './access-context.js';
+import { type Principal, TokenService, tokenFromHeader } from './token.service.js';
+import type { UserRow } from './users.repository.js';
+import { AppError } from '../common/app-error.js';
+import { currentAccess, requireScope, runWithAccess } from '../common/access-context.js';
 
 const PUBLIC = 'genbox:public';
 /** Marks a route that needs no token. */
