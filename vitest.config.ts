@@ -12,6 +12,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@genbox/contracts': src('./libs/contracts/src/index.ts'),
+      '@genbox/client': src('./libs/client/src/index.ts'),
       '@genbox/providers': src('./libs/providers/src/index.ts'),
     },
   },

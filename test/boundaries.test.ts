@@ -11,9 +11,10 @@ const RULES: Record<string, { workspace: string[]; banned: RegExp[] }> = {
   'scope:contracts': { workspace: [], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^socket\.io/, /^node:/, /^vue/] },
   'scope:providers': { workspace: ['@genbox/contracts'], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^socket\.io$/, /^vue/] },
   'scope:server': { workspace: ['@genbox/contracts', '@genbox/providers'], banned: [/^vue/, /^pinia$/] },
-  'scope:web': { workspace: ['@genbox/contracts'], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^pg$/, /^node:/, /^sharp$/] },
+  'scope:client': { workspace: ['@genbox/contracts'], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^socket\.io/, /^node:/, /^vue/, /^pg$/] },
+  'scope:web': { workspace: ['@genbox/contracts', '@genbox/client'], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^pg$/, /^node:/, /^sharp$/] },
 };
-const PROJECTS = ['libs/contracts', 'libs/providers', 'apps/server', 'apps/web'];
+const PROJECTS = ['libs/contracts', 'libs/client', 'libs/providers', 'apps/server', 'apps/web'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

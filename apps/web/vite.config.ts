@@ -7,8 +7,11 @@ const api = 'http://localhost:3000';
 export default defineConfig({
   plugins: [vue()],
   resolve: {
-    // Point at the contracts' sources so the web never depends on their build output.
-    alias: { '@genbox/contracts': fileURLToPath(new URL('../../libs/contracts/src/index.ts', import.meta.url)) },
+    // Point at the libraries' sources so the web never depends on their build output.
+    alias: {
+      '@genbox/contracts': fileURLToPath(new URL('../../libs/contracts/src/index.ts', import.meta.url)),
+      '@genbox/client': fileURLToPath(new URL('../../libs/client/src/index.ts', import.meta.url)),
+    },
   },
   server: {
     proxy: {

@@ -73,6 +73,27 @@ describe('balances and grants', () => {
   });
 });
 
+describe('the balance, live', () => {
+  it('a hold, its release on delete and a capture on completion each reach the owner\'s sockets', async () => {
+    const u = await gb.newUser('watcher');
+    const box = await u.createBox();
+    await grant(u, 20);
+    const s = await connected(u.socket());
+    const got: CreditsChangedEvent[] = [];
+    s.on('credits.changed', (e: CreditsChangedEvent) => got.push(e));
+    await u.post(`/api/boxes/${box.id}/pause`).ok();
+    const waiting = await generate(u, box).ok(202) as AssetDto;
+    await until(() => got, (g) => g.some((e) => e.held === 5), 5000, 'the hold');
+    await u.delete(`/api/assets/${waiting.id}`);
+    await until(() => got, (g) => g.at(-1)?.balance === 20 && g.at(-1)?.held === 0, 5000, 'the release');
+    await u.post(`/api/boxes/${box.id}/resume`).ok();
+    const run = await generate(u, box).ok(202) as AssetDto;
+    expect((await u.settled(run.id)).status).toBe('COMPLETED');
+    await until(() => got, (g) => g.at(-1)?.balance === 15 && g.at(-1)?.held === 0, 5000, 'the capture');
+    s.disconnect();
+  });
+});
+
 describe('generations hold, capture and release', () => {
   it('a generation holds cost × count at submit, and COMPLETED captures it', async () => {
     const u = await gb.newUser('spender');

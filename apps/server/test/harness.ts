@@ -7,6 +7,7 @@ import pg from 'pg';
 import { type Socket, io } from 'socket.io-client';
 import { deleteRedisKeys, freePort } from '../../../test/support/machine.js';
 import { type Genbox, startGenbox } from '../src/bootstrap.js';
+import { checkAnswer } from './contract-check.js';
 
 const PG_ROOT = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
@@ -115,6 +116,8 @@ export class ApiClient {
         try {
           parsed = text ? JSON.parse(text) : null;
         } catch { /* not JSON */ }
+        // every answer a test sees is checked against the documented contract
+        checkAnswer(method, path, r.status, parsed, r.headers.get('content-type'));
         return { status: r.status, body: parsed as T, headers: r.headers };
       }),
     );

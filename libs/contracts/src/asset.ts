@@ -1,87 +1,129 @@
-import type { AssetStatus, AssetType, SourceType } from './status.js';
+import { z } from 'zod';
+import { ASSET_STATUSES, ASSET_TYPES, SOURCE_TYPES } from './status.js';
+import { Timestamp } from './user.js';
 
 /** Small view of a related asset, enough to draw it. */
-export interface AssetRefDto {
-  id: string;
-  type: AssetType;
-  status: AssetStatus;
-  file_url: string | null;
-  thumbnail_url: string | null;
-}
+export const AssetRefDto = z
+  .strictObject({
+    id: z.string(),
+    type: z.enum(ASSET_TYPES),
+    status: z.enum(ASSET_STATUSES),
+    file_url: z.string().nullable(),
+    thumbnail_url: z.string().nullable(),
+  })
+  .meta({ id: 'AssetRef' });
+export type AssetRefDto = z.infer<typeof AssetRefDto>;
 
-export interface AssetDto {
-  id: string;
-  box_id: string;
-  type: AssetType;
-  status: AssetStatus;
-  source_type: SourceType;
-  parent_asset_id: string | null;
-  parent_asset: AssetRefDto | null;
-  ai_model_id: string | null;
-  ai_model: { id: string; name: string; slug: string } | null;
-  prompt: string | null;
-  generation_config: Record<string, unknown>;
-  external_task_id: string | null;
-  /**
-   * Where the provider says the task is, in its own word ("waiting", "generating", "starting"),
-   * or Genbox's while it hands the task over ("submitting", "finishing"); null before.
-   */
-  provider_state: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  /** 0–100 while the provider reports progress, else null. */
-  progress: number | null;
-  /** Signed, expiring URL of the bytes (null until COMPLETED). */
-  file_url: string | null;
-  thumbnail_url: string | null;
-  mime_type: string | null;
-  size_bytes: number | null;
-  width: number | null;
-  height: number | null;
-  duration_s: number | null;
-  created_by: { id: string; display_name: string } | null;
-  attempts: number;
-  created_at: string;
-  updated_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-}
+export const AssetDto = z
+  .strictObject({
+    id: z.string(),
+    box_id: z.string(),
+    type: z.enum(ASSET_TYPES),
+    status: z.enum(ASSET_STATUSES),
+    source_type: z.enum(SOURCE_TYPES),
+    parent_asset_id: z.string().nullable(),
+    parent_asset: AssetRefDto.nullable(),
+    ai_model_id: z.string().nullable(),
+    ai_model: z.strictObject({ id: z.string(), name: z.string(), slug: z.string() }).nullable(),
+    prompt: z.string().nullable(),
+    generation_config: z.record(z.string(), z.unknown()),
+    external_task_id: z.string().nullable(),
+    provider_state: z
+      .string()
+      .nullable()
+      .describe('Where the provider says the task is, in its own word ("waiting", "generating"), or Genbox\'s while it hands the task over ("submitting", "finishing"); null before'),
+    error_code: z.string().nullable(),
+    error_message: z.string().nullable(),
+    progress: z.number().nullable().describe('0–100 while the provider reports progress, else null'),
+    file_url: z.string().nullable().describe('Signed, expiring URL of the bytes (null until COMPLETED)'),
+    thumbnail_url: z.string().nullable(),
+    mime_type: z.string().nullable(),
+    size_bytes: z.number().nullable(),
+    width: z.number().nullable(),
+    height: z.number().nullable(),
+    duration_s: z.number().nullable(),
+    created_by: z.strictObject({ id: z.string(), display_name: z.string() }).nullable(),
+    attempts: z.number().int(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    started_at: Timestamp.nullable(),
+    completed_at: Timestamp.nullable(),
+  })
+  .meta({ id: 'Asset' });
+export type AssetDto = z.infer<typeof AssetDto>;
 
 export interface Page<T> { items: T[]; next_cursor: string | null }
 
 /** A page of a box's assets; `total` (every asset the filters match) comes with the first page only. */
-export interface AssetPage extends Page<AssetDto> { total: number | null }
+export const AssetPage = z.strictObject({ items: z.array(AssetDto), next_cursor: z.string().nullable(), total: z.number().int().nullable() });
+export type AssetPage = z.infer<typeof AssetPage>;
 
-/** One change of an asset's status, as the history holds it; `detail` carries the provider's own words of a failure. */
-export interface AssetHistoryEntry { from_status: AssetStatus | null; to_status: AssetStatus; at: string; detail: Record<string, unknown> | null }
 
 export const ASSET_SORTS = ['newest', 'oldest'] as const;
 export type AssetSort = (typeof ASSET_SORTS)[number];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const Uuid = z.string().regex(UUID, 'must be an id');
+const Instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO 8601 date or date-time' });
+const Statuses = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(ASSET_STATUSES, { error: `must be one or more of ${ASSET_STATUSES.join(', ')}, comma-separated` })).min(1, 'names no status'));
+/** `{items, next_cursor}`: pass next_cursor back as `cursor` for the next page; null at the end. */
+export const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), next_cursor: z.string().nullable() });
+/** `{items}`: a whole list in one answer. */
+export const listOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item) });
 
 /**
  * `GET /api/boxes/:id/assets`. Every filter narrows: `status` takes one status or several
  * comma-separated; `q` finds prompts containing the text (any case); `from`/`to` bound created_at
  * (ISO date or date-time, `to` excluded). A cursor belongs to the filters and sort it came with.
  */
-export interface ListAssetsQuery {
-  status?: AssetStatus | string;
-  type?: AssetType;
-  source_type?: SourceType;
-  q?: string;
-  model_id?: string;
-  created_by?: string;
-  from?: string;
-  to?: string;
-  sort?: AssetSort;
-  cursor?: string;
-  limit?: number;
-}
+export const ListAssetsQuery = z
+  .object({
+    status: Statuses.optional().describe('One status or several, comma-separated'),
+    type: z.enum(ASSET_TYPES).optional(),
+    source_type: z.enum(SOURCE_TYPES).optional(),
+    q: z.string().trim().max(200, 'must be at most 200 characters').optional().describe('Prompts containing this text, any case'),
+    model_id: Uuid.optional(),
+    created_by: Uuid.optional(),
+    from: Instant.optional().describe('created_at from (inclusive)'),
+    to: Instant.optional().describe('created_at before (exclusive)'),
+    sort: z.enum(ASSET_SORTS).default('newest'),
+    cursor: z.string().max(200).optional().describe('next_cursor of the previous page, with the same filters and sort'),
+    limit: z.coerce.number<number>().int().min(1, 'must be 1 to 200').max(200, 'must be 1 to 200').default(50),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
+export type ListAssetsQuery = z.input<typeof ListAssetsQuery>;
 
-export interface GenerateRequest {
-  prompt: string;
-  ai_model_id: string;
-  parent_asset_id?: string | null;
-  generation_config?: Record<string, unknown>;
-  /** 1–8 assets at once; more than one answers `{items}`. */
-  count?: number;
-}
+export const GenerateRequest = z
+  .object({
+    prompt: z.string().trim().min(1, 'is required').max(4000),
+    ai_model_id: z.string().min(1, 'is required'),
+    parent_asset_id: z.string().nullable().optional().describe('The image an IMAGE-input model starts from'),
+    generation_config: z.record(z.string(), z.unknown()).optional().describe("Values for the model's parameters_schema; omitted ones take their default"),
+    count: z.number().int().min(1, 'must be 1 to 8').max(8, 'must be 1 to 8').default(1).describe('1–8 assets at once; more than one answers `{items}`'),
+    priority: z.number().int().min(1).max(100).optional().describe('1 first; order of submission when the box queue resumes'),
+  })
+  .meta({ examples: [{ prompt: 'a lighthouse at dawn, volumetric fog', ai_model_id: '7f9c…', generation_config: { aspect_ratio: '16:9' } }] });
+export type GenerateRequest = z.input<typeof GenerateRequest>;
+
+/** One asset, or `{items}` when count > 1. */
+export const GenerateResponse = z.union([AssetDto, listOf(AssetDto)]);
+export type GenerateResponse = z.infer<typeof GenerateResponse>;
+
+/** `POST /api/boxes/:id/upload`: multipart form fields. */
+export const UploadForm = z
+  .object({
+    file: z.string().meta({ format: 'binary' }).describe('The image or video'),
+    prompt_text: z.string().optional().describe('A caption kept as the asset\'s prompt'),
+  });
+
+/** One change of an asset's status, as the history holds it; `detail` carries the provider's own words of a failure. */
+export const AssetHistoryEntry = z.strictObject({
+  from_status: z.enum(ASSET_STATUSES).nullable(),
+  to_status: z.enum(ASSET_STATUSES),
+  at: Timestamp,
+  detail: z.record(z.string(), z.unknown()).nullable(),
+});
+export type AssetHistoryEntry = z.infer<typeof AssetHistoryEntry>;

@@ -1,11 +1,17 @@
-/** Body of every error answer of the API. */
-export interface ErrorBody {
-  statusCode: number;
-  /** Stable machine code (see ERROR_CODES); the web switches on it. */
-  error: string;
-  /** A sentence a person can act on, naming the field or the problem. */
-  message: string;
-}
+import { z } from 'zod';
+
+/**
+ * Body of every error answer of the API. Loose: an error may add context a client can use
+ * (a 402 carries the balance and the cost), but these three are always there.
+ */
+export const ErrorBody = z
+  .looseObject({
+    statusCode: z.number().int().describe('The HTTP status, repeated'),
+    error: z.string().describe('Stable machine code (see ERROR_CODES); clients switch on it'),
+    message: z.string().describe('A sentence a person can act on, naming the field or the problem'),
+  })
+  .meta({ id: 'ErrorBody', examples: [{ statusCode: 400, error: 'validation_failed', message: 'prompt: is required' }] });
+export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export const ERROR_CODES = {
   bad_request: 400,

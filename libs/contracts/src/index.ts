@@ -9,3 +9,6 @@ export * from './analytics.js';
 export * from './storyboard.js';
 export * from './credits.js';
 export * from './webhooks.js';
+export * from './health.js';
+export * from './routes.js';
+export * from './api.js';

@@ -1,69 +1,140 @@
-import type { AssetType, ModelInputType, ProviderKind } from './status.js';
+import { z } from 'zod';
+import { ASSET_TYPES, MODEL_INPUT_TYPES, PROVIDER_KINDS } from './status.js';
+import { Timestamp } from './user.js';
 
-export type ParameterValue = string | number | boolean;
+export const ParameterValue = z.union([z.string(), z.number(), z.boolean()]);
+export type ParameterValue = z.infer<typeof ParameterValue>;
 
-export interface ParameterSpec {
-  type: 'select' | 'number' | 'boolean' | 'text';
-  label?: string;
-  description?: string;
-  default?: ParameterValue;
-  options?: ParameterValue[];
-  min?: number;
-  max?: number;
-  step?: number;
-  /** Whole numbers only (number type). */
-  integer?: boolean;
-  required?: boolean;
-  /** The default is forced: the field is shown but cannot be changed. */
-  fixed?: boolean;
-  /**
-   * The parameter may leave its default only while these other parameters hold these values
-   * (e.g. Vidu 1.5's background music only at `{"duration": 4}`); otherwise it keeps its default.
-   */
-  only_when?: Record<string, ParameterValue>;
-}
+export const ParameterSpec = z
+  .object({
+    type: z.enum(['select', 'number', 'boolean', 'text']),
+    label: z.string().optional(),
+    description: z.string().optional(),
+    default: ParameterValue.optional(),
+    options: z.array(ParameterValue).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    step: z.number().optional(),
+    integer: z.boolean().optional().describe('Whole numbers only (number type)'),
+    required: z.boolean().optional(),
+    fixed: z.boolean().optional().describe('The default is forced: the field is shown but cannot be changed'),
+    only_when: z
+      .record(z.string(), ParameterValue)
+      .optional()
+      .describe("The parameter may leave its default only while these other parameters hold these values (e.g. Vidu 1.5's background music only at {\"duration\": 4})"),
+  })
+  .refine((s) => s.type !== 'select' || (s.options && s.options.length > 0), 'a select needs options')
+  .refine((s) => !s.fixed || s.default !== undefined, 'a fixed parameter needs a default')
+  .meta({ id: 'ParameterSpec' });
+export type ParameterSpec = z.infer<typeof ParameterSpec>;
 
 /** Keyed by parameter name, in display order. */
-export type ParametersSchema = Record<string, ParameterSpec>;
+export const ParametersSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'parameter names are identifiers'), ParameterSpec);
+export type ParametersSchema = z.infer<typeof ParametersSchema>;
 
-export interface ModelDto {
-  id: string;
-  name: string;
-  slug: string;
-  model_type: AssetType;
-  input_type: ModelInputType;
-  parameters_schema: ParametersSchema;
-  cost: number;
-  provider_id: string;
-  provider_name: string;
-  provider_kind: ProviderKind;
-  is_active: boolean;
-}
+const modelFields = {
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  model_type: z.enum(ASSET_TYPES).describe('What it makes'),
+  input_type: z.enum(MODEL_INPUT_TYPES).describe('IMAGE: a generation needs parent_asset_id, an image'),
+  parameters_schema: ParametersSchema,
+  cost: z.number().describe('Credits per run'),
+  provider_id: z.string(),
+  provider_name: z.string(),
+  provider_kind: z.enum(PROVIDER_KINDS),
+  is_active: z.boolean(),
+};
+export const ModelDto = z.strictObject(modelFields).meta({ id: 'Model' });
+export type ModelDto = z.infer<typeof ModelDto>;
 
 /** Admin view of a model: everything needed to drive the provider. */
-export interface ModelAdminDto extends ModelDto {
-  api_endpoint: string | null;
-  request_schema: unknown;
-  response_mapping: unknown;
-  created_at: string;
-  updated_at: string;
-}
+export const ModelAdminDto = z
+  .strictObject({
+    ...modelFields,
+    api_endpoint: z.string().nullable(),
+    request_schema: z.unknown(),
+    response_mapping: z.unknown(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'ModelAdmin' });
+export type ModelAdminDto = z.infer<typeof ModelAdminDto>;
+
+const RateLimit = z.strictObject({ requests: z.number().int().min(1).max(1_000_000), per_ms: z.number().int().min(100).max(86_400_000) });
 
 /** Admin view of a provider. The API key and webhook secret are write-only: only whether they are set is shown. */
-export interface ProviderDto {
-  id: string;
-  name: string;
-  kind: ProviderKind;
-  base_url: string | null;
-  upload_base_url: string | null;
-  extra_headers: Record<string, string>;
-  has_api_key: boolean;
-  has_webhook_secret: boolean;
-  max_concurrency: number;
-  /** Create-rate override: at most `requests` new tasks per `per_ms`; null: the default of the kind. */
-  rate_limit: { requests: number; per_ms: number } | null;
-  allow_private_network: boolean;
-  is_active: boolean;
-  created_at: string;
-  updated_at: string;
-}
+export const ProviderDto = z
+  .strictObject({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(PROVIDER_KINDS),
+    base_url: z.string().nullable(),
+    upload_base_url: z.string().nullable(),
+    extra_headers: z.record(z.string(), z.string()),
+    has_api_key: z.boolean(),
+    has_webhook_secret: z.boolean(),
+    max_concurrency: z.number().int(),
+    rate_limit: RateLimit.nullable().describe('Create-rate override: at most `requests` new tasks per `per_ms`; null: the default of the kind'),
+    allow_private_network: z.boolean(),
+    is_active: z.boolean(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'Provider' });
+export type ProviderDto = z.infer<typeof ProviderDto>;
+
+const Url = z.string().url('must be a URL').nullable().optional();
+export const CreateProviderRequest = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    kind: z.enum(PROVIDER_KINDS),
+    base_url: Url,
+    upload_base_url: Url,
+    api_key: z.string().min(1).max(4096).nullable().optional().describe('Write-only: stored encrypted, never returned'),
+    webhook_secret: z.string().min(1).max(4096).nullable().optional(),
+    extra_headers: z.record(z.string(), z.string()).optional(),
+    max_concurrency: z.number().int().min(1).max(1000).optional(),
+    rate_limit: RateLimit.nullable().optional().describe("Overrides the kind's create-rate limit; null goes back to it"),
+    allow_private_network: z.boolean().optional(),
+    is_active: z.boolean().optional(),
+  })
+  .meta({ examples: [{ name: 'Replicate', kind: 'replicate', base_url: 'https://api.replicate.com', api_key: 'r8_…' }] });
+export type CreateProviderRequest = z.input<typeof CreateProviderRequest>;
+export const UpdateProviderRequest = CreateProviderRequest.partial();
+export type UpdateProviderRequest = z.input<typeof UpdateProviderRequest>;
+
+export const CreateModelRequest = z.object({
+  provider_id: z.string().uuid('must be a provider id'),
+  name: z.string().trim().min(1).max(120),
+  slug: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, dot, dash, underscore').max(120),
+  model_type: z.enum(ASSET_TYPES),
+  input_type: z.enum(MODEL_INPUT_TYPES).default('TEXT'),
+  api_endpoint: z.string().max(2000).nullable().optional(),
+  request_schema: z.unknown().optional(),
+  response_mapping: z.unknown().optional(),
+  parameters_schema: ParametersSchema.default({}),
+  cost: z.number().min(0).default(0),
+  is_active: z.boolean().optional(),
+});
+export type CreateModelRequest = z.input<typeof CreateModelRequest>;
+export const UpdateModelRequest = CreateModelRequest.partial();
+export type UpdateModelRequest = z.input<typeof UpdateModelRequest>;
+
+/** `POST /api/models/import`: a model by the name Replicate or fal publishes it under. */
+export const ImportModelRequest = z
+  .object({
+    provider_id: z.string().uuid('must be a provider id'),
+    name: z.string().trim().min(3, 'type a model name such as google/veo-3.1-fast').max(200),
+  })
+  .meta({ examples: [{ provider_id: '0b6c…', name: 'google/veo-3.1-fast' }] });
+export type ImportModelRequest = z.input<typeof ImportModelRequest>;
+
+/** The model created from the provider's published schema; `skipped` lists inputs that became no form field. */
+export const ImportedModelDto = ModelAdminDto.extend({ skipped: z.array(z.string()) });
+export type ImportedModelDto = z.infer<typeof ImportedModelDto>;
+
+const Counts = z.strictObject({ created: z.number().int(), updated: z.number().int() });
+/** What `POST /api/catalog/import` answers: rows created and updated. */
+export const CatalogImportReport = z.strictObject({ providers: Counts, models: Counts });
+export type CatalogImportReport = z.infer<typeof CatalogImportReport>;

@@ -1,4 +1,6 @@
-import type { AssetStatus } from './status.js';
+import { z } from 'zod';
+import { ASSET_STATUSES } from './status.js';
+import { Timestamp } from './user.js';
 
 /**
  * A storyboard: one idea planned into scenes, each scene a video generated from the last frame of
@@ -13,68 +15,73 @@ export type StoryboardStatus = (typeof STORYBOARD_STATUSES)[number];
 export const MAX_STORYBOARD_SCENES = 12;
 
 /** `local`: the built-in planner (deterministic, no keys); otherwise a chat model on a provider (OpenAI, or a template provider speaking OpenAI's chat completions). */
-export type StoryboardPlanner = 'local' | { provider_id: string; model: string };
+export const StoryboardPlanner = z.union([z.literal('local'), z.object({ provider_id: z.string().uuid('must be a provider id'), model: z.string().trim().min(1).max(200) }).strict()]);
+export type StoryboardPlanner = z.input<typeof StoryboardPlanner>;
 
-export interface StoryboardSceneDto {
-  index: number;
-  prompt: string;
-  /** The scene's video asset, once it was started (its card on the board). */
-  asset_id: string | null;
-  /** The image asset holding the scene's last frame: the input of the next scene. */
-  frame_asset_id: string | null;
-  /** PLANNED before its video asset exists, then that asset's status. */
-  status: 'PLANNED' | AssetStatus;
-}
+export const StoryboardSceneDto = z.strictObject({
+  index: z.number().int(),
+  prompt: z.string(),
+  asset_id: z.string().nullable().describe("The scene's video asset, once it was started (its card on the board)"),
+  frame_asset_id: z.string().nullable().describe("The image asset holding the scene's last frame: the input of the next scene"),
+  status: z.enum(['PLANNED', ...ASSET_STATUSES]).describe("PLANNED before its video asset exists, then that asset's status"),
+});
+export type StoryboardSceneDto = z.infer<typeof StoryboardSceneDto>;
 
-export interface StoryboardCostDto {
-  /** Credits all scenes cost at the model's price, before anything is paid for. */
-  estimated: number;
-  /** Credits of the scene videos generated so far (retried scenes count again). */
-  so_far: number;
-}
+export const StoryboardCostDto = z.strictObject({
+  estimated: z.number().describe("Credits all scenes cost at the model's price, before anything is paid for"),
+  so_far: z.number().describe('Credits of the scene videos generated so far (retried scenes count again)'),
+});
+export type StoryboardCostDto = z.infer<typeof StoryboardCostDto>;
 
-export interface StoryboardDto {
-  id: string;
-  box_id: string;
-  status: StoryboardStatus;
-  prompt: string;
-  ai_model_id: string;
-  generation_config: Record<string, unknown>;
-  image_asset_id: string | null;
-  /** `local`, or `<provider name>: <model>`. */
-  planner: string;
-  scenes: StoryboardSceneDto[];
-  final_asset_id: string | null;
-  cost: StoryboardCostDto;
-  /** Seconds the whole run is expected to take, from this model's recent generations (or a default). */
-  estimated_seconds: number;
-  error_message: string | null;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-  /** When the plan (and its continuity pass) were made. */
-  planned_at: string | null;
-  started_at: string | null;
-  completed_at: string | null;
-}
+export const StoryboardDto = z
+  .strictObject({
+    id: z.string(),
+    box_id: z.string(),
+    status: z.enum(STORYBOARD_STATUSES),
+    prompt: z.string(),
+    ai_model_id: z.string(),
+    generation_config: z.record(z.string(), z.unknown()),
+    image_asset_id: z.string().nullable(),
+    planner: z.string().describe('`local`, or `<provider name>: <model>`'),
+    scenes: z.array(StoryboardSceneDto),
+    final_asset_id: z.string().nullable(),
+    cost: StoryboardCostDto,
+    estimated_seconds: z.number().describe("Seconds the whole run is expected to take, from this model's recent generations (or a default)"),
+    error_message: z.string().nullable(),
+    created_by: z.string().nullable(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    planned_at: Timestamp.nullable().describe('When the plan (and its continuity pass) were made'),
+    started_at: Timestamp.nullable(),
+    completed_at: Timestamp.nullable(),
+  })
+  .meta({ id: 'Storyboard' });
+export type StoryboardDto = z.infer<typeof StoryboardDto>;
 
-export interface CreateStoryboardRequest {
-  prompt: string;
-  ai_model_id: string;
-  /** How many scenes to plan, 1–12. */
-  scenes: number;
-  generation_config?: Record<string, unknown>;
-  /** A finished image of the box that scene 1 starts from. */
-  image_asset_id?: string;
-  planner?: StoryboardPlanner;
-}
+const Prompt = z.string().trim().min(1, 'is required').max(4000);
+const ScenePrompts = z
+  .array(z.object({ prompt: Prompt }).strict())
+  .min(1, 'needs at least one scene')
+  .max(MAX_STORYBOARD_SCENES, `has at most ${MAX_STORYBOARD_SCENES} scenes`);
+
+export const CreateStoryboardRequest = z
+  .object({
+    prompt: Prompt,
+    ai_model_id: z.string().uuid('must be a model id'),
+    scenes: z.number().int('must be a whole number').min(1).max(MAX_STORYBOARD_SCENES).describe('How many scenes to plan'),
+    generation_config: z.record(z.string(), z.unknown()).optional(),
+    image_asset_id: z.string().uuid('must be an asset id').optional().describe('A finished image of the box that scene 1 starts from'),
+    planner: StoryboardPlanner.optional(),
+  })
+  .strict()
+  .meta({ examples: [{ prompt: 'a paper boat crosses a rainy city', ai_model_id: '5b1e…', scenes: 4, planner: 'local' }] });
+export type CreateStoryboardRequest = z.input<typeof CreateStoryboardRequest>;
 
 /** While PLANNED: the scenes in their new order (edit, reorder, add, remove); the idea itself may be renamed. */
-export interface UpdateStoryboardRequest {
-  prompt?: string;
-  scenes?: { prompt: string }[];
-}
+export const UpdateStoryboardRequest = z.object({ prompt: Prompt.optional(), scenes: ScenePrompts.optional() }).strict();
+export type UpdateStoryboardRequest = z.input<typeof UpdateStoryboardRequest>;
 
-export interface RetrySceneRequest { prompt?: string }
+export const RetrySceneRequest = z.object({ prompt: Prompt.optional() }).strict();
+export type RetrySceneRequest = z.input<typeof RetrySceneRequest>;
 
 export interface StoryboardEvent { box_id: string; seq: number; storyboard: StoryboardDto }

@@ -1,15 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import type { AnalyticsDto } from '@genbox/contracts';
-import { z } from 'zod';
+import { type AnalyticsDto, AnalyticsQuery } from '@genbox/contracts';
 import type { UserRow } from '../auth/users.repository.js';
 import { CurrentUser } from '../common/auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { AnalyticsService } from './analytics.service.js';
-
-const Instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO 8601 date or date-time' }).transform((s) => new Date(s));
-const AnalyticsQuery = z
-  .object({ box_id: z.string().min(1).optional(), from: Instant.optional(), to: Instant.optional() })
-  .refine((q) => !q.from || !q.to || q.from < q.to, { path: ['to'], message: 'must be after from' });
 
 @Controller('analytics')
 export class AnalyticsController {

@@ -1,33 +1,10 @@
-import { ASSET_SORTS, ASSET_STATUSES, ASSET_TYPES, type AssetSort, type AssetStatus, type AssetType, SOURCE_TYPES, type SourceType } from '@genbox/contracts';
-import { z } from 'zod';
+import type { AssetSort, AssetStatus, AssetType, ListAssetsQuery, SourceType } from '@genbox/contracts';
+import type { z } from 'zod';
 import { isUuid } from '../boxes/box-access.service.js';
 import { AppError } from '../common/app-error.js';
 
-const Instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO 8601 date or date-time' });
-const Uuid = z.string().refine(isUuid, 'must be an id');
-const Statuses = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-  .pipe(z.array(z.enum(ASSET_STATUSES, { error: `must be one or more of ${ASSET_STATUSES.join(', ')}, comma-separated` })).min(1, 'names no status'));
-
-/** `GET /api/boxes/:id/assets` query; what each filter means is told in ListAssetsQuery (contracts). */
-export const ListQuery = z
-  .object({
-    status: Statuses.optional(),
-    type: z.enum(ASSET_TYPES).optional(),
-    source_type: z.enum(SOURCE_TYPES).optional(),
-    q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
-    model_id: Uuid.optional(),
-    created_by: Uuid.optional(),
-    from: Instant.optional(),
-    to: Instant.optional(),
-    sort: z.enum(ASSET_SORTS).default('newest'),
-    cursor: z.string().max(200).optional(),
-    limit: z.coerce.number().int().min(1, 'must be 1 to 200').max(200, 'must be 1 to 200').default(50),
-  })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
-
-export type ListQueryInput = z.infer<typeof ListQuery>;
+/** The list query as parsed (libs/contracts ListAssetsQuery says what each filter means). */
+export type ListQueryInput = z.output<typeof ListAssetsQuery>;
 
 /** Where a page starts: after this row in the list's order. */
 export interface Keyset { createdAt: string; id: string }

@@ -1,22 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { GenerateRequest, ListAssetsQuery } from '@genbox/contracts';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import type { UserRow } from '../auth/users.repository.js';
 import { CurrentUser, Public } from '../common/auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { GenerateService } from '../generation/generate.service.js';
-import { ListQuery } from './asset-list.query.js';
 import { AssetsService } from './assets.service.js';
 import { FileDeliveryService } from './file-delivery.service.js';
-
-export const GenerateBody = z.object({
-  prompt: z.string().trim().min(1, 'is required').max(4000),
-  ai_model_id: z.string().min(1, 'is required'),
-  parent_asset_id: z.string().nullable().optional(),
-  generation_config: z.record(z.string(), z.unknown()).optional(),
-  count: z.number().int().min(1, 'must be 1 to 8').max(8, 'must be 1 to 8').default(1),
-  priority: z.number().int().min(1).max(100).optional(),
-});
 
 @Controller()
 export class AssetsController {
@@ -28,7 +18,7 @@ export class AssetsController {
 
   @Get('boxes/:id/assets')
   list(@CurrentUser() u: UserRow, @Param('id') boxId: string, @Query() query: unknown) {
-    return this.assets.list(u.id, boxId, parseInput(ListQuery, query));
+    return this.assets.list(u.id, boxId, parseInput(ListAssetsQuery, query));
   }
 
   @Post('boxes/:id/upload')
@@ -44,7 +34,7 @@ export class AssetsController {
 
   @Post('boxes/:id/generate') @HttpCode(202)
   async start(@CurrentUser() u: UserRow, @Param('id') boxId: string, @Body() body: unknown) {
-    const input = parseInput(GenerateBody, body);
+    const input = parseInput(GenerateRequest, body);
     const items = await this.generate.generate(u.id, boxId, input);
     return input.count > 1 ? { items } : items[0];
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { BOX_ROLES } from '@genbox/contracts';
+import { AddMemberRequest, CreateBoxRequest, UpdateBoxRequest, UpdateMemberRequest } from '@genbox/contracts';
 import { z } from 'zod';
 import type { UserRow } from '../auth/users.repository.js';
 import { CurrentUser } from '../common/auth.guard.js';
@@ -7,11 +7,6 @@ import { parseInput } from '../common/validate.js';
 import { AssetsService } from '../assets/assets.service.js';
 import { BoxesService } from './boxes.service.js';
 
-const Name = z.string().trim().min(1, 'is required').max(120);
-export const CreateBox = z.object({ name: Name });
-export const UpdateBox = z.object({ name: Name });
-export const AddMember = z.object({ email: z.string().trim().email('must be an email address'), role: z.enum(BOX_ROLES).default('editor') });
-export const UpdateMember = z.object({ role: z.enum(BOX_ROLES) });
 const UserId = z.string().uuid('must be a user id');
 
 @Controller('boxes')
@@ -28,7 +23,7 @@ export class BoxesController {
 
   @Post()
   create(@CurrentUser() u: UserRow, @Body() body: unknown) {
-    return this.boxes.create(u.id, parseInput(CreateBox, body).name);
+    return this.boxes.create(u.id, parseInput(CreateBoxRequest, body).name);
   }
 
   @Get(':id')
@@ -38,7 +33,7 @@ export class BoxesController {
 
   @Patch(':id')
   update(@CurrentUser() u: UserRow, @Param('id') id: string, @Body() body: unknown) {
-    return this.boxes.rename(u.id, id, parseInput(UpdateBox, body).name);
+    return this.boxes.rename(u.id, id, parseInput(UpdateBoxRequest, body).name);
   }
 
   /** The box goes with its assets and their stored files. */
@@ -54,13 +49,13 @@ export class BoxesController {
 
   @Post(':id/members')
   addMember(@CurrentUser() u: UserRow, @Param('id') id: string, @Body() body: unknown) {
-    const { email, role } = parseInput(AddMember, body);
+    const { email, role } = parseInput(AddMemberRequest, body);
     return this.boxes.invite(u.id, id, email, role);
   }
 
   @Patch(':id/members/:userId')
   updateMember(@CurrentUser() u: UserRow, @Param('id') id: string, @Param('userId') userId: string, @Body() body: unknown) {
-    return this.boxes.changeRole(u.id, id, parseInput(UserId, userId), parseInput(UpdateMember, body).role);
+    return this.boxes.changeRole(u.id, id, parseInput(UserId, userId), parseInput(UpdateMemberRequest, body).role);
   }
 
   @Delete(':id/members/:userId') @HttpCode(204)

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import type { UserRow } from '../auth/users.repository.js';
 import { CurrentUser, requireAdmin } from '../common/auth.guard.js';
 import { parseInput } from '../common/validate.js';
-import { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from './catalog.schemas.js';
+import { CreateModelRequest, CreateProviderRequest, UpdateModelRequest, UpdateProviderRequest } from '@genbox/contracts';
 import { CatalogImportService } from './catalog-import.service.js';
 import { CatalogService } from './catalog.service.js';
 
@@ -33,13 +33,13 @@ export class CatalogController {
   @Post('models')
   createModel(@CurrentUser() u: UserRow, @Body() body: unknown) {
     requireAdmin(u);
-    return this.catalog.createModel(parseInput(CreateModel, body));
+    return this.catalog.createModel(parseInput(CreateModelRequest, body));
   }
 
   @Patch('models/:id')
   updateModel(@CurrentUser() u: UserRow, @Param('id') id: string, @Body() body: unknown) {
     requireAdmin(u);
-    return this.catalog.updateModel(id, parseInput(UpdateModel, body));
+    return this.catalog.updateModel(id, parseInput(UpdateModelRequest, body));
   }
 
   @Get('providers')
@@ -51,12 +51,12 @@ export class CatalogController {
   @Post('providers')
   createProvider(@CurrentUser() u: UserRow, @Body() body: unknown) {
     requireAdmin(u);
-    return this.catalog.createProvider(parseInput(CreateProvider, body));
+    return this.catalog.createProvider(parseInput(CreateProviderRequest, body));
   }
 
   @Patch('providers/:id')
   updateProvider(@CurrentUser() u: UserRow, @Param('id') id: string, @Body() body: unknown) {
     requireAdmin(u);
-    return this.catalog.updateProvider(id, parseInput(UpdateProvider, body));
+    return this.catalog.updateProvider(id, parseInput(UpdateProviderRequest, body));
   }
 }

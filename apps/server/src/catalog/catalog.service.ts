@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ModelAdminDto, ModelDto, ProviderDto, ProviderKind } from '@genbox/contracts';
+import type { CreateModelRequest, CreateProviderRequest, ModelAdminDto, ModelDto, ProviderDto, ProviderKind, UpdateModelRequest, UpdateProviderRequest } from '@genbox/contracts';
 import type { z } from 'zod';
 import { AppError } from '../common/app-error.js';
 import { isUuid } from '../boxes/box-access.service.js';
 import { SECRET_BOX } from './catalog.tokens.js';
 import { CatalogRepository, toModelAdminDto, toModelDto, toProviderDto, type ModelRow, type ProviderRow } from './catalog.repository.js';
-import type { CreateModel, CreateProvider, UpdateModel, UpdateProvider } from './catalog.schemas.js';
 import type { SecretBox } from './secret-box.js';
 import { modelRowProblems } from './model-row-check.js';
 
@@ -35,12 +34,12 @@ export class CatalogService {
     return m;
   }
 
-  async createProvider(input: z.infer<typeof CreateProvider>): Promise<ProviderDto> {
+  async createProvider(input: z.output<typeof CreateProviderRequest>): Promise<ProviderDto> {
     if (await this.repo.findProviderByName(input.name)) throw new AppError('conflict', `A provider named ${input.name} already exists`);
     return toProviderDto(await this.repo.insertProvider(this.providerColumns(input)));
   }
 
-  async updateProvider(id: string, input: z.infer<typeof UpdateProvider>): Promise<ProviderDto> {
+  async updateProvider(id: string, input: z.output<typeof UpdateProviderRequest>): Promise<ProviderDto> {
     // entering a key is what a catalog provider waits for: it goes live unless told otherwise
     if (input.api_key && input.is_active === undefined) input = { ...input, is_active: true };
     const row = isUuid(id) ? await this.repo.updateProvider(id, this.providerColumns(input)) : null;
@@ -48,7 +47,7 @@ export class CatalogService {
     return toProviderDto(row);
   }
 
-  async createModel(input: z.infer<typeof CreateModel>): Promise<ModelAdminDto> {
+  async createModel(input: z.output<typeof CreateModelRequest>): Promise<ModelAdminDto> {
     const provider = await this.repo.findProvider(input.provider_id);
     if (!provider) throw new AppError('validation_failed', 'provider_id: no such provider');
     checkModelRow(provider.kind, input);
@@ -57,7 +56,7 @@ export class CatalogService {
     return toModelAdminDto((await this.repo.findModel(id))!);
   }
 
-  async updateModel(id: string, input: z.infer<typeof UpdateModel>): Promise<ModelAdminDto> {
+  async updateModel(id: string, input: z.output<typeof UpdateModelRequest>): Promise<ModelAdminDto> {
     const current = await this.model(id);
     const provider = await this.repo.findProvider(input.provider_id ?? current.provider_id);
     if (!provider) throw new AppError('validation_failed', 'provider_id: no such provider');
@@ -72,7 +71,7 @@ export class CatalogService {
   }
 
   /** Secrets are sealed on the way in and never read back out through the API. */
-  private providerColumns(input: z.infer<typeof UpdateProvider>): Partial<Record<keyof ProviderRow, unknown>> {
+  private providerColumns(input: z.output<typeof UpdateProviderRequest>): Partial<Record<keyof ProviderRow, unknown>> {
     const { api_key, webhook_secret, ...rest } = input;
     return {
       ...rest,

@@ -1,8 +1,9 @@
 import { Body, Controller, Post } from '@nestjs/common';
+import { ImportModelRequest } from '@genbox/contracts';
 import type { UserRow } from '../auth/users.repository.js';
 import { CurrentUser, requireAdmin } from '../common/auth.guard.js';
 import { parseInput } from '../common/validate.js';
-import { ImportModel, ModelImportService } from './model-import.service.js';
+import { ModelImportService } from './model-import.service.js';
 
 @Controller()
 export class ModelImportController {
@@ -12,6 +13,6 @@ export class ModelImportController {
   @Post('models/import')
   importModel(@CurrentUser() u: UserRow, @Body() body: unknown) {
     requireAdmin(u);
-    return this.importer.importModel(parseInput(ImportModel, body));
+    return this.importer.importModel(parseInput(ImportModelRequest, body));
   }
 }

@@ -1,17 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IMPORTABLE_KINDS, importModelByName, ProviderError } from '@genbox/providers';
-import type { ModelAdminDto } from '@genbox/contracts';
-import { z } from 'zod';
+import type { ImportModelRequest, ImportedModelDto } from '@genbox/contracts';
+import type { z } from 'zod';
 import { AppError } from '../common/app-error.js';
 import { CatalogRepository, toProviderConfig } from './catalog.repository.js';
 import { CatalogService } from './catalog.service.js';
 import { SECRET_BOX } from './catalog.tokens.js';
 import type { SecretBox } from './secret-box.js';
-
-export const ImportModel = z.object({
-  provider_id: z.string().uuid('must be a provider id'),
-  name: z.string().trim().min(3, 'type a model name such as google/veo-3.1-fast').max(200),
-});
 
 /** How long reading a provider's schema may take. */
 const SCHEMA_TIMEOUT_MS = 30_000;
@@ -28,7 +23,7 @@ export class ModelImportService {
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
 
-  async importModel(input: z.infer<typeof ImportModel>): Promise<ModelAdminDto & { skipped: string[] }> {
+  async importModel(input: z.output<typeof ImportModelRequest>): Promise<ImportedModelDto> {
     const provider = await this.repo.findProvider(input.provider_id);
     if (!provider) throw new AppError('validation_failed', 'provider_id: no such provider');
     if (!(IMPORTABLE_KINDS as readonly string[]).includes(provider.kind)) {

@@ -1,23 +1,9 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { z } from 'zod';
+import { CreditsQuery, GrantCreditsRequest } from '@genbox/contracts';
 import type { UserRow } from '../auth/users.repository.js';
 import { CurrentUser, requireAdmin } from '../common/auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { CreditsService } from './credits.service.js';
-
-const Who = { user_id: z.string().uuid('must be a user id').optional(), email: z.string().trim().email('must be an email address').optional() };
-export const CreditsQuery = z.object({
-  ...Who,
-  cursor: z.string().regex(/^\d+$/, 'must be the next_cursor of a previous page').optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-});
-export const GrantBody = z
-  .object({
-    ...Who,
-    amount: z.number().finite().refine((n) => n !== 0, 'must not be zero').refine((n) => Math.abs(n) < 1e10, 'is too large'),
-    note: z.string().trim().max(200).optional(),
-  })
-  .refine((b) => !!b.user_id !== !!b.email, { message: 'name the user with exactly one of user_id or email', path: ['user_id'] });
 
 @Controller()
 export class CreditsController {
@@ -39,6 +25,6 @@ export class CreditsController {
   @Post('admin/credits')
   grant(@CurrentUser() u: UserRow, @Body() body: unknown) {
     requireAdmin(u);
-    return this.credits.grant(u, parseInput(GrantBody, body));
+    return this.credits.grant(u, parseInput(GrantCreditsRequest, body));
   }
 }

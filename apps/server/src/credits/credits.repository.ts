@@ -33,6 +33,17 @@ export class CreditsRepository {
     return r ? { balance: Number(r.credits), held: Number(r.held) } : null;
   }
 
+  /** Models that cost something: only their generations hold credits. */
+  async costedModelIds(): Promise<Set<string>> {
+    return new Set((await this.db.query<{ id: string }>('SELECT id FROM ai_models WHERE cost > 0')).map((r) => r.id));
+  }
+
+  /** Whose credits the deletion of this asset gave back, if it did. */
+  async releasedTo(assetId: string): Promise<string | null> {
+    const [r] = await this.db.query<{ user_id: string }>(`SELECT user_id FROM credit_ledger WHERE asset_id = $1 AND kind = 'release' ORDER BY id DESC LIMIT 1`, [assetId]);
+    return r?.user_id ?? null;
+  }
+
   /** Newest first; `before`: the id of the last entry of the previous page. */
   async ledger(userId: string, limit: number, before?: string): Promise<CreditEntryDto[]> {
     // a capture shows what the provider reported for that run (its latest attempt), when it did

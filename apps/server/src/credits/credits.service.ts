@@ -3,6 +3,7 @@ import type { CreditsDto, GrantCreditsRequest, GrantCreditsResponse } from '@gen
 import type { ProviderCost } from '@genbox/providers';
 import { UsersRepository, type UserRow } from '../auth/users.repository.js';
 import { AppError, notFound } from '../common/app-error.js';
+import { RefreshedValue } from '../common/refreshed-value.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
 import { CreditsRepository } from './credits.repository.js';
 
@@ -21,12 +22,16 @@ export class CreditsService implements OnModuleInit {
     private readonly realtime: RealtimePublisher,
   ) {}
 
-  /** A finished generation settled its hold (in the trigger): its creator's header shows the new figures. */
+  /** Models that cost something, read at most every 5 s: a free model's finish costs no query here. */
+  private readonly costed = new RefreshedValue(() => this.credits.costedModelIds(), 5000);
+
+  /** A generation that finished or was deleted settled its hold (in the trigger): its creator's header shows the new figures. */
   onModuleInit() {
     this.realtime.tap((e) => {
-      if (e.name !== 'asset.updated' || !TERMINAL.has(e.payload.asset.status) || !e.payload.asset.ai_model_id) return;
-      const creator = e.payload.asset.created_by?.id;
-      if (creator) void this.push(creator);
+      if (e.name === 'asset.deleted') void this.credits.releasedTo(e.payload.asset_id).then((u) => (u ? this.push(u) : undefined)).catch(() => undefined);
+      if (e.name !== 'asset.updated' || !TERMINAL.has(e.payload.asset.status)) return;
+      const { ai_model_id: modelId, created_by: creator } = e.payload.asset;
+      if (modelId && creator) void this.costed.get().then((ids) => (ids.has(modelId) ? this.push(creator.id) : undefined)).catch(() => undefined);
     });
   }
 

@@ -1,16 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { WEBHOOK_EVENT_TYPES } from '@genbox/contracts';
-import { z } from 'zod';
+import { CreateWebhookRequest, UpdateWebhookRequest } from '@genbox/contracts';
 import type { UserRow } from '../auth/users.repository.js';
 import { CurrentUser } from '../common/auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { OutgoingWebhooksService } from './outgoing-webhooks.service.js';
-
-const Url = z.string().trim().max(2000).url('must be a URL');
-const Events = z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1, 'pick at least one event type').transform((e) => [...new Set(e)]);
-const Description = z.string().trim().max(200);
-export const CreateWebhook = z.object({ url: Url, events: Events.optional(), description: Description.optional(), allow_private_network: z.boolean().optional() });
-export const UpdateWebhook = z.object({ url: Url.optional(), events: Events.optional(), description: Description.nullable().optional(), allow_private_network: z.boolean().optional(), is_active: z.boolean().optional() });
 
 /** A box's outgoing webhook endpoints (owners only). */
 @Controller('boxes/:id/webhooks')
@@ -24,7 +17,7 @@ export class OutgoingWebhooksController {
 
   @Post()
   create(@CurrentUser() u: UserRow, @Param('id') boxId: string, @Body() body: unknown) {
-    return this.webhooks.create(u, boxId, parseInput(CreateWebhook, body));
+    return this.webhooks.create(u, boxId, parseInput(CreateWebhookRequest, body));
   }
 
   @Get(':wid')
@@ -34,7 +27,7 @@ export class OutgoingWebhooksController {
 
   @Patch(':wid')
   update(@CurrentUser() u: UserRow, @Param('id') boxId: string, @Param('wid') wid: string, @Body() body: unknown) {
-    return this.webhooks.update(u, boxId, wid, parseInput(UpdateWebhook, body));
+    return this.webhooks.update(u, boxId, wid, parseInput(UpdateWebhookRequest, body));
   }
 
   @Delete(':wid') @HttpCode(204)

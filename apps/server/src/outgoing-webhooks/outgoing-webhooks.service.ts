@@ -40,6 +40,7 @@ export class OutgoingWebhooksService {
       boxId, url: body.url, secretEncrypted: this.secrets.seal(secret), events: body.events ?? [...WEBHOOK_EVENT_TYPES],
       description: body.description ?? null, allowPrivateNetwork: allowPrivate, createdBy: user.id,
     });
+    this.dispatcher.endpointsChanged();
     return { ...toEndpointDto(row), secret };
   }
 
@@ -52,6 +53,7 @@ export class OutgoingWebhooksService {
     const allowPrivate = this.privateAllowance(user, body.allow_private_network) ?? current.allow_private_network;
     checkTarget(body.url ?? current.url, allowPrivate);
     const row = await this.endpoints.update(endpointId, { ...body, allow_private_network: allowPrivate });
+    this.dispatcher.endpointsChanged();
     if (!row) throw new AppError('not_found', 'Webhook endpoint not found');
     return toEndpointDto(row);
   }
@@ -59,6 +61,7 @@ export class OutgoingWebhooksService {
   async remove(user: UserRow, boxId: string, endpointId: string): Promise<void> {
     await this.owned(user, boxId, endpointId);
     await this.endpoints.delete(endpointId);
+    this.dispatcher.endpointsChanged();
   }
 
   async recentDeliveries(user: UserRow, boxId: string, endpointId: string): Promise<WebhookDeliveryDto[]> {

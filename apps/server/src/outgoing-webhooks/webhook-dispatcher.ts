@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { AppConfig } from '../config/env.js';
+import { RefreshedValue } from '../common/refreshed-value.js';
 import { CONFIG } from '../core/tokens.js';
 import { RealtimePublisher, type SequencedEvent } from '../realtime/realtime.publisher.js';
 import { OUTGOING_WEBHOOKS_QUEUE, type OutgoingWebhookJobs } from './outgoing-webhooks.jobs.js';
@@ -17,6 +18,12 @@ import { webhookEventsOf } from './webhook-events.js';
 @Injectable()
 export class WebhookDispatcher implements OnModuleInit {
   private readonly logger = new Logger('Webhooks');
+  /**
+   * Which boxes have an active endpoint, read at most every 2 s: most boxes have none, and a box
+   * event (progress included) should not cost them a query. This process forgets it at once when
+   * it changes an endpoint; another process sees a new endpoint within 2 s.
+   */
+  private readonly hooked = new RefreshedValue(() => this.endpoints.boxesWithActive(), 2000);
 
   constructor(
     private readonly realtime: RealtimePublisher,
@@ -34,10 +41,15 @@ export class WebhookDispatcher implements OnModuleInit {
 
   async dispatch(e: SequencedEvent): Promise<void> {
     const events = webhookEventsOf(e, new Date());
-    if (!events.length) return;
+    if (!events.length || !(await this.hooked.get()).has(e.payload.box_id)) return;
     const targets = await this.endpoints.activeOfBox(e.payload.box_id);
     const rows = targets.flatMap((t) => events.filter((ev) => t.events.includes(ev.type)).map((ev) => ({ endpointId: t.id, eventId: ev.id, eventType: ev.type, seq: ev.seq, payload: ev.payload })));
     for (const id of await this.deliveries.insertMany(rows)) await this.enqueue(id);
+  }
+
+  /** An endpoint was added, changed or removed here: match the next event against the database. */
+  endpointsChanged(): void {
+    this.hooked.invalidate();
   }
 
   /** `jobId`: the first try shares the delivery's id (dedup); a re-send gets its own. */

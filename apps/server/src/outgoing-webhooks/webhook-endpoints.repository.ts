@@ -35,6 +35,11 @@ export class WebhookEndpointsRepository {
     return this.db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE box_id = $1 ORDER BY created_at, id', [boxId]);
   }
 
+  /** Boxes with at least one active endpoint. */
+  async boxesWithActive(): Promise<Set<string>> {
+    return new Set((await this.db.query<{ box_id: string }>('SELECT DISTINCT box_id FROM webhook_endpoints WHERE is_active')).map((r) => r.box_id));
+  }
+
   /** The active endpoints of a box: what every box event is matched against. */
   async activeOfBox(boxId: string): Promise<EndpointRow[]> {
     return this.db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE box_id = $1 AND is_active', [boxId]);
