@@ -22,6 +22,10 @@ import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 import { socketChannelKey } from './realtime/realtime.publisher.js';
 import { createStorage } from './storage/create-storage.js';
 import { serveSwaggerUi } from './docs/serve-swagger-ui.js';
+import { drainProcess } from './common/graceful-shutdown.js';
+import { HttpDrain } from './common/http-drain.js';
+import { ShutdownState } from './common/shutdown-state.js';
+import { GenerationProcessor } from './generation/generation.processor.js';
 import { QueueBoardAccess } from './admin-queues/queue-board.access.js';
 import { bullQueuesOf, mountQueueBoard } from './admin-queues/queue-board.js';
 import { serveWeb } from './web/serve-web.js';
@@ -39,6 +43,7 @@ export interface Genbox {
   /** Where the API listens (http://127.0.0.1:port), when ROLE is api or all. */
   url: string;
   demo: typeof DEMO_USER | null;
+  /** Drains (requests, sockets, jobs: SHUTDOWN_GRACE_MS), then stops everything; once, however often it is called. */
   close(): Promise<void>;
 }
 
@@ -81,17 +86,21 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', { limit: '2mb' });
   app.use(requestLogging(logging.pino));
+  const http = new HttpDrain(app.get(ShutdownState));
+  app.use(http.track);
   const origins = [...loopbackAliases(new URL(config.publicUrl)), ...config.allowedOrigins];
-  if (config.role !== 'worker') {
-    app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl, socketChannelKey(config.redisPrefix), origins));
+  const sockets = config.role !== 'worker' ? new RedisIoAdapter(app, config.redisUrl, socketChannelKey(config.redisPrefix), origins) : null;
+  if (sockets) {
+    app.useWebSocketAdapter(sockets);
     mountQueueBoard(app.getHttpAdapter().getInstance(), bullQueuesOf(app), app.get(QueueBoardAccess).guard);
     serveSwaggerUi(app.getHttpAdapter().getInstance());
     if (!serveWeb(app.getHttpAdapter().getInstance(), WEB_DIST)) logger.warn(`no built web app at ${WEB_DIST}: run npm run build`);
   }
-  app.enableShutdownHooks();
+  // no enableShutdownHooks(): main.ts turns SIGTERM into close(), which drains first
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : config.port}`;
+  let closing: Promise<void> | undefined;
 
   return {
     app,
@@ -99,10 +108,15 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
     announce: logging.announce,
     url,
     demo: seeded.demo ? DEMO_USER : null,
-    async close() {
-      await app.close();
-      await dataSource.destroy().catch(() => undefined);
-      redis.disconnect();
+    close() {
+      closing ??= (async () => {
+        const worker = config.role !== 'api' ? app.get(GenerationProcessor) : null;
+        await drainProcess({ state: app.get(ShutdownState), http, server: app.getHttpServer(), sockets, worker, graceMs: config.shutdownGraceMs });
+        await app.close();
+        await dataSource.destroy().catch(() => undefined);
+        redis.disconnect();
+      })();
+      return closing;
     },
   };
 }

@@ -7,6 +7,15 @@ try {
   const { config } = genbox.runtime;
   genbox.announce(`Genbox ${config.role} is up on ${config.publicUrl} (storage: ${config.storage.storage}, port ${config.port})`);
   if (genbox.demo && config.role !== 'worker') genbox.announce(`Demo login: ${genbox.demo.email} / ${genbox.demo.password}`);
+  // SIGTERM (a container stop, a rolling deploy) or Ctrl-C: drain, then exit; a second signal does not cut it short
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      genbox.close().then(() => process.exit(0), (e: Error) => {
+        console.error(`Genbox did not shut down cleanly: ${e.message}`);
+        process.exit(1);
+      });
+    });
+  }
 } catch (e) {
   if (e instanceof ConfigError || e instanceof StartupError) {
     console.error(e.message);

@@ -26,10 +26,12 @@ export interface ServerToClientEvents {
   'storyboard.updated': (e: StoryboardEvent) => void;
   /** To the user's own sockets only: their credits changed (a hold, a release, a grant). */
   'credits.changed': (e: CreditsChangedEvent) => void;
+  /** This API node is shutting down: the connection drops next and socket.io-client reconnects (to another node). No seq. */
+  'server.restarting': (e: { reconnect_in_ms: number }) => void;
 }
 
 /** Events that carry a seq: the ones a client must apply in order. */
-export type SequencedEventName = Exclude<keyof ServerToClientEvents, 'presence.changed' | 'box.deleted' | 'credits.changed'>;
+export type SequencedEventName = Exclude<keyof ServerToClientEvents, 'presence.changed' | 'box.deleted' | 'credits.changed' | 'server.restarting'>;
 
 export type JoinAck =
   | { ok: true; seq: number; presence: PresenceUser[] }

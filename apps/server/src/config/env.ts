@@ -63,6 +63,8 @@ const schema = z
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('warn'),
     /** json: one JSON object per line (the default when NODE_ENV=production); pretty: lines for a person (the default otherwise). */
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    /** On SIGTERM, how long a node lets in-flight requests and running jobs finish before it hands back the rest and exits, in ms. */
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(8000),
     /** Only read to pick LOG_FORMAT's default. */
     NODE_ENV: z.string().optional(),
     /** Tries of one outgoing webhook delivery (the first and its retries); with the default base, the last is about a day after the first. */
@@ -108,6 +110,7 @@ export interface AppConfig {
   allowedOrigins: string[];
   logLevel: Env['LOG_LEVEL'];
   logFormat: 'json' | 'pretty';
+  shutdownGraceMs: number;
   metricsToken: string | null;
   webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number };
 }
@@ -153,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenTtlMs: e.TOKEN_TTL_HOURS * 3600_000,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
     metricsToken: e.METRICS_TOKEN ?? null,
     webhooks: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },

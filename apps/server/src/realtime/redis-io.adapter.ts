@@ -13,6 +13,7 @@ import { reportRedisErrors } from '../config/redis-errors.js';
  */
 export class RedisIoAdapter extends IoAdapter {
   private readonly clients: Redis[] = [];
+  private readonly servers: Server[] = [];
 
   constructor(app: INestApplicationContext, private readonly redisUrl: string, private readonly channelKey: string, private readonly allowedOrigins: string[]) {
     super(app);
@@ -32,7 +33,21 @@ export class RedisIoAdapter extends IoAdapter {
       },
     } as never);
     server.adapter(createAdapter(pub, sub, { key: this.channelKey }));
+    this.servers.push(server);
     return server;
+  }
+
+  /**
+   * Shutdown: tells this node's clients it is going away, then drops their connections without a
+   * goodbye, so socket.io-client reconnects by itself (through the load balancer, to another node)
+   * where a server-side disconnect would leave it disconnected. Resolves once they are gone.
+   */
+  async hintReconnect(deadline: number): Promise<void> {
+    for (const server of this.servers) {
+      server.local.emit('server.restarting', { reconnect_in_ms: 0 });
+      for (const socket of server.of('/').sockets.values()) socket.conn.close();
+    }
+    while (this.servers.some((s) => s.of('/').sockets.size) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
   }
 
   override async close(server: Server): Promise<void> {
