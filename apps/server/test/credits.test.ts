@@ -2,6 +2,7 @@ import type { AssetDto, BoxDto, CreditsDto, CreditsChangedEvent } from '@genbox/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KieSim, startKieSim } from '../../../test/simulators/kie.sim.js';
 import { startReplicateSim } from '../../../test/simulators/replicate.sim.js';
+import { startRunwareSimulator } from '../../../test/simulators/runware.sim.js';
 import { ADMIN, WorkerProcess, loginAdmin } from './faults/fault-kit.js';
 import { ApiClient, type TestGenbox, UserClient, connected, freePort, startTestGenbox, until } from './harness.js';
 
@@ -156,6 +157,28 @@ describe('generations hold, capture and release', () => {
     const r = await u.post(`/api/assets/${a.id}/retry`);
     expect(r).toMatchObject({ status: 402, body: { balance: 2, cost: 5 } });
     expect((await u.get<AssetDto>(`/api/assets/${a.id}`).ok()).status).toBe('FAILED');
+  });
+});
+
+describe('provider-reported cost, Runware', () => {
+  it('Runware\'s own cost (USD, asked for with includeCost) is kept on the capture', async () => {
+    const u = await gb.newUser('runware-payer');
+    const box = await u.createBox();
+    await grant(u, 10);
+    const rw = await startRunwareSimulator();
+    try {
+      const p = await admin.post('/api/providers', { name: 'runware costed', kind: 'runware', base_url: rw.apiUrl, api_key: rw.apiKey, allow_private_network: true }).ok(201);
+      const model = (await admin.post('/api/models', {
+        provider_id: p.id, name: 'Flux schnell', slug: 'runware-costed', model_type: 'IMAGE', input_type: 'TEXT', api_endpoint: 'runware:100@1', parameters_schema: {}, cost: 2,
+        response_mapping: { poll: { interval_ms: 50 } },
+      }).ok(201)).id;
+      const a = await generate(u, box, { ai_model_id: model }).ok(202) as AssetDto;
+      expect((await u.settled(a.id)).status).toBe('COMPLETED');
+      const capture = (await credits(u)).items.find((e) => e.kind === 'capture' && e.asset_id === a.id);
+      expect(capture).toMatchObject({ amount: 2, provider_cost: 0.0013, provider_cost_unit: 'usd' });
+    } finally {
+      await rw.close();
+    }
   });
 });
 
