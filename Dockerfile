@@ -7,6 +7,8 @@ COPY package.json package-lock.json nx.json tsconfig.json tsconfig.base.json .sw
 COPY apps/server/package.json apps/server/
 COPY apps/web/package.json apps/web/
 COPY libs/contracts/package.json libs/contracts/
+COPY libs/client/package.json libs/client/
+COPY apps/cli/package.json apps/cli/
 COPY libs/providers/package.json libs/providers/
 RUN npm ci --no-audit --no-fund
 COPY apps ./apps

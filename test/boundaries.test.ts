@@ -12,9 +12,10 @@ const RULES: Record<string, { workspace: string[]; banned: RegExp[] }> = {
   'scope:providers': { workspace: ['@genbox/contracts'], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^socket\.io$/, /^vue/] },
   'scope:server': { workspace: ['@genbox/contracts', '@genbox/providers'], banned: [/^vue/, /^pinia$/] },
   'scope:client': { workspace: ['@genbox/contracts'], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^socket\.io/, /^node:/, /^vue/, /^pg$/] },
+  'scope:cli': { workspace: ['@genbox/contracts', '@genbox/client'], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^pg$/, /^vue/] },
   'scope:web': { workspace: ['@genbox/contracts', '@genbox/client'], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^pg$/, /^node:/, /^sharp$/] },
 };
-const PROJECTS = ['libs/contracts', 'libs/client', 'libs/providers', 'apps/server', 'apps/web'];
+const PROJECTS = ['libs/contracts', 'libs/client', 'libs/providers', 'apps/server', 'apps/web', 'apps/cli'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

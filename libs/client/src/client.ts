@@ -37,6 +37,16 @@ export class GenboxClient {
     return (text ? parseJson(text) : undefined) as CallResult<N>;
   }
 
+  /**
+   * A JSON call by method and path, for an endpoint newer than this client's contract; prefer
+   * `call`, which is typed. Answers the parsed body (undefined for 204).
+   */
+  async raw(method: string, path: string, body?: unknown): Promise<unknown> {
+    const res = await this.send(method, path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? {} : { 'Content-Type': 'application/json' });
+    const text = await res.text();
+    return text ? parseJson(text) : undefined;
+  }
+
   /** `POST /api/boxes/:id/upload`: multipart `file` and, optionally, `prompt_text`. */
   async upload(boxId: string, file: Blob, opts: { filename?: string; promptText?: string } = {}): Promise<AssetDto> {
     const form = new FormData();

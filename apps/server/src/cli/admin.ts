@@ -1,0 +1,3 @@
+import { runAdmin } from './admin.command.js';
+
+process.exitCode = await runAdmin(process.argv.slice(2));
