@@ -1,6 +1,7 @@
 // `npm run bench`: pipeline throughput (issue 5), realtime fan-out (issue 6) and the board (issue 14), one table each.
 import { parseArgs } from 'node:util';
 import { runListApi } from './board-api.bench.js';
+import { runBoardWeb } from './board-web.bench.js';
 import { runBullBaseline } from './bull-baseline.bench.js';
 import { runPipeline } from './pipeline.bench.js';
 import { runBareFanout, runProductFanout } from './realtime.bench.js';
@@ -79,6 +80,16 @@ if (wants('realtime')) {
 }
 
 if (wants('board')) {
+  const w = await runBoardWeb({ bigAssets: n(args['board-assets']), smallAssets: 50, runs: 5, screens: 30 }, log);
+  console.log(`\nBoard in the browser (issue 14): headless Chromium, the built web app, 1280×900`);
+  console.log(table([
+    ['measure', 'value', 'target'],
+    [`first visible thumbnail, ${w.bigAssets}-asset box, ms (median of 5)`, fmt(w.firstThumbMs.big), ''],
+    [`first visible thumbnail, ${w.smallAssets}-asset box, ms (median of 5)`, fmt(w.firstThumbMs.small), ''],
+    ['  ratio big / small', fmt(w.firstThumbMs.big / w.firstThumbMs.small, 2), '≤ 1.2'],
+    [`elements in the page after scrolling ${w.afterScroll.screens} screens`, String(w.afterScroll.elements), 'bounded'],
+    ['  cards in the DOM / assets loaded', `${w.afterScroll.cards} / ${w.afterScroll.loaded}`, ''],
+  ]));
   const l = await runListApi({ assets: n(args['board-assets']), concurrency: 32, requests: 1000, rounds: 3 }, log);
   console.log(`\nBoard list API (issue 14): GET /api/boxes/:id/assets, pages of 50 of a ${l.assets}-asset box (${l.pages} pages), 32 requests at once, vs the same keyset query straight to PostgreSQL (pool of 10, as the server's)`);
   console.log(table([

@@ -8,6 +8,7 @@ import { seriousViolations } from './axe.js';
 import { launchChromium, logIn } from './browser.js';
 
 const SHOTS = 'test-results/board';
+const ADMIN_EMAIL = 'board-admin@example.com';
 let gb: TestGenbox;
 let browser: Browser;
 let alice: UserClient, bob: UserClient, vera: UserClient;
@@ -15,7 +16,7 @@ let box: BoxDto;
 
 beforeAll(async () => {
   // long enough in PROCESSING for a teammate (and this test) to see a card move
-  gb = await startTestGenbox({ LOCAL_PROVIDER_DELAY_MS: '1200' });
+  gb = await startTestGenbox({ LOCAL_PROVIDER_DELAY_MS: '1200', GENBOX_ADMIN_EMAIL: ADMIN_EMAIL, GENBOX_ADMIN_PASSWORD: 'correct horse battery' });
   browser = await launchChromium();
   await mkdir(SHOTS, { recursive: true });
   [alice, bob, vera] = await Promise.all(['Alice', 'Bob', 'Vera'].map((n) => gb.newUser(n)));
@@ -161,6 +162,37 @@ describe('two teammates and a viewer on one box', () => {
     await p.getByTestId('generate-panel').waitFor();
     await p.screenshot({ path: `${SHOTS}/phone-390-sheet.png` });
   }, 60_000);
+});
+
+describe('analytics and admin', () => {
+  it('a member reads a box\'s analytics and exports them; an admin reads the whole install and an Admin page that explains itself', async () => {
+    await alice.post(`/api/boxes/${box.id}/generate`, { prompt: 'for the numbers', ai_model_id: (await alice.model('local-image')).id }).ok(202);
+    const page = await openBoard(alice);
+    await page.getByTestId('nav-analytics').click();
+    await page.getByTestId('analytics-total').waitFor();
+    await expect.poll(async () => Number(await page.getByTestId('analytics-total').innerText())).toBeGreaterThan(0);
+    expect(await page.getByTestId('analytics-box').inputValue()).toBe(box.id);
+    await page.getByTestId('analytics-models').getByText('Local image').waitFor();
+    const csv = await Promise.all([page.waitForEvent('download'), page.getByTestId('analytics-csv').click()]).then(([d]) => d);
+    expect((await readFile((await csv.path())!, 'utf8')).split('\n')[0]).toBe('model,runs,completed,failed,canceled,avg_seconds,cost');
+    await expectAccessible(page, 'analytics');
+    await page.screenshot({ path: `${SHOTS}/analytics.png`, fullPage: true });
+
+    const { token } = await gb.client.post<{ token: string }>('/api/auth/login', { email: ADMIN_EMAIL, password: 'correct horse battery' }).ok();
+    await gb.client.request('POST', '/api/boxes', { name: 'Admin box' }, { authorization: `Bearer ${token}` });
+    const admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await logIn(admin, gb.url, ADMIN_EMAIL, 'correct horse battery');
+    await admin.goto(`${gb.url}/analytics`);
+    expect(await admin.getByTestId('analytics-box').inputValue()).toBe(''); // every box
+    await admin.getByTestId('analytics-total').waitFor();
+    await admin.getByTestId('nav-admin').click();
+    await admin.getByTestId('model-group').first().waitFor();
+    await admin.getByTestId('model-search').fill('animate');
+    await expect.poll(() => admin.getByTestId('model-row').count()).toBe(1);
+    await admin.getByTestId('model-search').fill('');
+    await expectAccessible(admin, 'admin');
+    await admin.screenshot({ path: `${SHOTS}/admin.png`, fullPage: true });
+  }, 90_000);
 });
 
 describe('a box of 10,000 assets', () => {

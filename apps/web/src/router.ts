@@ -17,6 +17,7 @@ const routes: RouteRecordRaw[] = [
   // the same board with an asset's detail drawer open; App keys the view by box, so it stays mounted
   { path: '/boxes/:id/assets/:assetId', name: 'asset', component: () => import('./views/BoxView.vue'), props: true },
   { path: '/boxes/:id/storyboards/:sid?', name: 'storyboards', component: () => import('./views/StoryboardsView.vue'), props: true },
+  { path: '/analytics', name: 'analytics', component: () => import('./views/AnalyticsView.vue') },
   { path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { admin: true } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];

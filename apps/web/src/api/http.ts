@@ -1,6 +1,8 @@
 import { ApiError, GenboxClient, NETWORK_ERROR, pathFor, toErrorBody } from '@genbox/client';
 import type {
   AddMemberRequest,
+  AnalyticsDto,
+  AnalyticsQuery,
   AssetDto,
   BoxDto,
   BoxRole,
@@ -90,6 +92,7 @@ export const removeMember = (boxId: string, userId: string) => api.call('removeM
 // Assets
 export const listAssets = (boxId: string, query: ListAssetsQuery = {}) => api.call('listAssets', { params: { id: boxId }, query });
 export const getAsset = (assetId: string) => api.call('getAsset', { params: { id: assetId } });
+export const getAnalytics = (query: AnalyticsQuery): Promise<AnalyticsDto> => api.call('analytics', { query });
 export const getAssetHistory = (assetId: string) => api.call('assetHistory', { params: { id: assetId } });
 export const getAssetChildren = (assetId: string) => api.call('assetChildren', { params: { id: assetId } });
 export const deleteAsset = (assetId: string) => api.call('deleteAsset', { params: { id: assetId } });

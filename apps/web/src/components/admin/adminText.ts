@@ -20,3 +20,15 @@ export function keyState(p: Pick<ProviderDto, 'kind' | 'has_api_key'>): 'set' | 
 export function waitsForKey(p: Pick<ProviderDto, 'kind' | 'has_api_key' | 'is_active'>): boolean {
   return !p.is_active && keyState(p) === 'missing';
 }
+
+/** What each provider kind is, where its base URL points, and what a model's "API endpoint" means for it (with an example). */
+export const KIND_HELP: Record<ProviderDto['kind'], { what: string; baseUrl: string; endpoint: string }> = {
+  template: { what: 'Any REST API, described by each model\'s request template and response mapping.', baseUrl: 'The API\'s root, e.g. https://api.example.com', endpoint: 'The path each model posts to, e.g. /v1/images/generations' },
+  kie: { what: 'Kie.ai: one key for many hosted models (Veo, Seedance, Flux…), answered by webhook or poll.', baseUrl: 'https://api.kie.ai (uploads go to Upload base URL, https://kieai.redpandaai.co)', endpoint: 'Kie\'s model name, e.g. bytedance/seedance-1-pro' },
+  replicate: { what: 'Replicate: runs a public model version by name.', baseUrl: 'https://api.replicate.com', endpoint: 'The model as owner/name, e.g. black-forest-labs/flux-schnell' },
+  runware: { what: 'Runware: fast image and video inference by model AIR id.', baseUrl: 'https://api.runware.ai/v1', endpoint: 'The model\'s AIR id, e.g. runware:100@1' },
+  stability: { what: 'Stability AI\'s hosted image API.', baseUrl: 'https://api.stability.ai', endpoint: 'The generation path, e.g. /v2beta/stable-image/generate/core' },
+  openai: { what: 'OpenAI images (and compatible servers).', baseUrl: 'https://api.openai.com/v1', endpoint: 'The model name, e.g. gpt-image-1' },
+  fal: { what: 'fal.ai queue API.', baseUrl: 'https://queue.fal.run', endpoint: 'The app id, e.g. fal-ai/flux/dev' },
+  local: { what: 'Built in: renders real PNG and MP4 on this machine, no key needed.', baseUrl: 'None', endpoint: 'None (the model\'s slug picks what it renders)' },
+};
