@@ -209,6 +209,9 @@ export async function pngBytes(w = 64, h = 48, color = { r: 200, g: 80, b: 40 })
 export interface Received { event: string; payload: any }
 
 /** Records every message a socket receives, in arrival order. */
+/** Box events carry the box seq; presence and a user's own credits.changed do not, and are not in the box's order. */
+export const carriesSeq = (m: { payload: unknown }): boolean => typeof (m.payload as { seq?: unknown } | null)?.seq === 'number';
+
 export function recordEvents(s: Socket): Received[] {
   const got: Received[] = [];
   s.onAny((event: string, payload: unknown) => got.push({ event, payload }));

@@ -100,7 +100,8 @@ describe('per-provider limits, paused boxes and the finish job (Kie simulator)',
   it('max_concurrency 2: ten queued generations never have more than two tasks open at the provider, wait PENDING, and all complete', async () => {
     const model = await kieModel({ max_concurrency: 2, rate_limit: { requests: 1000, per_ms: 1000 } });
     const box = await admin.createBox('Two at a time');
-    for (let i = 0; i < 10; i++) sim.scripts.push({ steps: [{ phase: 'running', ms: 400 }], outcome: 'succeeded', callbacks: 'none' });
+    // each task runs long enough that the ten requests are all in before the first pair is done, even on a busy machine
+    for (let i = 0; i < 10; i++) sim.scripts.push({ steps: [{ phase: 'running', ms: 1200 }], outcome: 'succeeded', callbacks: 'none' });
     const prompts = Array.from({ length: 10 }, (_, i) => `conc-${i} a lantern`);
     const started = await generate(admin, box.id, model, prompts);
 

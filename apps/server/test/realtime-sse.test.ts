@@ -1,7 +1,7 @@
 import type { ModelDto } from '@genbox/contracts';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type TestGenbox, type UserClient, connected, joinBox, pngBytes, recordEvents, startTestGenbox, until } from './harness.js';
+import { type TestGenbox, type UserClient, carriesSeq, connected, joinBox, pngBytes, recordEvents, startTestGenbox, until } from './harness.js';
 import { SseReader } from './sse-reader.js';
 
 let gb: TestGenbox;
@@ -59,7 +59,7 @@ describe('box events over Server-Sent Events', () => {
     s.disconnect();
 
     const overSse = sse.events.slice(1).map((m) => ({ event: m.event, seq: Number(m.id), payload: m.data }));
-    const overSocket = socketGot.filter((m) => m.event !== 'presence.changed').map((m) => ({ event: m.event, seq: m.payload.seq, payload: m.payload }));
+    const overSocket = socketGot.filter(carriesSeq).map((m) => ({ event: m.event, seq: m.payload.seq, payload: m.payload }));
     expect(overSse).toEqual(overSocket);
     const statuses = overSse.map((m) => m.payload.asset.status);
     expect(statuses.filter((x, i) => x !== statuses[i - 1])).toEqual(['PENDING', 'PROCESSING', 'COMPLETED']);

@@ -5,7 +5,7 @@ import type { AssetDto, BoxDto, ModelDto } from '@genbox/contracts';
 import { Redis } from 'ioredis';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Received, type TestGenbox, type UserClient, connected, freePort, joinBox, pngBytes, recordEvents, startTestGenbox, until } from './harness.js';
+import { type Received, type TestGenbox, type UserClient, carriesSeq, connected, freePort, joinBox, pngBytes, recordEvents, startTestGenbox, until } from './harness.js';
 
 /** The built server (`npm run build`): the same start command operators use, here with ROLE=worker. */
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -108,7 +108,7 @@ describe('a worker in its own process', () => {
   });
 
   it('the worker animates an image uploaded through the API, and every seq reaches the socket in order', async () => {
-    const start = heard.filter((r) => r.event !== 'presence.changed').length;
+    const start = heard.filter(carriesSeq).length;
     const parent = await alice.upload(box.id, await pngBytes(320, 240), 'still.png').ok(201);
     const animate: ModelDto = await alice.model('local-animate');
     const clip = await alice.post(`/api/boxes/${box.id}/generate`, { prompt: 'drift', ai_model_id: animate.id, parent_asset_id: parent.id, generation_config: { duration: 2 } }).ok(202);
@@ -116,8 +116,8 @@ describe('a worker in its own process', () => {
     const done = await alice.get<AssetDto>(`/api/assets/${clip.id}`).ok();
     expect(done, workerOutput).toMatchObject({ status: 'COMPLETED', type: 'VIDEO', mime_type: 'video/mp4', source_type: 'IMG2VID' });
 
-    const seqs = heard.filter((r) => r.event !== 'presence.changed').map((r) => r.payload.seq);
-    const trail = heard.filter((r) => r.event !== 'presence.changed').map((r) => `${r.payload.seq} ${r.event} ${r.payload.asset?.status} ${r.payload.asset?.progress}`);
+    const seqs = heard.filter(carriesSeq).map((r) => r.payload.seq);
+    const trail = heard.filter(carriesSeq).map((r) => `${r.payload.seq} ${r.event} ${r.payload.asset?.status} ${r.payload.asset?.progress}`);
     expect(seqs, trail.join('\n')).toEqual(seqs.map((_, i) => seqs[0] + i));
     expect(seqs.length).toBeGreaterThan(start);
     expect(worker!.exitCode).toBeNull();
