@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -50,4 +50,64 @@ describe('module boundaries', () => {
       expect(offences).toEqual([]);
     });
   }
+});
+
+/**
+ * Inside the server: shared kernels at the bottom, then features, each of which may import the
+ * kernels and the features listed before it, never one after it. So dependencies run one way and
+ * no two features can need each other. The composition root (main.ts, bootstrap.ts, app.module.ts)
+ * may import anything.
+ */
+const SERVER = 'apps/server/src';
+const KERNELS = ['config', 'database', 'storage', 'common', 'media', 'web'];
+/** Entry points beside main.ts: like the composition root, they may import anything, and nothing imports them. */
+const ENTRIES = ['cli'];
+const FEATURES = ['auth', 'realtime', 'boxes', 'credits', 'providers', 'assets', 'generation', 'storyboards', 'outgoing-webhooks', 'webhooks', 'analytics', 'metrics', 'admin-queues', 'health', 'docs'];
+
+function layerOf(dir: string): { kind: 'kernel' | 'feature'; rank: number } | null {
+  if (KERNELS.includes(dir)) return { kind: 'kernel', rank: KERNELS.indexOf(dir) };
+  if (FEATURES.includes(dir)) return { kind: 'feature', rank: FEATURES.indexOf(dir) };
+  return null;
+}
+
+describe('server layers', () => {
+  const files = sources(SERVER).filter((f) => relative(SERVER, f).includes('/'));
+
+  it('every folder of the server is a kernel or a feature named in the order', () => {
+    const unknown = [...new Set(files.map((f) => relative(SERVER, f).split('/')[0]!))].filter((d) => !layerOf(d) && !ENTRIES.includes(d));
+    expect(unknown).toEqual([]);
+  });
+
+  it('every feature is a Nest module of its own, with its public surface declared', () => {
+    const missing = FEATURES.filter((f) => {
+      try {
+        return !/exports:/.test(readFileSync(join(SERVER, f, `${f}.module.ts`), 'utf8'));
+      } catch {
+        return true;
+      }
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it('kernels import no feature; a feature imports kernels and only the features before it', () => {
+    const offences: string[] = [];
+    for (const file of files) {
+      const from = relative(SERVER, file).split('/')[0]!;
+      const own = layerOf(from);
+      if (!own) continue;
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith('.')) continue;
+        const target = relative(SERVER, resolve(dirname(file), spec)).split('/')[0]!;
+        if (target === from || target.startsWith('..')) continue;
+        const other = layerOf(target);
+        if (ENTRIES.includes(target)) {
+          offences.push(`${relative(SERVER, file)} imports the entry point ${target}: ${spec}`);
+          continue;
+        }
+        const allowed = other && (other.kind === 'kernel' ? own.kind === 'feature' || other.rank < own.rank : own.kind === 'feature' && other.rank < own.rank);
+        if (!allowed) offences.push(`${relative(SERVER, file)} (${own.kind} ${from}) imports ${target}: ${spec}`);
+      }
+    }
+    expect(offences).toEqual([]);
+  });
 });

@@ -17,7 +17,7 @@ import { createDataSource } from './database/data-source.js';
 import { Database } from './database/database.js';
 import { ensureDatabase } from './database/ensure-database.js';
 import { migrate } from './database/migrate.js';
-import { DEMO_USER, seed } from './database/seed.js';
+import { DEMO_USER, seed } from './seed.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 import { socketChannelKey } from './realtime/realtime.publisher.js';
 import { createStorage } from './storage/create-storage.js';

@@ -1,7 +1,7 @@
 import type { ModelDto } from '@genbox/contracts';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BoxGateway } from '../src/realtime/box.gateway.js';
+import { BoxGateway } from '../src/boxes/box.gateway.js';
 import { type TestGenbox, type UserClient, connected, joinBox, pngBytes, recordEvents, startTestGenbox, until } from './harness.js';
 
 let gb: TestGenbox;

@@ -4,7 +4,7 @@ import { TokenService, tokenFromHeader } from '../auth/token.service.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import type { Signer } from '../common/signer.js';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG, SIGNER } from '../core/tokens.js';
+import { CONFIG, SIGNER } from '../common/tokens.js';
 import { QUEUE_BOARD_PATH } from './queue-board.js';
 
 const COOKIE = 'genbox_queues';

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { UserRow } from '../auth/users.repository.js';
-import { CurrentUser, requireAdmin } from '../common/auth.guard.js';
+import { CurrentUser, requireAdmin } from '../auth/auth.guard.js';
 import { QueueBoardAccess } from './queue-board.access.js';
 import { QUEUE_BOARD_PATH } from './queue-board.js';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { type AnalyticsDto, AnalyticsQuery } from '@genbox/contracts';
 import type { UserRow } from '../auth/users.repository.js';
-import { CurrentUser } from '../common/auth.guard.js';
+import { CurrentUser } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { AnalyticsService } from './analytics.service.js';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AnalyticsDto } from '@genbox/contracts';
 import type { UserRow } from '../auth/users.repository.js';
 import { BoxAccessService } from '../boxes/box-access.service.js';
-import { requireAdmin } from '../common/auth.guard.js';
+import { requireAdmin } from '../auth/auth.guard.js';
 import { AnalyticsRepository, type AnalyticsScope } from './analytics.repository.js';
 
 /** Who may see which numbers: a box's members see the box; only admins see the whole install. */

@@ -1,6 +1,6 @@
 import type { AssetSort, AssetStatus, AssetType, ListAssetsQuery, SourceType } from '@genbox/contracts';
 import type { z } from 'zod';
-import { isUuid } from '../boxes/box-access.service.js';
+import { isUuid } from '../common/is-uuid.js';
 import { AppError } from '../common/app-error.js';
 
 /** The list query as parsed (libs/contracts ListAssetsQuery says what each filter means). */

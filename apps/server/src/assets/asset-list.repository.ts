@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DATABASE } from '../core/tokens.js';
+import { DATABASE } from '../common/tokens.js';
 import type { Database } from '../database/database.js';
 import type { AssetFilter, Keyset } from './asset-list.query.js';
 import { ASSET_SELECT, type AssetRow } from './asset.row.js';

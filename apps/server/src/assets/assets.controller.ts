@@ -1,10 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { GenerateRequest, ListAssetsQuery } from '@genbox/contracts';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ListAssetsQuery } from '@genbox/contracts';
 import type { Request, Response } from 'express';
 import type { UserRow } from '../auth/users.repository.js';
-import { CurrentUser, Public } from '../common/auth.guard.js';
+import { CurrentUser, Public } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
-import { GenerateService } from '../generation/generate.service.js';
 import { AssetsService } from './assets.service.js';
 import { FileDeliveryService } from './file-delivery.service.js';
 
@@ -12,7 +11,6 @@ import { FileDeliveryService } from './file-delivery.service.js';
 export class AssetsController {
   constructor(
     private readonly assets: AssetsService,
-    private readonly generate: GenerateService,
     private readonly files: FileDeliveryService,
   ) {}
 
@@ -30,13 +28,6 @@ export class AssetsController {
       if (!req.complete) res.setHeader('Connection', 'close');
       throw e;
     }
-  }
-
-  @Post('boxes/:id/generate') @HttpCode(202)
-  async start(@CurrentUser() u: UserRow, @Param('id') boxId: string, @Body() body: unknown) {
-    const input = parseInput(GenerateRequest, body);
-    const items = await this.generate.generate(u.id, boxId, input);
-    return input.count > 1 ? { items } : items[0];
   }
 
   @Get('assets/:id')
@@ -57,16 +48,6 @@ export class AssetsController {
   @Delete('assets/:id') @HttpCode(204)
   remove(@CurrentUser() u: UserRow, @Param('id') id: string) {
     return this.assets.delete(u.id, id);
-  }
-
-  @Post('assets/:id/cancel') @HttpCode(200)
-  cancel(@CurrentUser() u: UserRow, @Param('id') id: string) {
-    return this.generate.cancel(u.id, id);
-  }
-
-  @Post('assets/:id/retry') @HttpCode(202)
-  retry(@CurrentUser() u: UserRow, @Param('id') id: string) {
-    return this.generate.retry(u.id, id);
   }
 
   /** Public: a signed URL or a member's token is checked inside. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AssetStatus, AssetType, SourceType } from '@genbox/contracts';
 import { bumpSeq } from '../boxes/boxes.repository.js';
-import { DATABASE } from '../core/tokens.js';
+import { DATABASE } from '../common/tokens.js';
 import type { Database, Queryable } from '../database/database.js';
 import { ASSET_SELECT, JOINED_COLUMNS, JOINS, assetSelectFrom, type AssetRow } from './asset.row.js';
 
@@ -169,14 +169,6 @@ export class AssetsRepository {
        ORDER BY priority ASC NULLS LAST, created_at ASC, id ASC`,
       [boxId],
     );
-  }
-
-  async storedKeysOfBox(boxId: string): Promise<string[]> {
-    const rows = await this.db.query<{ k: string }>(
-      `SELECT unnest(array[storage_key, thumbnail_key]) AS k FROM assets WHERE box_id = $1`,
-      [boxId],
-    );
-    return rows.map((r) => r.k).filter(Boolean);
   }
 
   /** Assets made from this one (its image-to-video runs), newest first. */

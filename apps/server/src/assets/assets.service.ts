@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AssetDto, AssetHistoryEntry, AssetPage } from '@genbox/contracts';
-import { BoxAccessService, isUuid } from '../boxes/box-access.service.js';
+import { BoxAccessService } from '../boxes/box-access.service.js';
+import { isUuid } from '../common/is-uuid.js';
 import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG, STORAGE } from '../core/tokens.js';
+import { CONFIG, STORAGE } from '../common/tokens.js';
 import { inspectStoredMedia, storeThumbnail } from '../media/media-inspector.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { EmptyUploadError, UnsupportedMediaTypeError, UploadAbortedError, UploadTooLargeError, ingestUpload } from '../storage/upload-stream.js';
@@ -114,13 +115,6 @@ export class AssetsService {
     await Promise.all(gone.keys.map((k) => this.storage.delete(k)));
   }
 
-  /** Removes a box with its assets and their stored files (owners only). */
-  async deleteBox(userId: string, boxId: string, removeBox: () => Promise<void>): Promise<void> {
-    await this.access.require(boxId, userId, 'owner');
-    const keys = await this.assets.storedKeysOfBox(boxId);
-    await removeBox();
-    await Promise.all(keys.map((k) => this.storage.delete(k).catch(() => undefined)));
-  }
 }
 
 const tooLarge = (max: number) => new AppError('payload_too_large', `The file is larger than the ${Math.round(max / 1024 / 1024)} MB limit`);

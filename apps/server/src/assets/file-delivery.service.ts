@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { TokenService, tokenFromHeader } from '../auth/token.service.js';
 import { AppError } from '../common/app-error.js';
-import { CONFIG, STORAGE } from '../core/tokens.js';
+import { CONFIG, STORAGE } from '../common/tokens.js';
 import type { AppConfig } from '../config/env.js';
 import { StorageNotFoundError, StorageRangeError, type StorageDriver } from '../storage/storage.port.js';
 import { AssetsRepository } from './assets.repository.js';
 import { AssetsService } from './assets.service.js';
 import { FileUrls, type FileVariant } from './file-urls.js';
-import { isUuid } from '../boxes/box-access.service.js';
+import { isUuid } from '../common/is-uuid.js';
 
 /**
  * Serves an asset's bytes to whoever holds a valid signed URL or a member's token: streamed,

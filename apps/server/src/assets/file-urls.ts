@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/env.js';
 import type { Signer } from '../common/signer.js';
-import { CONFIG, SIGNER } from '../core/tokens.js';
+import { CONFIG, SIGNER } from '../common/tokens.js';
 
 export type FileVariant = 'file' | 'thumbnail';
 const HOUR = 3600_000;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { type AuthResponse, CreateTokenRequest, LoginRequest, type MeResponse, RegisterRequest } from '@genbox/contracts';
-import { CurrentUser, Public } from '../common/auth.guard.js';
+import { CurrentUser, Public } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { AuthService } from './auth.service.js';
 import { TokenService } from './token.service.js';

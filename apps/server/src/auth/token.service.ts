@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from '../database/database.js';
 import type { AppConfig } from '../config/env.js';
 import type { Signer } from '../common/signer.js';
-import { CONFIG, DATABASE, SIGNER } from '../core/tokens.js';
+import { CONFIG, DATABASE, SIGNER } from '../common/tokens.js';
 
 const SESSION_PREFIX = 'gbs1';
 const API_PREFIX = 'gbt_';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { UserDto } from '@genbox/contracts';
 import type { Database } from '../database/database.js';
-import { DATABASE } from '../core/tokens.js';
+import { DATABASE } from '../common/tokens.js';
 
 export interface UserRow {
   id: string;

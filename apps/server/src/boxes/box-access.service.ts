@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { BoxRole } from '@genbox/contracts';
 import { AppError } from '../common/app-error.js';
+import { isUuid } from '../common/is-uuid.js';
 import { BoxesRepository } from './boxes.repository.js';
 
 const RANK: Record<BoxRole, number> = { viewer: 1, editor: 2, owner: 3 };
@@ -25,6 +26,3 @@ export class BoxAccessService {
     return role;
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID.test(s);

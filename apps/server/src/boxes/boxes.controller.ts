@@ -2,19 +2,15 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import { AddMemberRequest, CreateBoxRequest, UpdateBoxRequest, UpdateMemberRequest } from '@genbox/contracts';
 import { z } from 'zod';
 import type { UserRow } from '../auth/users.repository.js';
-import { CurrentUser } from '../common/auth.guard.js';
+import { CurrentUser } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
-import { AssetsService } from '../assets/assets.service.js';
 import { BoxesService } from './boxes.service.js';
 
 const UserId = z.string().uuid('must be a user id');
 
 @Controller('boxes')
 export class BoxesController {
-  constructor(
-    private readonly boxes: BoxesService,
-    private readonly assets: AssetsService,
-  ) {}
+  constructor(private readonly boxes: BoxesService) {}
 
   @Get()
   async list(@CurrentUser() u: UserRow) {
@@ -39,7 +35,7 @@ export class BoxesController {
   /** The box goes with its assets and their stored files. */
   @Delete(':id') @HttpCode(204)
   remove(@CurrentUser() u: UserRow, @Param('id') id: string) {
-    return this.assets.deleteBox(u.id, id, () => this.boxes.delete(u.id, id));
+    return this.boxes.delete(u.id, id);
   }
 
   @Get(':id/members')

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BoxDto, BoxRole, MemberDto } from '@genbox/contracts';
-import { DATABASE } from '../core/tokens.js';
+import { DATABASE } from '../common/tokens.js';
 import type { Database, Queryable } from '../database/database.js';
 
 export interface BoxRow { id: string; name: string; owner_id: string; event_seq: string; paused: boolean; created_at: Date; updated_at: Date }
@@ -73,8 +73,13 @@ export class BoxesRepository {
     return !!(await this.db.query<{ paused: boolean }>('SELECT paused FROM boxes WHERE id = $1', [boxId]))[0]?.paused;
   }
 
-  async delete(boxId: string): Promise<void> {
-    await this.db.query('DELETE FROM boxes WHERE id = $1', [boxId]);
+  /** Deletes the box (its assets go with it, by cascade); returns the storage keys their files leave behind. */
+  async delete(boxId: string): Promise<string[]> {
+    return this.db.tx(async (q) => {
+      const rows = await q.query<{ k: string | null }>('SELECT unnest(array[storage_key, thumbnail_key]) AS k FROM assets WHERE box_id = $1', [boxId]);
+      await q.query('DELETE FROM boxes WHERE id = $1', [boxId]);
+      return rows.map((r) => r.k).filter((k): k is string => !!k);
+    });
   }
 
   async members(boxId: string): Promise<MemberDto[]> {

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { BoxDto, BoxRole, MemberDto } from '@genbox/contracts';
 import { UsersRepository } from '../auth/users.repository.js';
 import { AppError } from '../common/app-error.js';
+import { STORAGE } from '../common/tokens.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
+import type { StorageDriver } from '../storage/storage.port.js';
 import { BoxAccessService } from './box-access.service.js';
 import { BoxesRepository, toBoxDto } from './boxes.repository.js';
 
@@ -13,6 +15,7 @@ export class BoxesService {
     private readonly access: BoxAccessService,
     private readonly users: UsersRepository,
     private readonly realtime: RealtimePublisher,
+    @Inject(STORAGE) private readonly storage: StorageDriver,
   ) {}
 
   async list(userId: string): Promise<BoxDto[]> {
@@ -36,12 +39,13 @@ export class BoxesService {
     return toBoxDto(box, 'owner');
   }
 
-  /** Deleting a box removes its assets' rows; the caller removes the stored files. */
+  /** Removes a box with its assets and their stored files (owners only). */
   async delete(userId: string, boxId: string): Promise<void> {
     await this.access.require(boxId, userId, 'owner');
     const members = await this.boxes.members(boxId);
-    await this.boxes.delete(boxId);
+    const keys = await this.boxes.delete(boxId);
     this.realtime.boxDeleted(boxId, members.map((m) => m.user_id));
+    await Promise.all(keys.map((k) => this.storage.delete(k).catch(() => undefined)));
   }
 
   async members(userId: string, boxId: string): Promise<MemberDto[]> {

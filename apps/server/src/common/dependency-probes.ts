@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Database } from '../database/database.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { DEPENDENCIES, DEPENDENCY_NAMES, type Dependency, unavailableDependency } from './dependency-errors.js';
-import { DATABASE, REDIS, STORAGE } from '../core/tokens.js';
+import { DATABASE, REDIS, STORAGE } from '../common/tokens.js';
 
 export interface ProbeResult {
   ok: boolean;

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { CreditsQuery, GrantCreditsRequest } from '@genbox/contracts';
 import type { UserRow } from '../auth/users.repository.js';
-import { CurrentUser, requireAdmin } from '../common/auth.guard.js';
+import { CurrentUser, requireAdmin } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { CreditsService } from './credits.service.js';
 

@@ -1,4 +1,6 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
 import { CreditsController } from './credits.controller.js';
 import { CreditsRepository } from './credits.repository.js';
 import { CreditsService } from './credits.service.js';
@@ -7,15 +9,18 @@ import { CreditsService } from './credits.service.js';
  * Credits: balances, the ledger, grants, the 402 of a short balance. The hold, capture and
  * release are triggers on `assets` (credits migration); CreditsService is what others use.
  */
-@Module({})
-export class CreditsModule {
-  static register(opts: { api: boolean }): DynamicModule {
-    return {
-      module: CreditsModule,
-      controllers: opts.api ? [CreditsController] : [],
-      providers: [CreditsRepository, CreditsService],
-      exports: [CreditsService],
-    };
-  }
-}
+@Module({
+  imports: [AuthModule, RealtimeModule],
+  providers: [CreditsRepository, CreditsService],
+  exports: [CreditsService],
+})
+export class CreditsModule {}
+
+/** Routes under /api/credits and /api/admin/credits (ROLE=api|all). */
+@Module({
+  imports: [CreditsModule],
+  controllers: [CreditsController],
+})
+export class CreditsApiModule {}
+
 export { CreditHoldEntity, CreditLedgerEntity, ProviderCostEntity } from './credit.entity.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CreditEntryDto, CreditKind } from '@genbox/contracts';
 import type { ProviderCost } from '@genbox/providers';
-import { DATABASE } from '../core/tokens.js';
+import { DATABASE } from '../common/tokens.js';
 import type { Database } from '../database/database.js';
 
 interface EntryRow {

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Public } from '../common/auth.guard.js';
+import { Public } from '../auth/auth.guard.js';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG } from '../core/tokens.js';
+import { CONFIG } from '../common/tokens.js';
 import { buildOpenApi } from './openapi.js';
 
 /** Swagger UI page; its scripts come from swagger-ui-dist, served under /api/docs/ui (see bootstrap). */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ProviderKind } from '@genbox/contracts';
 import { type ProviderAdapter, createAdapter } from '@genbox/providers';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG } from '../core/tokens.js';
+import { CONFIG } from '../common/tokens.js';
 
 /** One adapter instance per provider kind; adapters hold no per-provider state. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import type { UserRow } from '../auth/users.repository.js';
-import { CurrentUser } from '../common/auth.guard.js';
+import { CurrentUser } from '../auth/auth.guard.js';
 import { BoxQueueService } from './box-queue.service.js';
 
 /** `POST /api/boxes/:id/pause` and `/resume` (editors and owners); both answer the box. */

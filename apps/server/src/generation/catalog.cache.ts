@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ModelConfig, ProviderConfig } from '@genbox/providers';
-import { CatalogRepository, type ModelRow, toModelConfig, toProviderConfig } from '../catalog/catalog.repository.js';
-import { SECRET_BOX } from '../catalog/catalog.tokens.js';
-import type { SecretBox } from '../catalog/secret-box.js';
+import { CatalogRepository, type ModelRow, toModelConfig, toProviderConfig } from '../providers/catalog.repository.js';
+import { SECRET_BOX, type SecretBox } from '../providers/secret-box.js';
 import { type ProviderLimits, rateLimitFor } from './provider-limiter.js';
 
 /** A model with its provider as a generation job uses them: the provider's secrets already decrypted. */

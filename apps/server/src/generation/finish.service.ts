@@ -7,7 +7,7 @@ import { AssetNotifier } from '../assets/asset.notifier.js';
 import { AssetsRepository } from '../assets/assets.repository.js';
 import { storageKeys } from '../assets/storage-keys.js';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG, STORAGE } from '../core/tokens.js';
+import { CONFIG, STORAGE } from '../common/tokens.js';
 import { inspectImageBytes, inspectStoredMedia, storeThumbnail } from '../media/media-inspector.js';
 import { downloadToStorage } from '../storage/safe-download.js';
 import { StorageNotFoundError, type StorageDriver } from '../storage/storage.port.js';

@@ -1,15 +1,15 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ProviderError } from '@genbox/providers';
-import type { Job, Queue } from 'bull';
+import type { Job } from 'bull';
 import { AssetsRepository } from '../assets/assets.repository.js';
 import { DEPENDENCY_NAMES, unavailableDependency } from '../common/dependency-errors.js';
 import { DependencyProbes } from '../common/dependency-probes.js';
 import { addLogContext, withLogContext } from '../common/logging/log-context.js';
 import { ShutdownState } from '../common/shutdown-state.js';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG } from '../core/tokens.js';
-import { GENERATION_QUEUE, type GenerationJobs, type JobTrace } from './generation.jobs.js';
+import { CONFIG } from '../common/tokens.js';
+import type { GenerationJobs, JobTrace } from './generation.jobs.js';
+import { GenerationQueue } from './generation.queue.js';
 import { AssetOutcomes } from './asset-outcomes.service.js';
 import { FinishService } from './finish.service.js';
 import { GenerationService } from './generation.service.js';
@@ -39,7 +39,7 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
   };
 
   constructor(
-    @InjectQueue(GENERATION_QUEUE) private readonly queue: Queue,
+    private readonly jobs: GenerationQueue,
     private readonly generation: GenerationService,
     private readonly finisher: FinishService,
     private readonly outcomes: AssetOutcomes,
@@ -48,6 +48,10 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
     private readonly shutdown: ShutdownState,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
+
+  private get queue() {
+    return this.jobs.queue;
+  }
 
   onModuleInit() {
     // Bull reports a job it could not finish or fetch (Redis gone) here; it tries again by itself

@@ -5,7 +5,7 @@ import type { AssetRow } from '../assets/asset.row.js';
 import { AssetNotifier } from '../assets/asset.notifier.js';
 import { AssetsRepository, type WorkAssetRow } from '../assets/assets.repository.js';
 import { DependencyProbes } from '../common/dependency-probes.js';
-import { STORAGE } from '../core/tokens.js';
+import { STORAGE } from '../common/tokens.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { AdapterRegistry } from './adapter.registry.js';
 import { type GenerationJobs, INLINE_RESULT_BYTES } from './generation.jobs.js';

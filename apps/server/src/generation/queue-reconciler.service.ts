@@ -5,7 +5,7 @@ import { AssetsRepository } from '../assets/assets.repository.js';
 import { BoxesRepository } from '../boxes/boxes.repository.js';
 import type { AppConfig } from '../config/env.js';
 import { withLogContext } from '../common/logging/log-context.js';
-import { CONFIG, DATABASE, REDIS } from '../core/tokens.js';
+import { CONFIG, DATABASE, REDIS } from '../common/tokens.js';
 import type { Database } from '../database/database.js';
 import { finishJobId, GenerationQueue, pollJobId } from './generation.queue.js';
 import { SubmitRequestBuilder } from './submit-request.builder.js';

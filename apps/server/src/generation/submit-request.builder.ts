@@ -5,7 +5,7 @@ import type { AssetRow } from '../assets/asset.row.js';
 import { AssetsRepository } from '../assets/assets.repository.js';
 import { FileUrls } from '../assets/file-urls.js';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG, STORAGE } from '../core/tokens.js';
+import { CONFIG, STORAGE } from '../common/tokens.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { CatalogCache } from './catalog.cache.js';
 

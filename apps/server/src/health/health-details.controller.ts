@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import type { UserRow } from '../auth/users.repository.js';
-import { CurrentUser, requireAdmin } from '../common/auth.guard.js';
+import { CurrentUser, requireAdmin } from '../auth/auth.guard.js';
 import { DependencyProbes } from '../common/dependency-probes.js';
 import { ShutdownState } from '../common/shutdown-state.js';
 

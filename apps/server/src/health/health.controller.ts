@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Public } from '../common/auth.guard.js';
+import { Public } from '../auth/auth.guard.js';
 import { DependencyProbes } from '../common/dependency-probes.js';
 import { ShutdownState } from '../common/shutdown-state.js';
 

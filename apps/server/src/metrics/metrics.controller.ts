@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Public } from '../common/auth.guard.js';
+import { Public } from '../auth/auth.guard.js';
 import { MetricsService } from './metrics.service.js';
 
 /** Prometheus scrape target, outside /api (bootstrap excludes it from the prefix). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DATABASE } from '../core/tokens.js';
+import { DATABASE } from '../common/tokens.js';
 import type { Database } from '../database/database.js';
 
 export interface FinishedRow { model: string; status: 'COMPLETED' | 'FAILED' | 'CANCELED'; n: number }

@@ -1,16 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
-import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Queue } from 'bull';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { tokenFromHeader } from '../auth/token.service.js';
 import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG } from '../core/tokens.js';
+import { CONFIG } from '../common/tokens.js';
 import { GENERATION_QUEUE } from '../generation/generation.jobs.js';
+import { GenerationQueue } from '../generation/generation.queue.js';
 import { exposition, type Sample } from './exposition.js';
 import { MetricsRepository } from './metrics.repository.js';
-import { WEBHOOK_VERDICTS, WebhookVerdicts } from './webhook-verdicts.js';
+import { WEBHOOK_VERDICTS, WebhookVerdicts } from '../webhooks/webhook-verdicts.js';
 
 /** Durations are summarised over this recent window, in seconds. */
 const DURATION_WINDOW_S = 15 * 60;
@@ -26,7 +25,7 @@ export class MetricsService {
 
   constructor(
     @Inject(CONFIG) private readonly config: AppConfig,
-    @InjectQueue(GENERATION_QUEUE) private readonly queue: Queue,
+    private readonly generation: GenerationQueue,
     private readonly repo: MetricsRepository,
     private readonly verdicts: WebhookVerdicts,
   ) {
@@ -49,7 +48,7 @@ export class MetricsService {
     const [finished, recent, jobs, defaults] = await Promise.all([
       this.repo.finished(),
       this.repo.recent(DURATION_WINDOW_S),
-      this.queue.getJobCounts() as Promise<Partial<Record<(typeof QUEUE_STATES)[number], number>>>,
+      this.generation.queue.getJobCounts() as Promise<Partial<Record<(typeof QUEUE_STATES)[number], number>>>,
       this.process.metrics(),
     ]);
     const verdicts = this.verdicts.snapshot();

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { CreateWebhookRequest, UpdateWebhookRequest } from '@genbox/contracts';
 import type { UserRow } from '../auth/users.repository.js';
-import { CurrentUser } from '../common/auth.guard.js';
+import { CurrentUser } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { OutgoingWebhooksService } from './outgoing-webhooks.service.js';
 

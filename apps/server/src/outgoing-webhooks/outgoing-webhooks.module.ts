@@ -1,5 +1,9 @@
 import { BullModule } from '@nestjs/bull';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { BoxesModule } from '../boxes/boxes.module.js';
+import { ProvidersModule } from '../providers/providers.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
 import { OUTGOING_WEBHOOKS_QUEUE } from './outgoing-webhooks.jobs.js';
 import { OutgoingWebhooksController } from './outgoing-webhooks.controller.js';
 import { OutgoingWebhooksService } from './outgoing-webhooks.service.js';
@@ -19,7 +23,7 @@ export class OutgoingWebhooksModule {
   static register(opts: { api: boolean; worker: boolean }): DynamicModule {
     return {
       module: OutgoingWebhooksModule,
-      imports: [BullModule.registerQueue({ name: OUTGOING_WEBHOOKS_QUEUE })],
+      imports: [BullModule.registerQueue({ name: OUTGOING_WEBHOOKS_QUEUE }), AuthModule, BoxesModule, ProvidersModule, RealtimeModule],
       controllers: opts.api ? [OutgoingWebhooksController] : [],
       providers: [
         WebhookEndpointsRepository, WebhookDeliveriesRepository, WebhookDispatcher, WebhookDeliveryService, OutgoingWebhooksService,

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG } from '../core/tokens.js';
-import type { SecretBox } from '../catalog/secret-box.js';
-import { SECRET_BOX } from '../catalog/catalog.tokens.js';
+import { CONFIG } from '../common/tokens.js';
+import type { SecretBox } from '../providers/secret-box.js';
+import { SECRET_BOX } from '../providers/secret-box.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
 import { sendWebhook } from './webhook.sender.js';

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { AppConfig } from '../config/env.js';
 import { RefreshedValue } from '../common/refreshed-value.js';
-import { CONFIG } from '../core/tokens.js';
+import { CONFIG } from '../common/tokens.js';
 import { RealtimePublisher, type SequencedEvent } from '../realtime/realtime.publisher.js';
 import { OUTGOING_WEBHOOKS_QUEUE, type OutgoingWebhookJobs } from './outgoing-webhooks.jobs.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';

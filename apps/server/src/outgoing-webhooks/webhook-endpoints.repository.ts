@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WebhookEndpointDto, WebhookEventType } from '@genbox/contracts';
-import { DATABASE } from '../core/tokens.js';
+import { DATABASE } from '../common/tokens.js';
 import type { Database } from '../database/database.js';
 
 export interface EndpointRow {

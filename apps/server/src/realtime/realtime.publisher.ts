@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { type AssetDto, type BoxDto, type CreditsChangedEvent, type MemberDto, type SequencedEventName, type ServerToClientEvents, type StoryboardDto, boxRoom } from '@genbox/contracts';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG, REDIS } from '../core/tokens.js';
+import { CONFIG, REDIS } from '../common/tokens.js';
 import { OrderedBoxLog } from './box-event-log.js';
 
 export const userRoom = (userId: string) => `user:${userId}`;

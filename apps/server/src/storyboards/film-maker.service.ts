@@ -10,7 +10,7 @@ import { MediaToolError } from '@genbox/providers';
 import { AssetNotifier } from '../assets/asset.notifier.js';
 import { AssetsRepository } from '../assets/assets.repository.js';
 import { storageKeys } from '../assets/storage-keys.js';
-import { STORAGE } from '../core/tokens.js';
+import { STORAGE } from '../common/tokens.js';
 import { inspectImageBytes, inspectStoredMedia, storeThumbnail } from '../media/media-inspector.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { lastFrame, stitchFilm } from './film-tools.js';

@@ -1,5 +1,5 @@
 import { validateParameters } from '@genbox/providers';
-import type { ModelRow } from '../catalog/catalog.repository.js';
+import type { ModelRow } from '../providers/catalog.repository.js';
 import { AppError } from '../common/app-error.js';
 import type { Queryable } from '../database/database.js';
 import { partnerModelId } from './storyboards.repository.js';

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { StoryboardPlanner as PlannerChoice } from '@genbox/contracts';
 import { type ChatPlanner, ProviderError, continuityLocally, continuityWithChat, guardedFetch, planLocally, planWithChat } from '@genbox/providers';
-import { CatalogRepository, toProviderConfig } from '../catalog/catalog.repository.js';
-import { SECRET_BOX } from '../catalog/catalog.tokens.js';
-import type { SecretBox } from '../catalog/secret-box.js';
+import { CatalogRepository, toProviderConfig } from '../providers/catalog.repository.js';
+import { SECRET_BOX, type SecretBox } from '../providers/secret-box.js';
 import { AppError } from '../common/app-error.js';
 
 /** Provider kinds whose base URL speaks OpenAI's chat completions (a template provider pointed at any compatible server). */

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { CreateStoryboardRequest, MAX_STORYBOARD_SCENES, RetrySceneRequest, UpdateStoryboardRequest } from '@genbox/contracts';
 import { z } from 'zod';
 import type { UserRow } from '../auth/users.repository.js';
-import { CurrentUser } from '../common/auth.guard.js';
+import { CurrentUser } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { StoryboardsService } from './storyboards.service.js';
 

@@ -1,5 +1,11 @@
 import { BullModule } from '@nestjs/bull';
-import type { DynamicModule, Provider, Type } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AssetsModule } from '../assets/assets.module.js';
+import { BoxesModule } from '../boxes/boxes.module.js';
+import { CreditsModule } from '../credits/credits.module.js';
+import { GenerationModule } from '../generation/generation.module.js';
+import { ProvidersModule } from '../providers/providers.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
 import { FilmMaker } from './film-maker.service.js';
 import { StoryboardCanceler } from './storyboard-canceler.service.js';
 import { StoryboardNotifier } from './storyboard.notifier.js';
@@ -12,20 +18,28 @@ import { StoryboardsRepository } from './storyboards.repository.js';
 import { StoryboardsService } from './storyboards.service.js';
 
 /**
- * The storyboards feature: what AppModule adds for it, by role. Its services use the assets,
- * catalog, generation and realtime providers of the app; nothing outside this folder uses its
- * internals, only what this file exports.
+ * The storyboards feature, by role: routes for api|all, the runner and its queue's processor for
+ * worker|all. Only AppModule imports it (no feature builds on storyboards), so it can be one
+ * dynamic module; others would see only what it exports.
  */
-export function storyboardsFeature(role: { api: boolean; worker: boolean }, queue: { lockDurationMs: number; stalledIntervalMs: number }): { imports: DynamicModule[]; controllers: Type[]; providers: Provider[] } {
-  return {
-    // a killed worker's advance job is picked up again as fast as a generation job (the same lock and stalled check)
-    imports: [BullModule.registerQueue({ name: STORYBOARD_QUEUE, settings: { lockDuration: queue.lockDurationMs, stalledInterval: queue.stalledIntervalMs, maxStalledCount: 3 } })],
-    controllers: role.api ? [StoryboardsController] : [],
-    providers: [
-      StoryboardsRepository, StoryboardNotifier, StoryboardsQueue, StoryboardCanceler, StoryboardPlannerService, StoryboardsService,
-      ...(role.worker ? [FilmMaker, StoryboardRunner, StoryboardsProcessor] : []),
-    ],
-  };
+@Module({})
+export class StoryboardsModule {
+  static register(role: { api: boolean; worker: boolean }, queue: { lockDurationMs: number; stalledIntervalMs: number }): DynamicModule {
+    return {
+      module: StoryboardsModule,
+      imports: [
+        // a killed worker's advance job is picked up again as fast as a generation job (the same lock and stalled check)
+        BullModule.registerQueue({ name: STORYBOARD_QUEUE, settings: { lockDuration: queue.lockDurationMs, stalledInterval: queue.stalledIntervalMs, maxStalledCount: 3 } }),
+        AssetsModule, BoxesModule, CreditsModule, GenerationModule, ProvidersModule, RealtimeModule,
+      ],
+      controllers: role.api ? [StoryboardsController] : [],
+      providers: [
+        StoryboardsRepository, StoryboardNotifier, StoryboardsQueue, StoryboardCanceler, StoryboardPlannerService, StoryboardsService,
+        ...(role.worker ? [FilmMaker, StoryboardRunner, StoryboardsProcessor] : []),
+      ],
+      exports: [StoryboardsService],
+    };
+  }
 }
 
 export { StoryboardsService } from './storyboards.service.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AssetStatus, StoryboardStatus } from '@genbox/contracts';
 import { bumpSeq } from '../boxes/boxes.repository.js';
-import { DATABASE } from '../core/tokens.js';
+import { DATABASE } from '../common/tokens.js';
 import type { Database, Queryable } from '../database/database.js';
 
 export interface StoryboardRow {

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { Public } from '../common/auth.guard.js';
+import { Public } from '../auth/auth.guard.js';
 import { WebhooksService } from './webhooks.service.js';
 
 @Controller('webhooks')

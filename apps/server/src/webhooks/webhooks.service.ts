@@ -2,15 +2,14 @@ import { timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type IncomingWebhook, ProviderError } from '@genbox/providers';
 import { AssetsRepository } from '../assets/assets.repository.js';
-import { isUuid } from '../boxes/box-access.service.js';
-import { CatalogRepository, toModelConfig, toProviderConfig } from '../catalog/catalog.repository.js';
-import { SECRET_BOX } from '../catalog/catalog.tokens.js';
-import type { SecretBox } from '../catalog/secret-box.js';
+import { isUuid } from '../common/is-uuid.js';
+import { CatalogRepository, toModelConfig, toProviderConfig } from '../providers/catalog.repository.js';
+import { SECRET_BOX, type SecretBox } from '../providers/secret-box.js';
 import { AppError } from '../common/app-error.js';
 import { AdapterRegistry } from '../generation/adapter.registry.js';
 import { CreditsService } from '../credits/credits.service.js';
 import { GenerationService } from '../generation/generation.service.js';
-import { type WebhookVerdict, WebhookVerdicts } from '../metrics/webhook-verdicts.js';
+import { type WebhookVerdict, WebhookVerdicts } from '../webhooks/webhook-verdicts.js';
 
 /**
  * A callback is only a hint: once its URL token and the provider's signature check out, the

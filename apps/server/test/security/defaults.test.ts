@@ -3,7 +3,7 @@ import { promoteToAdmin } from '../../src/auth/admin-accounts.js';
 import { StartupError, startGenbox } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/env.js';
 import { exposureProblem } from '../../src/config/exposure-check.js';
-import { DEMO_USER } from '../../src/database/seed.js';
+import { DEMO_USER } from '../../src/seed.js';
 import { ApiClient, type TestGenbox, startTestGenbox } from '../harness.js';
 
 const strong = 'k'.repeat(48);

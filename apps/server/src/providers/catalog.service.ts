@@ -2,10 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CreateModelRequest, CreateProviderRequest, ModelAdminDto, ModelDto, ProviderDto, ProviderKind, UpdateModelRequest, UpdateProviderRequest } from '@genbox/contracts';
 import type { z } from 'zod';
 import { AppError } from '../common/app-error.js';
-import { isUuid } from '../boxes/box-access.service.js';
-import { SECRET_BOX } from './catalog.tokens.js';
+import { isUuid } from '../common/is-uuid.js';
+import { SECRET_BOX, type SecretBox } from './secret-box.js';
 import { CatalogRepository, toModelAdminDto, toModelDto, toProviderDto, type ModelRow, type ProviderRow } from './catalog.repository.js';
-import type { SecretBox } from './secret-box.js';
 import { modelRowProblems } from './model-row-check.js';
 
 /** Providers and models: what admins manage and what the generate form lists. */

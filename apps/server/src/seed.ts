@@ -1,7 +1,7 @@
 import { LOCAL_MODELS, LOCAL_PROVIDER } from '@genbox/providers';
 import argon2 from 'argon2';
-import { ensureConfiguredAdmin } from '../auth/admin-accounts.js';
-import type { Database } from './database.js';
+import { ensureConfiguredAdmin } from './auth/admin-accounts.js';
+import type { Database } from './database/database.js';
 
 export const DEMO_USER = { email: 'demo@genbox.local', password: 'genbox-demo', displayName: 'Demo' };
 /** Credits the demo user starts with, granted once when it is created. */

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { TokenService } from '../auth/token.service.js';
 import { UsersRepository } from '../auth/users.repository.js';
 import { BoxesRepository } from '../boxes/boxes.repository.js';
-import { isUuid } from '../boxes/box-access.service.js';
-import { userRoom } from './realtime.publisher.js';
+import { isUuid } from '../common/is-uuid.js';
+import { userRoom } from '../realtime/realtime.publisher.js';
 
 interface SocketData { user: PresenceUser; boxes: Set<string> }
 type BoxServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import type { UserRow } from '../auth/users.repository.js';
-import { CurrentUser, requireAdmin } from '../common/auth.guard.js';
+import { CurrentUser, requireAdmin } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { CreateModelRequest, CreateProviderRequest, UpdateModelRequest, UpdateProviderRequest } from '@genbox/contracts';
 import { CatalogImportService } from './catalog-import.service.js';

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { TokenService, tokenFromHeader } from '../auth/token.service.js';
 import { UsersRepository, type UserRow } from '../auth/users.repository.js';
-import { AppError } from './app-error.js';
+import { AppError } from '../common/app-error.js';
 
 const PUBLIC = 'genbox:public';
 /** Marks a route that needs no token. */

@@ -1,5 +1,8 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
+/** DI token of the app's SecretBox. */
+export const SECRET_BOX = Symbol('SECRET_BOX');
+
 /** AES-256-GCM for provider secrets at rest; the key is derived from APP_SECRET. */
 export class SecretBox {
   private readonly key: Buffer;

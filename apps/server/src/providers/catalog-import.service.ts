@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { loadCatalog } from '@genbox/providers';
-import { DATABASE } from '../core/tokens.js';
+import { DATABASE } from '../common/tokens.js';
 import type { Database } from '../database/database.js';
 
 export interface ImportReport { providers: { created: number; updated: number }; models: { created: number; updated: number } }

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { UserRow } from '../auth/users.repository.js';
-import { AllowQueryToken, CurrentUser } from '../common/auth.guard.js';
+import { AllowQueryToken, CurrentUser } from '../auth/auth.guard.js';
 import { BoxEventsService, type EventSink } from './box-events.service.js';
 
 /** `GET /api/boxes/:id/events`: the box's realtime events as Server-Sent Events, for clients without socket.io. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BoxRole, ModelAdminDto, ModelDto, ProviderDto } from '@genbox/contracts';
 import type { ModelConfig, ProviderConfig } from '@genbox/providers';
-import { DATABASE } from '../core/tokens.js';
+import { DATABASE } from '../common/tokens.js';
 import type { Database } from '../database/database.js';
 import type { SecretBox } from './secret-box.js';
 

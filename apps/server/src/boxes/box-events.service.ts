@@ -4,8 +4,8 @@ import type { Redis } from 'ioredis';
 import { BoxAccessService } from '../boxes/box-access.service.js';
 import { BoxesRepository } from '../boxes/boxes.repository.js';
 import type { AppConfig } from '../config/env.js';
-import { CONFIG, REDIS } from '../core/tokens.js';
-import { EVENT_LOG_LENGTH, ORDER_HOLD_MS, boxEventKeys } from './box-event-log.js';
+import { CONFIG, REDIS } from '../common/tokens.js';
+import { EVENT_LOG_LENGTH, ORDER_HOLD_MS, boxEventKeys } from '../realtime/box-event-log.js';
 
 /** Comment line interval that keeps proxies from closing an idle stream; membership is re-checked as often, in ms. */
 export const HEARTBEAT_MS = 15_000;

@@ -1,6 +1,6 @@
 import { loadCatalog } from '@genbox/providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelRowProblems } from '../../src/catalog/model-row-check.js';
+import { modelRowProblems } from '../../src/providers/model-row-check.js';
 import { ADMIN, loginAdmin } from '../faults/fault-kit.js';
 import { type TestGenbox, type UserClient, startTestGenbox } from '../harness.js';
 

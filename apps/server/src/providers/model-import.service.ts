@@ -5,8 +5,7 @@ import type { z } from 'zod';
 import { AppError } from '../common/app-error.js';
 import { CatalogRepository, toProviderConfig } from './catalog.repository.js';
 import { CatalogService } from './catalog.service.js';
-import { SECRET_BOX } from './catalog.tokens.js';
-import type { SecretBox } from './secret-box.js';
+import { SECRET_BOX, type SecretBox } from './secret-box.js';
 
 /** How long reading a provider's schema may take. */
 const SCHEMA_TIMEOUT_MS = 30_000;

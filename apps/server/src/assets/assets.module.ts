@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { BoxesModule } from '../boxes/boxes.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
+import { AssetMapper } from './asset.mapper.js';
+import { AssetNotifier } from './asset.notifier.js';
+import { AssetsController } from './assets.controller.js';
+import { AssetListRepository } from './asset-list.repository.js';
+import { AssetsRepository } from './assets.repository.js';
+import { AssetsService } from './assets.service.js';
+import { FileDeliveryService } from './file-delivery.service.js';
+import { FileUrls } from './file-urls.js';
+
+/** Assets: rows, uploads, their files and signed URLs, and the events their changes send. */
+@Module({
+  imports: [AuthModule, BoxesModule, RealtimeModule],
+  providers: [AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, FileUrls, AssetsService, FileDeliveryService],
+  exports: [AssetsRepository, AssetNotifier, FileUrls, AssetsService, FileDeliveryService],
+})
+export class AssetsModule {}
+
+/** Asset routes: list, upload, read, delete, file bytes (ROLE=api|all). */
+@Module({
+  imports: [AssetsModule],
+  controllers: [AssetsController],
+})
+export class AssetsApiModule {}

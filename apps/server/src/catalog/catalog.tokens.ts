@@ -1,1 +1,0 @@
-export const SECRET_BOX = Symbol('SECRET_BOX');

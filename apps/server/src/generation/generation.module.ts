@@ -1,0 +1,60 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AssetsModule } from '../assets/assets.module.js';
+import { BoxesModule } from '../boxes/boxes.module.js';
+import { CreditsModule } from '../credits/credits.module.js';
+import { CONFIG, REDIS } from '../common/tokens.js';
+import type { AppConfig } from '../config/env.js';
+import { ProvidersModule } from '../providers/providers.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
+import { AdapterRegistry } from './adapter.registry.js';
+import { AssetOutcomes } from './asset-outcomes.service.js';
+import { BoxQueueController } from './box-queue.controller.js';
+import { BoxQueueService } from './box-queue.service.js';
+import { CatalogCache } from './catalog.cache.js';
+import { FinishService } from './finish.service.js';
+import { GenerateService } from './generate.service.js';
+import { GenerationController } from './generation.controller.js';
+import { GENERATION_QUEUE } from './generation.jobs.js';
+import { GenerationProcessor } from './generation.processor.js';
+import { GenerationQueue, PROVIDER_BACKOFF, QUEUE_RETRY_PROCESS_MS, providerBackoff } from './generation.queue.js';
+import { GenerationService } from './generation.service.js';
+import { ProviderLimiter } from './provider-limiter.js';
+import { QueueReconciler } from './queue-reconciler.service.js';
+import { SubmitRequestBuilder } from './submit-request.builder.js';
+
+/** Generations: starting them, the Bull queue and the steps that drive an asset through its provider. */
+@Module({
+  imports: [
+    BullModule.registerQueueAsync({
+      name: GENERATION_QUEUE,
+      inject: [CONFIG],
+      useFactory: (config: AppConfig) => ({
+        settings: { lockDuration: config.queue.lockDurationMs, stalledInterval: config.queue.stalledIntervalMs, maxStalledCount: 3, retryProcessDelay: QUEUE_RETRY_PROCESS_MS, backoffStrategies: { [PROVIDER_BACKOFF]: providerBackoff } },
+      }),
+    }),
+    AssetsModule, BoxesModule, CreditsModule, ProvidersModule, RealtimeModule,
+  ],
+  providers: [
+    // concurrency and create-rate limits per provider, shared by every worker through Redis
+    { provide: ProviderLimiter, inject: [REDIS, CONFIG], useFactory: (redis: Redis, config: AppConfig) => new ProviderLimiter(redis, config.redisPrefix) },
+    AdapterRegistry, CatalogCache, GenerationQueue, SubmitRequestBuilder, AssetOutcomes, GenerationService, FinishService, BoxQueueService, GenerateService,
+  ],
+  exports: [GenerationQueue, GenerationService, GenerateService, BoxQueueService, AdapterRegistry, FinishService, AssetOutcomes, SubmitRequestBuilder, ProviderLimiter],
+})
+export class GenerationModule {}
+
+/** Routes: generate, cancel, retry, pause and resume a box's queue (ROLE=api|all). */
+@Module({
+  imports: [GenerationModule],
+  controllers: [GenerationController, BoxQueueController],
+})
+export class GenerationApiModule {}
+
+/** The worker side: runs the queue's jobs and gives lost ones back (ROLE=worker|all). */
+@Module({
+  imports: [GenerationModule, AssetsModule, BoxesModule],
+  providers: [GenerationProcessor, QueueReconciler],
+})
+export class GenerationWorkerModule {}
