@@ -9,6 +9,7 @@ import { AppModule, type Runtime } from './app.module.js';
 import { AdminEmailTakenError } from './auth/admin-accounts.js';
 import { resolveAppSecret } from './config/app-secret.js';
 import { exposureProblem } from './config/exposure-check.js';
+import { rejectNul } from './common/reject-nul.js';
 import { type AppConfig, loadConfig } from './config/env.js';
 import { type Logging, createLogging } from './common/logging/logger.js';
 import { requestLogging } from './common/logging/request-logging.js';
@@ -85,6 +86,7 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
   app.setGlobalPrefix('api', { exclude: ['metrics'] }); // Prometheus scrapes /metrics
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', { limit: '2mb' });
+  app.use(rejectNul);
   app.use(requestLogging(logging.pino));
   const http = new HttpDrain(app.get(ShutdownState));
   app.use(http.track);

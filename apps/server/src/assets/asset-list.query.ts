@@ -39,7 +39,16 @@ export function decodeCursor(c: string | undefined, sort: AssetSort): Keyset | u
   if (!c) return undefined;
   const parts = Buffer.from(c, 'base64url').toString().split('|');
   const [dir, createdAt, id] = parts.length === 2 ? ['n', ...parts] : parts;
-  if (!createdAt || !id || !isUuid(id) || Number.isNaN(Date.parse(createdAt)) || (dir !== 'n' && dir !== 'o')) throw new AppError('validation_failed', 'cursor: is not a cursor this API gave out');
+  if (!createdAt || !id || !isUuid(id) || !isIsoInstant(createdAt) || (dir !== 'n' && dir !== 'o')) throw new AppError('validation_failed', 'cursor: is not a cursor this API gave out');
   if (dir !== (sort === 'oldest' ? 'o' : 'n')) throw new AppError('validation_failed', 'cursor: belongs to the other sort order; start again without it');
   return { createdAt, id };
+}
+
+/**
+ * Only the form the API gives out (Date#toISOString): JavaScript reads "1", "Feb 30 2024" or
+ * "+275760-09-13T00:00:00Z" as dates, PostgreSQL does not, and the list would answer 500.
+ */
+function isIsoInstant(text: string): boolean {
+  const at = new Date(text);
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(text) && !Number.isNaN(at.getTime()) && at.toISOString() === text;
 }
