@@ -13,6 +13,7 @@ COPY libs/providers/package.json libs/providers/
 RUN npm ci --no-audit --no-fund
 COPY apps ./apps
 COPY libs ./libs
+COPY bin ./bin
 RUN npx nx run-many -t build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim

@@ -11,7 +11,7 @@ export async function login({ client, out, flags, env, url }: Ctx) {
   const path = await writeSaved(env, { url, token, email: user.email });
   out.result({ user, token, saved_to: path }, () => {
     out.line(`Logged in to ${url} as ${user.display_name} <${user.email}>${user.is_admin ? ' (admin)' : ''}.`);
-    out.line(`Token saved to ${path}; scripts can use GENBOX_TOKEN=${token}`);
+    out.line(`Token saved to ${path} (readable by you only); \`genbox login --json\` prints it for GENBOX_TOKEN.`);
   });
 }
 

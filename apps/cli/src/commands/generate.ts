@@ -63,8 +63,7 @@ async function follow(client: GenboxClient, events: AsyncGenerator<{ event: stri
   const t0 = Date.now();
   const show = (a: AssetDto) => say(`  ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${a.id.slice(0, 8)}  ${a.status}${a.progress !== null ? ` ${a.progress}%` : ''}${a.provider_state ? ` (${a.provider_state})` : ''}`);
   const done = () => [...mine.values()].every((a) => TERMINAL_STATUSES.includes(a.status));
-  // it may have moved between the POST and now: read each once
-  for (const id of mine.keys()) mine.set(id, await client.call('getAsset', { params: { id } }));
+  // the stream was live before the POST, so every move after it comes in order: no read needed
   [...mine.values()].forEach(show);
   while (!done()) {
     const next = await events.next();

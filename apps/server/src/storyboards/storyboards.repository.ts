@@ -29,6 +29,7 @@ export interface StoryboardRow {
 
 /** A scene with the status of its video and of its frame (joined). */
 export interface SceneRow {
+  storyboard_id: string;
   index: number;
   prompt: string;
   asset_id: string | null;
@@ -50,21 +51,22 @@ export interface StoryboardChanges {
 }
 
 const SELECT = `SELECT s.*, m.cost::text AS model_cost FROM storyboards s JOIN ai_models m ON m.id = s.model_id`;
-const SCENES = `SELECT sc.index, sc.prompt, sc.asset_id, sc.frame_asset_id, a.status AS asset_status, a.error_message AS asset_error, f.status AS frame_status
+/** Scenes (of one storyboard, or of several: `ids` = ANY) with the statuses of their assets. */
+const scenesWhere = (which: string) => `SELECT sc.storyboard_id, sc.index, sc.prompt, sc.asset_id, sc.frame_asset_id, a.status AS asset_status, a.error_message AS asset_error, f.status AS frame_status
   FROM storyboard_scenes sc LEFT JOIN assets a ON a.id = sc.asset_id LEFT JOIN assets f ON f.id = sc.frame_asset_id
-  WHERE sc.storyboard_id = $1 ORDER BY sc.index`;
+  WHERE ${which} ORDER BY sc.storyboard_id, sc.index`;
 
 /** Every storyboard query. Each change bumps the box's seq in its transaction: the caller publishes `storyboard.updated` with it. */
 @Injectable()
 export class StoryboardsRepository {
   constructor(@Inject(DATABASE) readonly db: Database) {}
 
-  async insert(s: Omit<StoryboardRow, 'id' | 'status' | 'error_message' | 'final_asset_id' | 'discarded_cost' | 'created_at' | 'updated_at' | 'started_at' | 'completed_at' | 'model_cost'>, scenes: string[]): Promise<{ id: string; seq: number }> {
+  async insert(s: Omit<StoryboardRow, 'id' | 'status' | 'error_message' | 'final_asset_id' | 'discarded_cost' | 'updated_at' | 'started_at' | 'completed_at' | 'model_cost'>, scenes: string[]): Promise<{ id: string; seq: number }> {
     return this.db.tx(async (q) => {
       const [r] = await q.query<{ id: string }>(
         `INSERT INTO storyboards (box_id, created_by, prompt, model_id, generation_config, image_asset_id, planner, status, scene_seconds, created_at, planned_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'PLANNED', $8, $9, $10) RETURNING id`,
-        [s.box_id, s.created_by, s.prompt, s.model_id, JSON.stringify(s.generation_config), s.image_asset_id, s.planner, s.scene_seconds, s.planned_at ?? new Date(), s.planned_at],
+        [s.box_id, s.created_by, s.prompt, s.model_id, JSON.stringify(s.generation_config), s.image_asset_id, s.planner, s.scene_seconds, s.created_at, s.planned_at],
       );
       await insertScenes(q, r!.id, scenes);
       return { id: r!.id, seq: await bumpSeq(q, s.box_id) };
@@ -74,12 +76,14 @@ export class StoryboardsRepository {
   async find(id: string, q: Queryable = this.db): Promise<StoryboardWithScenes | null> {
     const [row] = await q.query<StoryboardRow>(`${SELECT} WHERE s.id = $1`, [id]);
     if (!row) return null;
-    return { row, scenes: await q.query<SceneRow>(SCENES, [id]) };
+    return { row, scenes: await q.query<SceneRow>(scenesWhere('sc.storyboard_id = $1'), [id]) };
   }
 
   async listOfBox(boxId: string): Promise<StoryboardWithScenes[]> {
     const rows = await this.db.query<StoryboardRow>(`${SELECT} WHERE s.box_id = $1 ORDER BY s.created_at DESC LIMIT 200`, [boxId]);
-    return Promise.all(rows.map(async (row) => ({ row, scenes: await this.db.query<SceneRow>(SCENES, [row.id]) })));
+    // every storyboard's scenes in one query, not one per storyboard
+    const scenes = await this.db.query<SceneRow>(scenesWhere('sc.storyboard_id = ANY($1::uuid[])'), [rows.map((r) => r.id)]);
+    return rows.map((row) => ({ row, scenes: scenes.filter((sc) => sc.storyboard_id === row.id) }));
   }
 
   async runningIds(): Promise<string[]> {

@@ -58,10 +58,9 @@ export class StoryboardsService {
     const { id, seq } = await this.repo.insert({
       box_id: boxId, created_by: userId, prompt: body.prompt, model_id: model.id, generation_config: checked.params, image_asset_id: imageId,
       planner: plan.label, scene_seconds: Math.round(recent ?? (model.provider_kind === 'local' ? DEFAULT_SCENE_SECONDS.local : DEFAULT_SCENE_SECONDS.cloud)),
-      planned_at: new Date(),
+      // the plan's own step on the timeline: from the request to the stored plan
+      created_at: startedAt, planned_at: new Date(),
     }, plan.scenes);
-    // the plan's own step on the timeline: from the request to the stored plan
-    await this.repo.db.query('UPDATE storyboards SET created_at = $2 WHERE id = $1', [id, startedAt]);
     return (await this.notifier.updated(id, seq))!;
   }
 

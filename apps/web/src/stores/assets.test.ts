@@ -45,3 +45,38 @@ describe('assets store', () => {
     expect(store.list('box-1').map((x) => x.id)).toEqual([b.id]);
   });
 });
+
+describe('assets store under a view', () => {
+  beforeEach(() => { createTestingPinia({ stubActions: false, createSpy: vi.fn }); });
+
+  it('keeps the true count live: a new matching asset adds one, a deletion takes one, a non-matching one is left out', () => {
+    const store = useAssetsStore();
+    store.views['box-1'] = { sort: 'newest', type: 'VIDEO' };
+    store.replace('box-1', [makeAsset({ type: 'VIDEO' })], 'cursor', 120);
+    store.put(makeAsset({ type: 'VIDEO', created_at: '2030-01-01T00:00:00.000Z' }), true);
+    store.put(makeAsset({ type: 'IMAGE', created_at: '2030-01-01T00:00:01.000Z' }), true);
+    expect(store.total('box-1')).toBe(121);
+    expect(store.list('box-1').every((a) => a.type === 'VIDEO')).toBe(true);
+    store.remove('box-1', store.list('box-1')[0]!.id);
+    expect(store.total('box-1')).toBe(120);
+  });
+
+  it('an update of an asset older than the loaded pages waits for its page instead of landing at the end', () => {
+    const store = useAssetsStore();
+    const held = makeAsset({ created_at: '2025-06-01T00:00:00.000Z' });
+    store.replace('box-1', [held], 'more', 500);
+    store.put(makeAsset({ created_at: '2024-01-01T00:00:00.000Z', status: 'COMPLETED' }));
+    expect(store.list('box-1').map((a) => a.id)).toEqual([held.id]);
+    expect(store.total('box-1')).toBe(500);
+  });
+
+  it('an asset that leaves the view (its status no longer matches) leaves the board', () => {
+    const store = useAssetsStore();
+    store.views['box-1'] = { sort: 'newest', status: ['FAILED'] };
+    const a = makeAsset({ status: 'FAILED' });
+    store.replace('box-1', [a], null, 1);
+    store.put({ ...a, status: 'PENDING' });
+    expect(store.list('box-1')).toEqual([]);
+    expect(store.total('box-1')).toBe(0);
+  });
+});
