@@ -19,7 +19,8 @@ import {
 } from './model.js';
 import { type HttpMethod, ROUTES, type RouteName } from './routes.js';
 import { CreditEntryDto, CreditsDto, CreditsQuery, GrantCreditsRequest, GrantCreditsResponse, InsufficientCreditsBody } from './credits.js';
-import { AuthResponse, CreateTokenRequest, CreatedToken, LoginRequest, MeResponse, RegisterRequest } from './user.js';
+import { AuthResponse, LoginRequest, MeResponse, RegisterRequest } from './user.js';
+import { ChangePasswordRequest, CreateTokenRequest, CreatedToken, TokenDto } from './token.js';
 
 /** What a success answer carries when it is not JSON. */
 export type RawBody = 'none' | 'bytes' | 'event-stream' | 'html' | 'text';
@@ -56,7 +57,11 @@ export const API = {
   register: route({ ...ROUTES.register, tag: 'auth', summary: 'Create an account', status: 201, body: RegisterRequest, response: AuthResponse, auth: 'public' }),
   login: route({ ...ROUTES.login, tag: 'auth', summary: 'Log in with email and password', status: 200, body: LoginRequest, response: AuthResponse, auth: 'public' }),
   me: route({ ...ROUTES.me, tag: 'auth', summary: 'The current user', status: 200, response: MeResponse }),
-  createToken: route({ ...ROUTES.createToken, tag: 'auth', summary: 'A long-lived API token for scripts, shown once', status: 201, body: CreateTokenRequest, response: CreatedToken }),
+  logout: route({ ...ROUTES.logout, tag: 'auth', summary: 'End the session (or API token) this request is made with', status: 204, response: 'none' }),
+  changePassword: route({ ...ROUTES.changePassword, tag: 'auth', summary: 'Change the password, from a login session (403 with an API token); every other session of the user ends', status: 204, body: ChangePasswordRequest, response: 'none' }),
+  listTokens: route({ ...ROUTES.listTokens, tag: 'auth', summary: "The caller's live sessions and API tokens, newest first; secrets are never shown again", status: 200, response: listOf(TokenDto) }),
+  createToken: route({ ...ROUTES.createToken, tag: 'auth', summary: 'An API token for scripts, shown once: scopes read|write|admin (default read, write; admin only for admins), optional box_ids and expires_in_days; never more than the calling token may do (403 missing_scope)', status: 201, body: CreateTokenRequest, response: CreatedToken }),
+  revokeToken: route({ ...ROUTES.revokeToken, tag: 'auth', summary: "Revoke one of the caller's tokens: refused at once on REST, SSE and sockets", status: 204, response: 'none' }),
 
   listBoxes: route({ ...ROUTES.listBoxes, tag: 'boxes', summary: 'Boxes the caller is a member of', status: 200, response: listOf(BoxDto) }),
   createBox: route({ ...ROUTES.createBox, tag: 'boxes', summary: 'Create a box (the caller owns it)', status: 201, body: CreateBoxRequest, response: BoxDto }),

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   unauthorized: 401,
   insufficient_credits: 402,
   forbidden: 403,
+  /** The token lacks a scope the route needs (the message names it), or is limited to other boxes. */
+  missing_scope: 403,
   not_found: 404,
   conflict: 409,
   asset_wrong_state: 409,

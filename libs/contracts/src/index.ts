@@ -12,3 +12,4 @@ export * from './webhooks.js';
 export * from './health.js';
 export * from './routes.js';
 export * from './api.js';
+export * from './token.js';

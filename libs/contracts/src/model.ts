@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { patchOf } from './patch.js';
 import { ASSET_TYPES, MODEL_INPUT_TYPES, PROVIDER_KINDS } from './status.js';
 import { Timestamp } from './user.js';
 
@@ -101,7 +102,7 @@ export const CreateProviderRequest = z
   })
   .meta({ examples: [{ name: 'Replicate', kind: 'replicate', base_url: 'https://api.replicate.com', api_key: 'r8_…' }] });
 export type CreateProviderRequest = z.input<typeof CreateProviderRequest>;
-export const UpdateProviderRequest = CreateProviderRequest.partial();
+export const UpdateProviderRequest = patchOf(CreateProviderRequest);
 export type UpdateProviderRequest = z.input<typeof UpdateProviderRequest>;
 
 export const CreateModelRequest = z.object({
@@ -118,7 +119,7 @@ export const CreateModelRequest = z.object({
   is_active: z.boolean().optional(),
 });
 export type CreateModelRequest = z.input<typeof CreateModelRequest>;
-export const UpdateModelRequest = CreateModelRequest.partial();
+export const UpdateModelRequest = patchOf(CreateModelRequest);
 export type UpdateModelRequest = z.input<typeof UpdateModelRequest>;
 
 /** `POST /api/models/import`: a model by the name Replicate or fal publishes it under. */

@@ -35,10 +35,3 @@ export type AuthResponse = z.infer<typeof AuthResponse>;
 
 export const MeResponse = z.strictObject({ user: UserDto });
 export type MeResponse = z.infer<typeof MeResponse>;
-
-export const CreateTokenRequest = z.object({ name: z.string().trim().min(1).max(80) }).meta({ examples: [{ name: 'nightly render script' }] });
-export type CreateTokenRequest = z.input<typeof CreateTokenRequest>;
-
-/** The token itself is shown once, here; only its hash is kept. */
-export const CreatedToken = z.strictObject({ id: z.string(), token: z.string() });
-export type CreatedToken = z.infer<typeof CreatedToken>;

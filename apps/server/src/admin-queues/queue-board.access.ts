@@ -47,7 +47,11 @@ export class QueueBoardAccess {
 
   private async userOf(req: Request): Promise<string | null> {
     const token = tokenFromHeader(req.headers.authorization);
-    if (token) return this.tokens.verify(token);
+    if (token) {
+      // a script's token must carry the admin scope, as on every admin route
+      const principal = await this.tokens.authenticate(token);
+      return principal?.access.scopes.includes('admin') ? principal.user.id : null;
+    }
     const cookie = cookieValue(req.headers.cookie, COOKIE);
     const m = cookie ? /^([0-9a-f-]{36})\.(\d+)\.([A-Za-z0-9_-]+)$/.exec(cookie) : null;
     if (!m || Number(m[2]) < Date.now() || !this.signer.verify(PURPOSE, `${m[1]}.${m[2]}`, m[3]!)) return null;

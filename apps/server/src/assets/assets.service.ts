@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AssetDto, AssetHistoryEntry, AssetPage } from '@genbox/contracts';
 import { BoxAccessService } from '../boxes/box-access.service.js';
 import { isUuid } from '../common/is-uuid.js';
+import { currentAccess } from '../common/access-context.js';
 import { AppError } from '../common/app-error.js';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG, STORAGE } from '../common/tokens.js';
@@ -34,6 +35,8 @@ export class AssetsService {
   /** A page of the box's assets under the filters; the first page also counts them all. */
   async list(userId: string, boxId: string, q: ListQueryInput): Promise<AssetPage> {
     if (!isUuid(boxId)) throw new AppError('not_found', 'Box not found');
+    // the page query checks membership itself; a token's box limit is checked here, before it
+    if (currentAccess()?.boxIds) await this.access.require(boxId, userId, 'viewer');
     const filter = toFilter(q);
     const after = decodeCursor(q.cursor, filter.sort);
     const [rows, total] = await Promise.all([

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { TokenService, tokenFromHeader } from '../auth/token.service.js';
+import { requireScope, runWithAccess } from '../common/access-context.js';
 import { AppError } from '../common/app-error.js';
 import { CONFIG, STORAGE } from '../common/tokens.js';
 import type { AppConfig } from '../config/env.js';
@@ -30,9 +31,10 @@ export class FileDeliveryService {
     let row = signed && isUuid(assetId) ? await this.assets.find(assetId) : null;
     if (!signed) {
       const token = tokenFromHeader(req.headers.authorization);
-      const userId = token ? await this.tokens.verify(token) : null;
-      if (!userId) throw new AppError('unauthorized', 'Send a token, or use the signed file_url of the asset');
-      row = await this.assetsService.readable(userId, assetId, 'viewer');
+      const principal = token ? await this.tokens.authenticate(token) : null;
+      if (!principal) throw new AppError('unauthorized', 'Send a token, or use the signed file_url of the asset');
+      requireScope('read', principal.access);
+      row = await runWithAccess(principal.access, () => this.assetsService.readable(principal.user.id, assetId, 'viewer'));
     }
     const key = variant === 'file' ? row?.storage_key : row?.thumbnail_key;
     if (!row || !key) throw new AppError('not_found', variant === 'file' ? 'This asset has no file yet' : 'This asset has no thumbnail');

@@ -1,22 +1,25 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthController } from './auth.controller.js';
-import { AuthGuard } from './auth.guard.js';
+import { AccessContextInterceptor, AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { PasswordHasher } from './password-hasher.js';
+import { TokenRevocations } from './token-revocations.js';
 import { TokenService } from './token.service.js';
+import { TokensRepository } from './tokens.repository.js';
 import { UsersRepository } from './users.repository.js';
 
-/** Who a request is: accounts, session and API tokens. */
+/** Who a request is: accounts, session and API tokens, and what each token may do. */
 @Module({
-  providers: [UsersRepository, TokenService, AuthService],
-  exports: [UsersRepository, TokenService, AuthService],
+  providers: [UsersRepository, TokensRepository, TokenRevocations, PasswordHasher, TokenService, AuthService],
+  exports: [UsersRepository, TokenService, TokenRevocations, AuthService],
 })
 export class AuthModule {}
 
-/** Its routes, and the global guard every route passes (ROLE=api|all). */
+/** Its routes, the global guard every route passes and the token's access around each route (ROLE=api|all). */
 @Module({
   imports: [AuthModule],
   controllers: [AuthController],
-  providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [{ provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_INTERCEPTOR, useClass: AccessContextInterceptor }],
 })
 export class AuthApiModule {}

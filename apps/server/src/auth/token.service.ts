@@ -1,55 +1,77 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Database } from '../database/database.js';
+import type { CreateTokenRequest, CreatedToken, TokenDto, TokenScope } from '@genbox/contracts';
 import type { AppConfig } from '../config/env.js';
-import type { Signer } from '../common/signer.js';
-import { CONFIG, DATABASE, SIGNER } from '../common/tokens.js';
+import { CONFIG } from '../common/tokens.js';
+import { AppError } from '../common/app-error.js';
+import type { TokenAccess } from '../common/access-context.js';
+import { TokenRevocations } from './token-revocations.js';
+import { TokensRepository, toTokenDto } from './tokens.repository.js';
+import type { UserRow } from './users.repository.js';
 
-const SESSION_PREFIX = 'gbs1';
+const SESSION_PREFIX = 'gbs_';
 const API_PREFIX = 'gbt_';
+const SESSION_SCOPES: TokenScope[] = ['read', 'write', 'admin'];
+
+/** Who a bearer token stands for, and what it may do. */
+export interface Principal { user: UserRow; access: TokenAccess }
 
 /**
- * Two kinds of bearer token: signed session tokens (stateless, from login) and API tokens
- * for integrations (random, stored as a SHA-256 hash, revocable).
+ * Bearer tokens: sessions (from login/register) and API tokens (for scripts), both random and
+ * stored as SHA-256 hashes, so each one can be listed and revoked, and a revoked one is refused
+ * on the very next request.
  */
 @Injectable()
 export class TokenService {
   constructor(
-    @Inject(SIGNER) private readonly signer: Signer,
     @Inject(CONFIG) private readonly config: AppConfig,
-    @Inject(DATABASE) private readonly db: Database,
+    private readonly tokens: TokensRepository,
+    private readonly revocations: TokenRevocations,
   ) {}
 
-  issueSession(userId: string): string {
-    const exp = (Date.now() + this.config.tokenTtlMs).toString(36);
-    const payload = `${userId}.${exp}`;
-    return `${SESSION_PREFIX}.${payload}.${this.signer.sign('session', payload)}`;
+  async issueSession(userId: string): Promise<string> {
+    const token = SESSION_PREFIX + randomBytes(32).toString('base64url');
+    await this.tokens.insert({ userId, name: 'Login session', kind: 'session', hash: hashToken(token), scopes: SESSION_SCOPES, boxIds: null, expiresAt: new Date(Date.now() + this.config.tokenTtlMs) });
+    return token;
   }
 
-  /** The user id the token stands for, or null. */
-  async verify(token: string): Promise<string | null> {
-    if (token.startsWith(`${SESSION_PREFIX}.`)) {
-      const [, userId, exp, sig] = token.split('.');
-      if (!userId || !exp || !sig) return null;
-      if (!this.signer.verify('session', `${userId}.${exp}`, sig)) return null;
-      return parseInt(exp, 36) > Date.now() ? userId : null;
-    }
-    if (token.startsWith(API_PREFIX)) {
-      const rows = await this.db.query(
-        `UPDATE api_tokens SET last_used_at = now()
-         WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-         RETURNING user_id`,
-        [hashToken(token)],
-      );
-      return rows[0]?.user_id ?? null;
-    }
-    return null;
+  /** The user and access a token stands for, or null (unknown, revoked, expired). */
+  async authenticate(token: string): Promise<Principal | null> {
+    if (!token.startsWith(SESSION_PREFIX) && !token.startsWith(API_PREFIX)) return null;
+    const found = await this.tokens.findLive(hashToken(token));
+    if (!found) return null;
+    const { token: t, user } = found;
+    void this.tokens.touch(t.id).catch(() => undefined);
+    return { user, access: { tokenId: t.id, kind: t.kind, scopes: t.scopes, boxIds: t.box_ids } };
   }
 
-  async createApiToken(userId: string, name: string): Promise<{ id: string; token: string }> {
+  /** A token for a script: its scopes and boxes can only narrow what the caller's own token may do. */
+  async createApiToken(caller: Principal, input: Required<Pick<CreateTokenRequest, 'name'>> & CreateTokenRequest): Promise<CreatedToken> {
+    const scopes = [...new Set(input.scopes ?? (['read', 'write'] as TokenScope[]))];
+    if (scopes.includes('admin') && !caller.user.is_admin) throw new AppError('forbidden', 'Only administrators can make a token with the "admin" scope');
+    const beyond = scopes.filter((s) => !caller.access.scopes.includes(s));
+    if (beyond.length) throw new AppError('missing_scope', `This token lacks the "${beyond[0]}" scope, so it cannot make a token that has it`);
+    const boxIds = input.box_ids ? [...new Set(input.box_ids)] : caller.access.boxIds ? [...caller.access.boxIds] : null;
+    if (caller.access.boxIds && boxIds!.some((b) => !caller.access.boxIds!.includes(b))) throw new AppError('missing_scope', 'This token is limited to other boxes (box_ids)');
     const token = API_PREFIX + randomBytes(24).toString('base64url');
-    const rows = await this.db.query('INSERT INTO api_tokens (user_id, name, token_hash) VALUES ($1, $2, $3) RETURNING id', [userId, name, hashToken(token)]);
-    return { id: rows[0].id, token };
+    const expiresAt = input.expires_in_days ? new Date(Date.now() + input.expires_in_days * 86_400_000) : null;
+    const row = await this.tokens.insert({ userId: caller.user.id, name: input.name, kind: 'api', hash: hashToken(token), scopes, boxIds, expiresAt });
+    return { ...toTokenDto(row, caller.access.tokenId), token };
+  }
+
+  async list(caller: Principal): Promise<TokenDto[]> {
+    return (await this.tokens.listLive(caller.user.id)).map((t) => toTokenDto(t, caller.access.tokenId));
+  }
+
+  /** Revokes one of the caller's tokens; its sockets and event streams end at once, on every node. */
+  async revoke(caller: Principal, tokenId: string): Promise<void> {
+    if (!(await this.tokens.revoke(caller.user.id, tokenId))) throw new AppError('not_found', 'Token not found');
+    this.revocations.announce([tokenId]);
+  }
+
+  /** Ends every session of the user but `keep` (after a password change). */
+  async endOtherSessions(userId: string, keep: string | null): Promise<void> {
+    this.revocations.announce(await this.tokens.revokeOtherSessions(userId, keep));
   }
 }
 

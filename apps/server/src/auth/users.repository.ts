@@ -46,4 +46,8 @@ export class UsersRepository {
     );
     return rows[0] ?? null;
   }
+
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    await this.db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
+  }
 }

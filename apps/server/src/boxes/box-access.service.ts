@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { BoxRole } from '@genbox/contracts';
+import { requireTokenBox } from '../common/access-context.js';
 import { AppError } from '../common/app-error.js';
 import { isUuid } from '../common/is-uuid.js';
 import { BoxesRepository } from './boxes.repository.js';
@@ -16,12 +17,16 @@ export class BoxAccessService {
   constructor(private readonly boxes: BoxesRepository) {}
 
   async require(boxId: string, userId: string, atLeast: BoxRole): Promise<BoxRole> {
-    return this.check(isUuid(boxId) ? await this.boxes.roleOf(boxId, userId) : null, atLeast);
+    return this.check(isUuid(boxId) ? await this.boxes.roleOf(boxId, userId) : null, atLeast, boxId);
   }
 
-  /** The same check on a role already read (null: not a member). */
-  check(role: BoxRole | null, atLeast: BoxRole): BoxRole {
+  /**
+   * The same check on a role already read (null: not a member). A token limited to other boxes
+   * (box_ids) is refused here too, after membership, so an outsider still learns nothing.
+   */
+  check(role: BoxRole | null, atLeast: BoxRole, boxId: string): BoxRole {
     if (!role) throw new AppError('not_found', 'Box not found');
+    requireTokenBox(boxId);
     if (RANK[role] < RANK[atLeast]) throw new AppError('forbidden', `Your role (${role}) cannot ${NEEDS[atLeast]}`);
     return role;
   }

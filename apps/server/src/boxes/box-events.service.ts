@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { BoxStreamControlEvent, BoxSyncEvent, MemberChangedEvent } from '@genbox/contracts';
 import type { Redis } from 'ioredis';
+import { TokenRevocations } from '../auth/token-revocations.js';
 import { BoxAccessService } from '../boxes/box-access.service.js';
+import { currentAccess } from '../common/access-context.js';
 import { BoxesRepository } from '../boxes/boxes.repository.js';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG, REDIS } from '../common/tokens.js';
@@ -31,17 +33,22 @@ export class BoxEventsService implements OnModuleDestroy {
   /** One subscriber connection per process, shared by every stream on it. */
   private sub: Redis | null = null;
   private readonly listeners = new Map<string, { fns: Set<(e: LogEvent) => void>; ready: Promise<unknown> }>();
+  /** Open streams by the token that opened them. */
+  private readonly byToken = new Map<string, Set<() => void>>();
+  private revocationsReady: Promise<void> | null = null;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(CONFIG) private readonly config: AppConfig,
     private readonly access: BoxAccessService,
     private readonly boxes: BoxesRepository,
+    private readonly revocations: TokenRevocations,
   ) {}
 
   /** Checks membership (throws before anything is written), then streams until the client leaves or loses access. */
   async stream(userId: string, boxId: string, lastEventId: string | undefined, sink: EventSink): Promise<void> {
     await this.access.require(boxId, userId, 'viewer');
+    const tokenId = currentAccess()?.tokenId ?? null;
     const keys = boxEventKeys(this.config.redisPrefix, boxId);
     let lastSent = 0;
     let closed = false;
@@ -57,6 +64,8 @@ export class BoxEventsService implements OnModuleDestroy {
       closed = true;
       timers.forEach(clearInterval);
       this.unlisten(keys.live, onLive);
+      const stops = tokenId ? this.byToken.get(tokenId) : undefined;
+      if (stops?.delete(stop) && stops.size === 0) this.byToken.delete(tokenId!);
       sink.end();
     };
     const deliver = (e: LogEvent) => {
@@ -73,6 +82,7 @@ export class BoxEventsService implements OnModuleDestroy {
     const onLive = (e: LogEvent) => (backlog ? backlog.push(e) : deliver(e));
 
     sink.onClose(stop);
+    if (tokenId) await this.endWhenRevoked(tokenId, stop);
     // listen before reading the seq: anything committed after the read arrives live
     await this.listen(keys.live, onLive);
     if (closed) return;
@@ -96,6 +106,14 @@ export class BoxEventsService implements OnModuleDestroy {
 
   onModuleDestroy() {
     this.sub?.disconnect();
+  }
+
+  /** The stream ends the moment its token is revoked, on whichever node it is. */
+  private async endWhenRevoked(tokenId: string, stop: () => void) {
+    let stops = this.byToken.get(tokenId);
+    if (!stops) this.byToken.set(tokenId, (stops = new Set()));
+    stops.add(stop);
+    await (this.revocationsReady ??= this.revocations.listen((ids) => ids.forEach((id) => this.byToken.get(id)?.forEach((s) => s()))));
   }
 
   private async heartbeat(boxId: string, userId: string, sink: EventSink, stop: () => void) {

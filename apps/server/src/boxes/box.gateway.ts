@@ -4,12 +4,14 @@ import { type ClientToServerEvents, type JoinAck, type PresenceUser, type Server
 import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import { TokenService } from '../auth/token.service.js';
-import { UsersRepository } from '../auth/users.repository.js';
+import { TokenRevocations } from '../auth/token-revocations.js';
+import { type TokenAccess, requireScope, requireTokenBox } from '../common/access-context.js';
+import type { AppError } from '../common/app-error.js';
 import { BoxesRepository } from '../boxes/boxes.repository.js';
 import { isUuid } from '../common/is-uuid.js';
 import { userRoom } from '../realtime/realtime.publisher.js';
 
-interface SocketData { user: PresenceUser; boxes: Set<string> }
+interface SocketData { user: PresenceUser; boxes: Set<string>; access: TokenAccess }
 type BoxServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type BoxSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -33,19 +35,24 @@ export class BoxGateway implements OnGatewayInit, OnGatewayDisconnect, BeforeApp
 
   constructor(
     private readonly tokens: TokenService,
-    private readonly users: UsersRepository,
+    private readonly revocations: TokenRevocations,
     private readonly boxes: BoxesRepository,
   ) {}
 
   afterInit(server: BoxServer) {
+    // a revoked token's sockets are disconnected at once, on whichever node holds them
+    void this.revocations.listen((ids) => {
+      for (const socket of server.of('/').sockets.values()) if (ids.includes(socket.data.access?.tokenId)) socket.disconnect(true);
+    });
     server.use(async (socket, next) => {
       try {
         const token = (socket.handshake.auth as { token?: unknown })?.token;
-        const userId = typeof token === 'string' ? await this.tokens.verify(token) : null;
-        const user = userId ? await this.users.findById(userId) : null;
-        if (!user) return next(new Error('unauthorized: the token is missing, invalid or expired'));
+        const principal = typeof token === 'string' ? await this.tokens.authenticate(token) : null;
+        if (!principal) return next(new Error('unauthorized: the token is missing, invalid, revoked or expired'));
+        const { user, access } = principal;
         socket.data.user = { user_id: user.id, display_name: user.display_name };
         socket.data.boxes = new Set();
+        socket.data.access = access;
         await socket.join(userRoom(user.id));
         next();
       } catch (e) {
@@ -69,9 +76,15 @@ export class BoxGateway implements OnGatewayInit, OnGatewayDisconnect, BeforeApp
     const parsed = JoinBody.safeParse(body);
     if (!parsed.success) return { ok: false, error: { statusCode: 400, error: 'validation_failed', message: 'box_id: is required' } };
     const boxId = parsed.data.box_id;
-    // rooms are granted from membership only
+    // rooms are granted from membership only, and to tokens with the read scope for this box
     const role = isUuid(boxId) ? await this.boxes.roleOf(boxId, socket.data.user.user_id) : null;
     if (!role) return { ok: false, error: { statusCode: 404, error: 'not_found', message: 'Box not found' } };
+    try {
+      requireScope('read', socket.data.access);
+      requireTokenBox(boxId, socket.data.access);
+    } catch (e) {
+      return { ok: false, error: (e as AppError).toBody() };
+    }
     await socket.join(boxRoom(boxId));
     // read after joining: a removal committed meanwhile took nobody out of the room, so look again
     if (!(await this.boxes.roleOf(boxId, socket.data.user.user_id))) {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BoxDto, BoxRole, MemberDto } from '@genbox/contracts';
 import { UsersRepository } from '../auth/users.repository.js';
+import { currentAccess } from '../common/access-context.js';
 import { AppError } from '../common/app-error.js';
 import { STORAGE } from '../common/tokens.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
@@ -18,11 +19,14 @@ export class BoxesService {
     @Inject(STORAGE) private readonly storage: StorageDriver,
   ) {}
 
+  /** The user's boxes; with a token limited to some boxes, only those. */
   async list(userId: string): Promise<BoxDto[]> {
-    return (await this.boxes.listForUser(userId)).map(({ box, role }) => toBoxDto(box, role));
+    const limit = currentAccess()?.boxIds;
+    return (await this.boxes.listForUser(userId)).filter(({ box }) => !limit || limit.includes(box.id)).map(({ box, role }) => toBoxDto(box, role));
   }
 
   async create(userId: string, name: string): Promise<BoxDto> {
+    if (currentAccess()?.boxIds) throw new AppError('missing_scope', 'This token is limited to some boxes (box_ids), so it cannot create boxes');
     return toBoxDto(await this.boxes.create(name, userId), 'owner');
   }
 

@@ -8,3 +8,4 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const parts = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
   throw new AppError('validation_failed', parts.join('; '));
 }
+

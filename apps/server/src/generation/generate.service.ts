@@ -28,7 +28,7 @@ export class GenerateService {
   async generate(userId: string, boxId: string, body: GenerateRequest & { count: number; priority?: number }): Promise<AssetDto[]> {
     // membership and model in one read; without a model, the membership check still comes first
     const found = isUuid(boxId) && isUuid(body.ai_model_id) ? await this.catalog.findModelWithRole(body.ai_model_id, boxId, userId) : null;
-    if (found) this.access.check(found.role, 'editor');
+    if (found) this.access.check(found.role, 'editor', boxId);
     else await this.access.require(boxId, userId, 'editor');
     const model = found?.model;
     if (!model) throw new AppError('validation_failed', 'ai_model_id: no such model');
