@@ -164,6 +164,17 @@ describe('two teammates and a viewer on one box', () => {
   }, 60_000);
 });
 
+describe('every other page', () => {
+  it('the login page and the list of boxes have no serious or critical axe violation', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${gb.url}/login`);
+    await page.getByTestId('login-email').waitFor();
+    await expectAccessible(page, 'login');
+    await logIn(page, gb.url, alice.email, 'correct horse battery');
+    await expectAccessible(page, 'boxes');
+  }, 60_000);
+});
+
 describe('analytics and admin', () => {
   it('a member reads a box\'s analytics and exports them; an admin reads the whole install and an Admin page that explains itself', async () => {
     await alice.post(`/api/boxes/${box.id}/generate`, { prompt: 'for the numbers', ai_model_id: (await alice.model('local-image')).id }).ok(202);

@@ -4,6 +4,29 @@ export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
 export const TERMINAL_STATUSES: readonly AssetStatus[] = ['COMPLETED', 'FAILED', 'CANCELED'];
 
+/**
+ * Every move an asset's status can make, declared once. An asset is born PENDING (a generation)
+ * or COMPLETED (an upload) and may be deleted in any status; besides that it moves only along
+ * these edges. The server's one status writer refuses any other move, and its guarded UPDATE
+ * moves an asset only while it is in one of the sources, so racing callers cannot move it twice.
+ */
+export const ASSET_TRANSITIONS: Readonly<Record<AssetStatus, readonly AssetStatus[]>> = {
+  // sent to the provider; failed before it got there (a lost model, a rejected request); canceled
+  PENDING: ['PROCESSING', 'FAILED', 'CANCELED'],
+  // the result is stored; the provider failed, timed out or canceled it; canceled by a person
+  PROCESSING: ['COMPLETED', 'FAILED', 'CANCELED'],
+  COMPLETED: [],
+  // a retry starts the asset's next attempt
+  FAILED: ['PENDING'],
+  CANCELED: ['PENDING'],
+};
+
+/** Whether the table has the move from → to. */
+export const canMove = (from: AssetStatus, to: AssetStatus): boolean => ASSET_TRANSITIONS[from].includes(to);
+
+/** The statuses an asset may be in for a move to `to`. */
+export const movesInto = (to: AssetStatus): AssetStatus[] => ASSET_STATUSES.filter((from) => canMove(from, to));
+
 export const ASSET_TYPES = ['IMAGE', 'VIDEO'] as const;
 export type AssetType = (typeof ASSET_TYPES)[number];
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AssetStatus, AssetType, SourceType } from '@genbox/contracts';
+import { type AssetStatus, type AssetType, type SourceType, canMove } from '@genbox/contracts';
 import { bumpSeq } from '../boxes/boxes.repository.js';
 import { DATABASE } from '../common/tokens.js';
 import type { Database, Queryable } from '../database/database.js';
@@ -110,6 +110,9 @@ export class AssetsRepository {
    * of the asset moves (a late job of an earlier attempt does nothing).
    */
   async transition(id: string, from: AssetStatus[], to: AssetStatus, changes: AssetChanges = {}, detail?: Record<string, unknown>, onlyAttempt?: number): Promise<{ seq: number; from: AssetStatus; row: AssetRow } | null> {
+    // every move must be an edge of the transition table in libs/contracts: a caller cannot invent one
+    const refused = from.filter((f) => !canMove(f, to));
+    if (!from.length || refused.length) throw new Error(`${refused.join(', ') || 'nothing'} → ${to} is not in the asset transition table`);
     const { sets, params } = setClause(changes, [id, from, to, detail ? JSON.stringify(detail) : null, onlyAttempt ?? null]);
     // the asset row is locked before the box row (seq depends on moved), as in every other write
     const rows = await this.db.query<AssetRow & { from_status: AssetStatus; event_seq: string }>(

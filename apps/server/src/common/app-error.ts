@@ -14,5 +14,3 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
-export const badRequest = (message: string) => new AppError('bad_request', message);
-export const forbidden = (message: string) => new AppError('forbidden', message);
