@@ -41,7 +41,8 @@ export class TokenService {
     const found = await this.tokens.findLive(hashToken(token));
     if (!found) return null;
     const { token: t, user } = found;
-    void this.tokens.touch(t.id).catch(() => undefined);
+    // last use is kept to the minute: one write a minute per token, not one per request
+    if (!t.last_used_at || Date.now() - t.last_used_at.getTime() > 60_000) await this.tokens.touch(t.id);
     return { user, access: { tokenId: t.id, kind: t.kind, scopes: t.scopes, boxIds: t.box_ids } };
   }
 
