@@ -17,3 +17,4 @@ export * from './catalog.js';
 export * from './planner/index.js';
 export * from './net/index.js';
 export * from './import/index.js';
+export * from './endpoint-shape.js';
