@@ -18,3 +18,5 @@ export * from './planner/index.js';
 export * from './net/index.js';
 export * from './import/index.js';
 export * from './endpoint-shape.js';
+export * from './probe.js';
+export * from './trial.js';

@@ -20,6 +20,8 @@ import { GENERATION_QUEUE } from './generation.jobs.js';
 import { GenerationProcessor } from './generation.processor.js';
 import { GenerationQueue, PROVIDER_BACKOFF, QUEUE_RETRY_PROCESS_MS, providerBackoff } from './generation.queue.js';
 import { GenerationService } from './generation.service.js';
+import { ModelTrialController } from './model-trial.controller.js';
+import { ModelTrialService } from './model-trial.service.js';
 import { ProviderLimiter } from './provider-limiter.js';
 import { QueueReconciler } from './queue-reconciler.service.js';
 import { SubmitRequestBuilder } from './submit-request.builder.js';
@@ -39,16 +41,16 @@ import { SubmitRequestBuilder } from './submit-request.builder.js';
   providers: [
     // concurrency and create-rate limits per provider, shared by every worker through Redis
     { provide: ProviderLimiter, inject: [REDIS, CONFIG], useFactory: (redis: Redis, config: AppConfig) => new ProviderLimiter(redis, config.redisPrefix) },
-    AdapterRegistry, CatalogCache, GenerationQueue, SubmitRequestBuilder, AssetOutcomes, GenerationService, FinishService, BoxQueueService, GenerateService,
+    AdapterRegistry, CatalogCache, GenerationQueue, SubmitRequestBuilder, AssetOutcomes, GenerationService, FinishService, BoxQueueService, GenerateService, ModelTrialService,
   ],
-  exports: [GenerationQueue, GenerationService, GenerateService, BoxQueueService, AdapterRegistry, FinishService, AssetOutcomes, SubmitRequestBuilder, ProviderLimiter],
+  exports: [GenerationQueue, GenerationService, GenerateService, BoxQueueService, AdapterRegistry, FinishService, AssetOutcomes, SubmitRequestBuilder, ProviderLimiter, ModelTrialService],
 })
 export class GenerationModule {}
 
-/** Routes: generate, cancel, retry, pause and resume a box's queue (ROLE=api|all). */
+/** Routes: generate, cancel, retry, pause and resume a box's queue, and an admin's test generation (ROLE=api|all). */
 @Module({
   imports: [GenerationModule],
-  controllers: [GenerationController, BoxQueueController],
+  controllers: [GenerationController, BoxQueueController, ModelTrialController],
 })
 export class GenerationApiModule {}
 
