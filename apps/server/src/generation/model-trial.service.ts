@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { ModelTestRequest, ModelTestResult } from '@genbox/contracts';
 import { type InputImage, type ProviderOutput, guardedFetch, networkPolicy, renderPromptImage, runTrial, validateParameters } from '@genbox/providers';
+import { SNIFF_BYTES, sniffMedia } from '@genbox/media';
 import type { z } from 'zod';
 import { AppError } from '../common/app-error.js';
 import { isUuid } from '../common/is-uuid.js';
-import { guardedGet } from '../storage/guarded-get.js';
-import { sniffMedia } from '../storage/sniff.js';
+import { guardedGet } from './guarded-get.js';
 import { AdapterRegistry } from './adapter.registry.js';
 import { CatalogCache } from './catalog.cache.js';
 
@@ -60,7 +60,7 @@ function testImage(): InputImage {
 async function describe(output: ProviderOutput, allowPrivateNetwork: boolean): Promise<ModelTestResult['outputs'][number]> {
   const bytes = 'bytes' in output ? output.bytes : await fetchCapped(output.url, allowPrivateNetwork).catch(() => null);
   if (!bytes) return { mime_type: 'mimeType' in output ? output.mimeType ?? null : null, size_bytes: null, preview: null };
-  const sniffed = sniffMedia(bytes.subarray(0, 4100));
+  const sniffed = sniffMedia(bytes.subarray(0, SNIFF_BYTES));
   const mime = sniffed?.mimeType ?? ('mimeType' in output ? output.mimeType ?? null : null);
   return { mime_type: mime, size_bytes: bytes.length, preview: sniffed && bytes.length <= PREVIEW_MAX_BYTES ? `data:${sniffed.mimeType};base64,${bytes.toString('base64')}` : null };
 }
