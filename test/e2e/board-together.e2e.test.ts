@@ -54,11 +54,13 @@ async function expectAccessible(page: Page, where: string) {
 const cardOf = (page: Page, text: string) => page.getByTestId('asset-card').filter({ hasText: text });
 
 /** What has keyboard focus: its test id (or tag), and whether a person can see where it is. */
-const focused = (page: Page) => page.evaluate(() => {
+const focused = (page: Page) => page.evaluate(async () => {
+  // read after the browser has painted the focus (styles may transition into it)
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   const el = document.activeElement as HTMLElement | null;
-  if (!el || el === document.body) return { id: 'body', visible: false };
+  if (!el || el === document.body) return { id: 'body', visible: false, style: '' };
   const s = getComputedStyle(el);
-  return { id: el.dataset.testid ?? el.tagName.toLowerCase(), visible: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none' };
+  return { id: el.dataset.testid ?? el.tagName.toLowerCase(), visible: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none', style: `outline ${s.outlineStyle} ${s.outlineWidth}, shadow ${s.boxShadow}` };
 });
 
 /** Presses Tab until `target` has focus (at most `max` times): the test ids passed on the way, each checked for a visible focus. */
@@ -67,7 +69,7 @@ async function tabTo(page: Page, target: string, max = 60): Promise<string[]> {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press('Tab');
     const f = await focused(page);
-    expect(f.visible, `focus on ${f.id} can be seen`).toBe(true);
+    expect(f.visible, `focus on ${f.id} can be seen (${f.style}; after ${passed.join(', ')})`).toBe(true);
     passed.push(f.id);
     if (f.id === target) return passed;
   }
