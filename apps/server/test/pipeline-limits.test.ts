@@ -205,7 +205,7 @@ describe('per-provider limits, paused boxes and the finish job (Kie simulator)',
     const assetId = await insertAsset(gb, box.id, owner.id, { status: 'PROCESSING', external_task_id: 'task-finish', attempts: 1, started_at: new Date() });
     const url = sim.url + sim.files.putSample('png');
     const finisher = gb.app.get(FinishService);
-    const data = { assetId, attempt: 1, source: { url }, providerName: 'Kie sim', allowPrivateNetwork: true };
+    const data = { assetId, assetAttempt: 1, source: { url }, providerName: 'Kie sim', allowPrivateNetwork: true };
 
     await Promise.all([finisher.finish(data), finisher.finish(data)]);
     await finisher.finish(data); // Bull running it again after a lost lock: nothing left to do

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type AdapterContext, type PollResult, type ProviderAdapter, type ProviderConfig, ProviderError, type ProviderOutput, guardedFetch, pollPlanFor } from '@genbox/providers';
 import type { AssetRow } from '../assets/asset.row.js';
-import { AssetNotifier } from '../assets/asset.notifier.js';
+import { AssetStatusWriter } from '../assets/asset-status.writer.js';
 import { AssetsRepository, type WorkAssetRow } from '../assets/assets.repository.js';
 import { DependencyProbes } from '../common/dependency-probes.js';
 import { STORAGE } from '../common/tokens.js';
@@ -12,7 +12,8 @@ import { type GenerationJobs, INLINE_RESULT_BYTES } from './generation.jobs.js';
 import { AssetOutcomes } from './asset-outcomes.service.js';
 import { FinishService } from './finish.service.js';
 import { CreditsService } from '../credits/credits.service.js';
-import { GenerationQueue, finishJobId, pollJobId, resumeChainId, submitChainId, submitJobId } from './generation.queue.js';
+import { GenerationQueue } from './generation.queue.js';
+import { FINISHING_MARKER, stagingKey, submittingMarker } from './job-identity.js';
 import { CatalogCache } from './catalog.cache.js';
 import { type Gate, ProviderLimiter, type ProviderLimits } from './provider-limiter.js';
 import { toFailure } from './provider-failure.js';
@@ -42,7 +43,7 @@ export class GenerationService {
 
   constructor(
     private readonly assets: AssetsRepository,
-    private readonly notifier: AssetNotifier,
+    private readonly writer: AssetStatusWriter,
     private readonly registry: AdapterRegistry,
     private readonly queue: GenerationQueue,
     private readonly requests: SubmitRequestBuilder,
@@ -65,7 +66,7 @@ export class GenerationService {
     const asset = await this.assets.findForWork(data.assetId);
     if (!asset) return;
     // PROCESSING without a task id, moved by this chain: a previous try died before the provider answered, so send again
-    const resend = asset.status === 'PROCESSING' && !asset.external_task_id && asset.provider_state === submittingState(chain);
+    const resend = asset.status === 'PROCESSING' && !asset.external_task_id && asset.provider_state === submittingMarker(chain);
     if (asset.status === 'PROCESSING' && asset.external_task_id) return this.ensurePolled(asset);
     if (asset.status !== 'PENDING' && !resend) return; // submitted, finished, or another chain's: a duplicate job
     if (asset.status === 'PENDING' && asset.box_paused) return;
@@ -75,7 +76,7 @@ export class GenerationService {
       if (!gate.ok) return this.waitForSlot(asset, data, gate);
     }
     if (asset.status === 'PENDING') {
-      const moved = await this.outcomes.move(asset.id, ['PENDING'], 'PROCESSING', { started_at: new Date(), progress: null, provider_state: submittingState(chain) });
+      const moved = await this.outcomes.move(asset.id, ['PENDING'], 'PROCESSING', { started_at: new Date(), progress: null, provider_state: submittingMarker(chain) });
       if (!moved) return this.outcomes.releaseIfOver(asset.id); // canceled, or another chain took it
     }
     const job = await this.requests.build(asset);
@@ -88,18 +89,16 @@ export class GenerationService {
         // that fail (the database gone for a moment), this job still ends here: a Bull retry of
         // it would ask the provider again, while the finish job completes the asset on its own.
         try {
-          const patched = await this.assets.patch(asset.id, ['PROCESSING'], { provider_state: 'finishing' });
-          // every seq bump has its event, or clients see a gap (and the ordered log holds the next one back)
-          if (patched) this.notifier.updated(patched.row, patched.seq);
+          // the writer sends the event of its seq bump: a bump without one is a gap clients would see
+          await this.writer.patch(asset.id, ['PROCESSING'], { provider_state: FINISHING_MARKER });
         } catch (err) {
           this.logger.warn(`${asset.id}: could not mark it finishing (${(err as Error).message}); its finish job carries on`);
         }
         return;
       }
       // the provider has the task now: a database blip must not lose its id (a re-run would send it again)
-      const patched = await this.probes.persist(() => this.assets.patch(asset.id, ['PROCESSING'], { external_task_id: res.taskId, provider_state: res.result?.providerState ?? 'submitted' }));
+      const patched = await this.probes.persist(() => this.writer.patch(asset.id, ['PROCESSING'], { external_task_id: res.taskId, provider_state: res.result?.providerState ?? 'submitted' }));
       if (!patched) return await this.cancelAtProvider(adapter, res.taskId, job); // canceled while we were submitting
-      this.notifier.updated(patched.row, patched.seq);
       await this.schedulePoll(asset, adapter, job, 0);
     } catch (err) {
       await this.onProviderError(asset, err, { retry: () => this.retrySubmit(asset, data, err, limits) });
@@ -108,13 +107,10 @@ export class GenerationService {
 
   /** Enqueues a resumed box's waiting generations in queue order (priority, then age); `seq` is the resume's event. */
   async resumeBox(boxId: string, seq: number): Promise<void> {
-    for (const a of await this.assets.pendingOfBox(boxId)) {
-      const chain = resumeChainId(a.id, a.attempts, seq);
-      await this.queue.add('submit', { assetId: a.id, try: 0, chain }, { jobId: chain, priority: a.priority ?? undefined });
-    }
+    for (const a of await this.assets.pendingOfBox(boxId)) await this.queue.submitResumed(a.id, a.attempts, seq, a.priority);
   }
 
-  async poll(assetId: string, attempt: number): Promise<void> {
+  async poll({ assetId, pollNo }: GenerationJobs['poll']): Promise<void> {
     const asset = await this.assets.findForWork(assetId);
     if (!asset) return this.limiter.releaseAsset(assetId); // deleted while at the provider: its slot is free
     if (asset.status !== 'PROCESSING' || !asset.external_task_id) return;
@@ -136,7 +132,7 @@ export class GenerationService {
       await this.cancelAtProvider(adapter, asset.external_task_id, job);
       return;
     }
-    await this.schedulePoll(asset, adapter, job, attempt + 1);
+    await this.schedulePoll(asset, adapter, job, pollNo + 1);
   }
 
   /**
@@ -153,21 +149,20 @@ export class GenerationService {
   async pollNow(assetId: string, reason: string): Promise<void> {
     const asset = await this.assets.find(assetId);
     if (!asset || asset.status !== 'PROCESSING') return;
-    await this.queue.add('poll', { assetId, attempt: 0 }, { jobId: `${pollJobId(assetId, asset.attempts, 0)}:${reason}` });
+    await this.queue.extraPoll(assetId, asset.attempts, reason);
   }
 
   /** Cancels the provider's task where it can; the asset is already CANCELED. */
   async cancelRemote(asset: AssetRow): Promise<void> {
-    await this.queue.remove(submitJobId(submitChainId(asset.id, asset.attempts), 0));
+    await this.queue.removeFirstSubmit(asset.id, asset.attempts);
     await this.outcomes.releaseIfOver(asset.id);
     if (!asset.external_task_id || !asset.model_id) return;
     const job = await this.requests.build(asset).catch(() => null);
     if (job) await this.cancelAtProvider(this.registry.get(job.provider.kind), asset.external_task_id, job);
   }
 
-  async enqueueSubmit(assetId: string, attempt: number, priority?: number | null): Promise<void> {
-    const chain = submitChainId(assetId, attempt);
-    await this.queue.add('submit', { assetId, try: 0, chain }, { jobId: chain, priority: priority ?? undefined });
+  async enqueueSubmit(assetId: string, assetAttempt: number, priority?: number | null): Promise<void> {
+    await this.queue.submitAttempt(assetId, assetAttempt, priority);
   }
 
   /**
@@ -191,8 +186,7 @@ export class GenerationService {
       default: {
         const progress = result.progress ?? null;
         if (progress !== asset.progress || result.providerState !== asset.provider_state) {
-          const patched = await this.assets.patch(asset.id, ['PROCESSING'], { progress, provider_state: result.providerState });
-          if (patched) this.notifier.updated(patched.row, patched.seq);
+          await this.writer.patch(asset.id, ['PROCESSING'], { progress, provider_state: result.providerState });
         }
         return 'running';
       }
@@ -215,7 +209,7 @@ export class GenerationService {
       await this.outcomes.fail(asset.id, { code: 'provider_bad_response', message: `${job.provider.name} reported success but returned no file` });
       return 'done';
     }
-    const finish = { assetId: asset.id, attempt: asset.attempts, providerName: job.provider.name, allowPrivateNetwork: job.provider.allowPrivateNetwork, boxId: asset.box_id, type: asset.type };
+    const finish = { assetId: asset.id, assetAttempt: asset.attempts, providerName: job.provider.name, allowPrivateNetwork: job.provider.allowPrivateNetwork, boxId: asset.box_id, type: asset.type };
     let source: GenerationJobs['finish']['source'];
     if ('bytes' in output && output.bytes.length <= INLINE_RESULT_BYTES) {
       try {
@@ -226,13 +220,13 @@ export class GenerationService {
       }
       source = { base64: output.bytes.toString('base64') };
     } else if ('bytes' in output) {
-      const stagingKey = `staging/${asset.id}/a${asset.attempts}`;
-      await this.storage.put(stagingKey, Readable.from([output.bytes]), { contentType: 'application/octet-stream', contentLength: output.bytes.length });
-      source = { stagingKey };
+      const staged = stagingKey(asset.id, asset.attempts);
+      await this.storage.put(staged, Readable.from([output.bytes]), { contentType: 'application/octet-stream', contentLength: output.bytes.length });
+      source = { stagingKey: staged };
     } else {
       source = { url: output.url };
     }
-    await this.queue.add('finish', { ...finish, source }, { jobId: finishJobId(asset.id, asset.attempts), priority: asset.priority ?? undefined });
+    await this.queue.finish({ ...finish, source }, asset.priority);
     return 'handed-over';
   }
 
@@ -272,19 +266,17 @@ export class GenerationService {
 
   /** The next job of this submit chain, after `delayMs`. */
   private async next(asset: AssetRow, data: GenerationJobs['submit'], delayMs: number): Promise<void> {
-    const chain = data.chain ?? data.assetId;
-    const step = (data.step ?? 0) + 1;
-    await this.queue.add('submit', { ...data, chain, step }, { jobId: submitJobId(chain, step), delayMs, priority: asset.priority ?? undefined });
+    await this.queue.nextSubmit(data, delayMs, asset.priority);
   }
 
   private async limitsOf(asset: WorkAssetRow): Promise<ProviderLimits | null> {
     return asset.model_id ? ((await this.catalog.get(asset.model_id, asset.catalog_stamp))?.limits ?? null) : null;
   }
 
-  private async schedulePoll(asset: AssetRow, adapter: ProviderAdapter, job: ProviderJob, attempt: number): Promise<void> {
+  private async schedulePoll(asset: AssetRow, adapter: ProviderAdapter, job: ProviderJob, pollNo: number): Promise<void> {
     const plan = pollPlanFor(adapter, job.request.model);
     const elapsed = Date.now() - (asset.started_at?.getTime() ?? Date.now());
-    await this.queue.add('poll', { assetId: asset.id, attempt }, { jobId: pollJobId(asset.id, asset.attempts, attempt), delayMs: plan.schedule(attempt, elapsed) });
+    await this.queue.schedulePoll(asset.id, asset.attempts, pollNo, plan.schedule(pollNo, elapsed));
   }
 
   private async cancelAtProvider(adapter: ProviderAdapter, taskId: string, job: ProviderJob): Promise<void> {
@@ -304,9 +296,7 @@ export class GenerationService {
         const now = Date.now();
         if (now - last < PROGRESS_EVERY_MS) return;
         last = now;
-        void this.assets.patch(assetId, ['PROCESSING'], { progress: Math.max(0, Math.min(100, Math.round(pct))) })
-          .then((patched) => (patched ? this.notifier.updated(patched.row, patched.seq) : null))
-          .catch(() => undefined);
+        void this.writer.patch(assetId, ['PROCESSING'], { progress: Math.max(0, Math.min(100, Math.round(pct))) }).catch(() => undefined);
       },
     };
   }
@@ -321,6 +311,3 @@ function gaveUp(message: string, tries: string): string {
 
 /** A wait as a person reads it: "90 s", "15 min". */
 export const formatWait = (ms: number) => (ms < 120_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${Math.round(ms / 60_000)} min`);
-
-/** provider_state while a submit chain is sending the asset: marks which chain may send it again. */
-const submittingState = (chain: string) => `submitting:${chain}`;
