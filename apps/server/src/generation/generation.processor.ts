@@ -12,8 +12,9 @@ import type { GenerationJobName, GenerationJobs, JobTrace } from './generation.j
 import { currentJobData } from './job-identity.js';
 import { GenerationQueue } from './generation.queue.js';
 import { AssetOutcomes } from './asset-outcomes.service.js';
-import { FinishService } from './finish.service.js';
-import { GenerationService } from './generation.service.js';
+import { FinishStep } from './finish.step.js';
+import { PollStep } from './poll.step.js';
+import { SubmitStep } from './submit.step.js';
 
 type Handlers = { [K in keyof GenerationJobs]: (data: GenerationJobs[K]) => Promise<void> };
 interface Running { job: Job; waiting: boolean; handBack: () => void }
@@ -36,15 +37,16 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
   private readonly running = new Map<string, Running>();
 
   readonly handlers: Handlers = {
-    submit: (d) => this.generation.submit(d),
-    poll: (d) => this.generation.poll(d),
+    submit: (d) => this.submits.submit(d),
+    poll: (d) => this.polls.poll(d),
     finish: (d) => this.finisher.finish(d),
   };
 
   constructor(
     private readonly jobs: GenerationQueue,
-    private readonly generation: GenerationService,
-    private readonly finisher: FinishService,
+    private readonly submits: SubmitStep,
+    private readonly polls: PollStep,
+    private readonly finisher: FinishStep,
     private readonly outcomes: AssetOutcomes,
     private readonly assets: AssetsRepository,
     private readonly probes: DependencyProbes,

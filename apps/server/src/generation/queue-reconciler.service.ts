@@ -5,8 +5,7 @@ import { AssetsRepository } from '../assets/assets.repository.js';
 import { BoxesRepository } from '../boxes/boxes.repository.js';
 import type { AppConfig } from '../config/env.js';
 import { withLogContext } from '../common/logging/log-context.js';
-import { CONFIG, DATABASE, REDIS } from '../common/tokens.js';
-import type { Database } from '../database/database.js';
+import { CONFIG, REDIS } from '../common/tokens.js';
 import { GenerationQueue } from './generation.queue.js';
 import { FINISHING_MARKER, chainOfMarker, stagingKey } from './job-identity.js';
 import { SubmitRequestBuilder } from './submit-request.builder.js';
@@ -40,7 +39,6 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
     private readonly assets: AssetsRepository,
     private readonly boxes: BoxesRepository,
     private readonly requests: SubmitRequestBuilder,
-    @Inject(DATABASE) private readonly db: Database,
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
@@ -98,14 +96,11 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
     this.running = true;
     try {
       // graceMs: an asset this young may be between its insert and its enqueue
-      const candidates = await this.db.query<{ id: string }>(
-        `SELECT id FROM assets WHERE status IN ('PENDING', 'PROCESSING') AND updated_at < now() - ($1 || ' milliseconds')::interval`,
-        [graceMs],
-      );
+      const candidates = await this.assets.unfinishedIdleFor(graceMs);
       if (!candidates.length) return 0;
       // two looks at the queue: a job moving between lists during the first can be missed once, not twice
       const first = await this.queuedAssetIds();
-      const orphans = candidates.map((c) => c.id).filter((id) => !first.has(id));
+      const orphans = candidates.filter((id) => !first.has(id));
       if (!orphans.length) return 0;
       await new Promise((r) => setTimeout(r, 200));
       const second = await this.queuedAssetIds();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { StoryboardDto } from '@genbox/contracts';
 import { AssetStatusWriter } from '../assets/asset-status.writer.js';
-import { GenerationService } from '../generation/generation.service.js';
+import { ProviderCalls } from '../generation/provider-calls.js';
 import { StoryboardNotifier } from './storyboard.notifier.js';
 import { StoryboardsRepository } from './storyboards.repository.js';
 
@@ -12,7 +12,7 @@ export class StoryboardCanceler {
     private readonly repo: StoryboardsRepository,
     private readonly writer: AssetStatusWriter,
     private readonly notifier: StoryboardNotifier,
-    private readonly generation: GenerationService,
+    private readonly calls: ProviderCalls,
   ) {}
 
   /** null when the storyboard was not PLANNED or RUNNING. */
@@ -28,7 +28,7 @@ export class StoryboardCanceler {
     for (const assetId of running) {
       const done = await this.writer.move(assetId, ['PENDING', 'PROCESSING'], 'CANCELED', { completed_at: new Date() }, { detail: { by: userId, storyboard: id } });
       if (!done) continue;
-      if (done.row.model_id) await this.generation.cancelRemote(done.row);
+      if (done.row.model_id) await this.calls.cancelRemote(done.row);
     }
     return dto;
   }

@@ -5,7 +5,7 @@ import { CatalogRepository } from '../providers/catalog.repository.js';
 import { AppError } from '../common/app-error.js';
 import { CreditsService } from '../credits/credits.service.js';
 import { STORAGE } from '../common/tokens.js';
-import { GenerationService } from '../generation/generation.service.js';
+import { GenerationQueue } from '../generation/generation.queue.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { FilmMaker } from './film-maker.service.js';
 import { nextStep } from './next-step.js';
@@ -32,7 +32,7 @@ export class StoryboardRunner {
     private readonly repo: StoryboardsRepository,
     private readonly writer: AssetStatusWriter,
     private readonly catalog: CatalogRepository,
-    private readonly generation: GenerationService,
+    private readonly generations: GenerationQueue,
     private readonly notifier: StoryboardNotifier,
     private readonly film: FilmMaker,
     private readonly credits: CreditsService,
@@ -83,7 +83,7 @@ export class StoryboardRunner {
     this.writer.announceCreated(created.value);
     await this.notifier.updated(row.id, created.seq);
     // a worker dying right here leaves the scene PENDING with no job: the queue reconciler gives it one
-    await this.generation.enqueueSubmit(created.value.id, 1);
+    await this.generations.submitAttempt(created.value.id, 1);
   }
 
   private async fail(id: string, message: string): Promise<void> {

@@ -10,18 +10,24 @@ import { isUuid } from '../common/is-uuid.js';
 import { CatalogRepository } from '../providers/catalog.repository.js';
 import { AppError } from '../common/app-error.js';
 import { CreditsService } from '../credits/credits.service.js';
-import { GenerationService } from './generation.service.js';
+import { GenerationQueue } from './generation.queue.js';
+import { ProviderCalls } from './provider-calls.js';
 
-/** Starting generations: checks the request against the model, creates PENDING assets, enqueues them. */
+/**
+ * What the REST routes ask of generations (the worker's side is the steps: submit, poll, finish):
+ * start them (check the request against the model, create PENDING assets, enqueue their first
+ * submit), cancel them and retry them.
+ */
 @Injectable()
-export class GenerateService {
+export class GenerationRequests {
   constructor(
     private readonly access: BoxAccessService,
     private readonly catalog: CatalogRepository,
     private readonly assets: AssetsRepository,
     private readonly assetsService: AssetsService,
     private readonly writer: AssetStatusWriter,
-    private readonly generation: GenerationService,
+    private readonly queue: GenerationQueue,
+    private readonly calls: ProviderCalls,
     private readonly credits: CreditsService,
   ) {}
 
@@ -53,7 +59,7 @@ export class GenerateService {
       // the secret in this asset's webhook URL: a callback without it is refused
       changes: { webhook_token: randomBytes(18).toString('base64url'), attempts: 1, priority: body.priority ?? null },
     })), (write) => this.credits.charging(userId, Number(model.cost) * body.count, write));
-    for (const c of created) await this.generation.enqueueSubmit(c.row.id, 1, body.priority);
+    for (const c of created) await this.queue.submitAttempt(c.row.id, 1, body.priority);
     return created.map((c) => c.dto);
   }
 
@@ -61,7 +67,7 @@ export class GenerateService {
     const row = await this.assetsService.readable(userId, assetId, 'editor');
     const moved = await this.writer.move(assetId, ['PENDING', 'PROCESSING'], 'CANCELED', { completed_at: new Date() }, { detail: { by: userId } });
     if (!moved) throw new AppError('asset_wrong_state', `Only PENDING or PROCESSING assets can be canceled; this one is ${(await this.assets.find(assetId))?.status ?? row.status}`);
-    await this.generation.cancelRemote(row);
+    await this.calls.cancelRemote(row);
     return moved.dto;
   }
 
@@ -77,7 +83,7 @@ export class GenerateService {
       webhook_token: randomBytes(18).toString('base64url'),
     }, { detail: { by: userId, attempt }, within: (write) => this.credits.charging(row.created_by ?? userId, Number(model.cost), write) });
     if (!moved) throw new AppError('asset_wrong_state', `Only FAILED or CANCELED assets can be retried; this one is ${row.status}`);
-    await this.generation.enqueueSubmit(assetId, attempt, row.priority);
+    await this.queue.submitAttempt(assetId, attempt, row.priority);
     return moved.dto;
   }
 }

@@ -25,7 +25,7 @@ export type ResultSource = GenerationJobs['finish']['source'] | { bytes: Buffer 
  * retried) does nothing; a run after a crash mid-download writes a fresh copy under its own key.
  */
 @Injectable()
-export class FinishService {
+export class FinishStep {
   private readonly logger = new Logger('Finish');
 
   constructor(
