@@ -132,7 +132,7 @@ describe('listing and revoking tokens', () => {
     const other = await WorkerProcess.start(gb, { ROLE: 'api', PORT: String(port) }, 30_000);
     try {
       const { id, client } = await tokenOf(alice, { name: 'used on two nodes' });
-      const there = new UserClient(`http://127.0.0.1:${port}`, client.token, alice.id, alice.email, alice.name);
+      const there = new UserClient(`http://127.0.0.1:${port}`, client.token!, alice.id, alice.email, alice.name);
       const box = await alice.createBox('Two nodes');
       // used on both nodes, so each knows the token as live
       for (const c of [client, there, there]) expect((await c.get(`/api/boxes/${box.id}/assets`)).status).toBe(200);
