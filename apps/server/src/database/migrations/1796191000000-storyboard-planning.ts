@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * before there are scenes), `drafted_at` when the first pass was stored. A template provider may
  * carry a `chat_template`: how its chat models are called, so any chat API can plan.
  */
-export class StoryboardPlanning1796184000000 implements MigrationInterface {
-  name = 'StoryboardPlanning1796184000000';
+export class StoryboardPlanning1796191000000 implements MigrationInterface {
+  name = 'StoryboardPlanning1796191000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE storyboards DROP CONSTRAINT IF EXISTS storyboards_status_check`);
