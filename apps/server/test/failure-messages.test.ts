@@ -66,7 +66,7 @@ describe('failure messages', () => {
     }
   });
 
-  it('a run the provider simply failed offers Retry and tells a viewer so, without the provider's words', async () => {
+  it('a run the provider simply failed offers Retry and tells a viewer so, without the provider\'s words', async () => {
     const failed = await gb.sql(
       `INSERT INTO assets (box_id, type, status, source_type, model_id, prompt, error_code, error_message, created_by, attempts)
        VALUES ($1, 'IMAGE', 'FAILED', 'GENERATED', $2, 'x', 'provider_unavailable', 'HTTP 503 upstream', $3, 1) RETURNING id`,
