@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, loginAdmin } from '../faults/fault-kit.js';
-import { ApiClient, type TestGenbox, UserClient, connected, joinBox, startTestGenbox, until } from '../harness.js';
+import { ADMIN, WorkerProcess, loginAdmin } from '../faults/fault-kit.js';
+import { ApiClient, type TestGenbox, UserClient, connected, freePort, joinBox, startTestGenbox, until } from '../harness.js';
 import { SseReader } from '../sse-reader.js';
 
 let gb: TestGenbox;
@@ -125,6 +125,23 @@ describe('listing and revoking tokens', () => {
     await expect(connected(again)).rejects.toThrow(/unauthorized/);
     again.close();
     expect((await alice.delete(`/api/auth/tokens/${id}`)).status).toBe(404);
+  });
+
+  it('a token revoked on one API node is refused at once on another that had just accepted it', async () => {
+    const port = await freePort();
+    const other = await WorkerProcess.start(gb, { ROLE: 'api', PORT: String(port) }, 30_000);
+    try {
+      const { id, client } = await tokenOf(alice, { name: 'used on two nodes' });
+      const there = new UserClient(`http://127.0.0.1:${port}`, client.token!, alice.id, alice.email, alice.name);
+      const box = await alice.createBox('Two nodes');
+      // used on both nodes, so each knows the token as live
+      for (const c of [client, there, there]) expect((await c.get(`/api/boxes/${box.id}/assets`)).status).toBe(200);
+      await alice.delete(`/api/auth/tokens/${id}`).ok(204);
+      expect((await there.get(`/api/boxes/${box.id}/assets`)).status).toBe(401);
+      expect((await client.get(`/api/boxes/${box.id}/assets`)).status).toBe(401);
+    } finally {
+      await other.kill('SIGTERM');
+    }
   });
 
   it('someone else\'s token cannot be revoked (404) and stays valid', async () => {
