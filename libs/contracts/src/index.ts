@@ -14,3 +14,4 @@ export * from './health.js';
 export * from './routes.js';
 export * from './api.js';
 export * from './token.js';
+export * from './browser.js';
