@@ -16,6 +16,6 @@ export async function shortMp4(w = 160, h = 96, seconds = 1): Promise<Buffer> {
 }
 
 /** tus headers for a user's token. */
-export const tusHeaders = (token: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', ...extra });
+export const tusHeaders = (token: string | null, extra: Record<string, string> = {}): Record<string, string> => ({ authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', ...extra });
 
 export const b64 = (s: string) => Buffer.from(s).toString('base64');

@@ -25,7 +25,7 @@ async function create(user: UserClient, length: number, meta = `filename ${b64('
   return fetch(`${gb.url}/api/boxes/${boxId}/uploads`, { method: 'POST', headers: tusHeaders(user.token!, { 'upload-length': String(length), 'upload-metadata': meta }) });
 }
 const patch = (user: UserClient, url: string, offset: number, bytes: Buffer) =>
-  fetch(gb.url + url, { method: 'PATCH', headers: tusHeaders(user.token!, { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) }), body: bytes });
+  fetch(gb.url + url, { method: 'PATCH', headers: tusHeaders(user.token!, { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) }), body: new Uint8Array(bytes) });
 const head = (user: UserClient, url: string) => fetch(gb.url + url, { method: 'HEAD', headers: tusHeaders(user.token!) });
 const pieces = async () => (await gb.storedFiles()).filter((f) => f.startsWith('uploads/'));
 
