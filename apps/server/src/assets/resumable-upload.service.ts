@@ -7,7 +7,7 @@ import { AppError } from '../common/app-error.js';
 import { isUuid } from '../common/is-uuid.js';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG, STORAGE } from '../common/tokens.js';
-import { SNIFF_BYTES, sniffMedia } from '../storage/sniff.js';
+import { SNIFF_BYTES, sniffMedia } from '@genbox/media';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { UnsupportedMediaTypeError } from '../storage/upload-stream.js';
 import { AssetsService, tooLarge } from './assets.service.js';

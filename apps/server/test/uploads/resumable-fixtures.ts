@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ffmpegPath, runTool } from '@genbox/providers';
+import { ffmpegPath, runTool } from '@genbox/media';
 
 /** A short MP4 with its index in front (seekable, so later bytes may be anything), as ffmpeg writes it to a file. */
 export async function shortMp4(w = 160, h = 96, seconds = 1): Promise<Buffer> {
