@@ -4,6 +4,7 @@ import { BoxesModule } from '../boxes/boxes.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { AssetMapper } from './asset.mapper.js';
 import { AssetNotifier } from './asset.notifier.js';
+import { AssetStatusWriter } from './asset-status.writer.js';
 import { AssetsController } from './assets.controller.js';
 import { AssetListRepository } from './asset-list.repository.js';
 import { AssetsRepository } from './assets.repository.js';
@@ -17,8 +18,8 @@ import { ResumableUploadsRepository } from './resumable-uploads.repository.js';
 /** Assets: rows, uploads, their files and signed URLs, and the events their changes send. */
 @Module({
   imports: [AuthModule, BoxesModule, RealtimeModule],
-  providers: [AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, FileUrls, AssetsService, FileDeliveryService, ResumableUploadsRepository, ResumableUploadService],
-  exports: [AssetsRepository, AssetNotifier, FileUrls, AssetsService, FileDeliveryService, ResumableUploadService],
+  providers: [AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService, ResumableUploadsRepository, ResumableUploadService],
+  exports: [AssetsRepository, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService, ResumableUploadService],
 })
 export class AssetsModule {}
 

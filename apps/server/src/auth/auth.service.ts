@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthResponse } from '@genbox/contracts';
 import { AppError } from '../common/app-error.js';
 import { PasswordHasher } from './password-hasher.js';
+import { SignIns } from './sign-ins.js';
 import { type Principal, TokenService } from './token.service.js';
 import { UsersRepository, toUserDto, type UserRow } from './users.repository.js';
 
@@ -11,6 +12,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly tokens: TokenService,
     private readonly passwords: PasswordHasher,
+    private readonly signIns: SignIns,
   ) {}
 
   async register(input: { email: string; password: string; display_name: string }): Promise<AuthResponse> {
@@ -29,6 +31,13 @@ export class AuthService {
     return this.session(user);
   }
 
+  /** The caller as stored now: the request's user may be a few seconds old (PrincipalCache), credits move. */
+  async me(userId: string): Promise<UserRow> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new AppError('unauthorized', 'This account no longer exists');
+    return user;
+  }
+
   /** Ends the session (or API token) the request was made with. */
   async logout(caller: Principal): Promise<void> {
     await this.tokens.revoke(caller, caller.access.tokenId);
@@ -37,12 +46,13 @@ export class AuthService {
   /** Only from a login session; every other session of the user ends (API tokens stay). */
   async changePassword(caller: Principal, input: { current_password: string; new_password: string }): Promise<void> {
     if (caller.access.kind !== 'session') throw new AppError('forbidden', 'Change the password from a login session, not with an API token');
-    if (!(await this.passwords.verify(caller.user.password_hash, input.current_password))) throw new AppError('validation_failed', 'current_password: is not your current password');
+    if (!(await this.passwords.verify((await this.me(caller.user.id)).password_hash, input.current_password))) throw new AppError('validation_failed', 'current_password: is not your current password');
     await this.users.setPassword(caller.user.id, await this.passwords.hash(input.new_password));
     await this.tokens.endOtherSessions(caller.user.id, caller.access.tokenId);
   }
 
   private async session(user: UserRow): Promise<AuthResponse> {
+    await this.signIns.signedIn(user);
     return { user: toUserDto(user), token: await this.tokens.issueSession(user.id) };
   }
 }
