@@ -15,9 +15,9 @@ export class StoryboardCanceler {
     private readonly calls: ProviderCalls,
   ) {}
 
-  /** null when the storyboard was not PLANNED or RUNNING. */
+  /** null when the storyboard was not PLANNING, PLANNED or RUNNING. */
   async cancel(id: string, userId: string): Promise<StoryboardDto | null> {
-    const moved = await this.repo.locked(id, ['PLANNED', 'RUNNING'], async (q) => {
+    const moved = await this.repo.locked(id, ['PLANNING', 'PLANNED', 'RUNNING'], async (q) => {
       await this.repo.setStatus(q, id, 'CANCELED', { completed_at: new Date(), error_message: null });
       return true;
     });

@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * pieces are stored (one storage object per PATCH, in order), and who is writing it right now.
  * `writer`/`writer_seen` are a lease: one PATCH at a time, and a crashed node's lease runs out.
  */
-export class ResumableUploads1796190200000 implements MigrationInterface {
-  name = 'ResumableUploads1796190200000';
+export class ResumableUploads1796191100000 implements MigrationInterface {
+  name = 'ResumableUploads1796191100000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
