@@ -143,17 +143,13 @@ export class AssetsService {
 
 }
 
-<<<<<<< HEAD
-export const tooLarge = (max: number) => new AppError('payload_too_large', `The file is larger than the ${formatBytes(max)} limit`);
-=======
 /** A history detail as a non-admin may read it: the codes, not the provider's raw words. */
 function withoutProviderWords(d: Record<string, unknown>): Record<string, unknown> {
   const { message: _m, error_message: _e, ...rest } = d;
   return rest;
 }
 
-const tooLarge = (max: number) => new AppError('payload_too_large', `The file is larger than the ${Math.round(max / 1024 / 1024)} MB limit`);
->>>>>>> main
+export const tooLarge = (max: number) => new AppError('payload_too_large', `The file is larger than the ${formatBytes(max)} limit`);
 
 function mapUploadError(e: unknown, max: number): unknown {
   if (e instanceof UploadTooLargeError) return tooLarge(max);
