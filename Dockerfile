@@ -10,6 +10,7 @@ COPY libs/contracts/package.json libs/contracts/
 COPY libs/client/package.json libs/client/
 COPY apps/cli/package.json apps/cli/
 COPY libs/providers/package.json libs/providers/
+COPY libs/media/package.json libs/media/
 RUN npm ci --no-audit --no-fund
 COPY apps ./apps
 COPY libs ./libs

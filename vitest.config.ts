@@ -14,6 +14,7 @@ export default defineConfig({
       '@genbox/contracts': src('./libs/contracts/src/index.ts'),
       '@genbox/client': src('./libs/client/src/index.ts'),
       '@genbox/providers': src('./libs/providers/src/index.ts'),
+      '@genbox/media': src('./libs/media/src/index.ts'),
     },
   },
   test: {

@@ -9,13 +9,14 @@ import { describe, expect, it } from 'vitest';
  */
 const RULES: Record<string, { workspace: string[]; banned: RegExp[] }> = {
   'scope:contracts': { workspace: [], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^socket\.io/, /^node:/, /^vue/] },
-  'scope:providers': { workspace: ['@genbox/contracts'], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^socket\.io$/, /^vue/] },
-  'scope:server': { workspace: ['@genbox/contracts', '@genbox/providers'], banned: [/^vue/, /^pinia$/] },
+  'scope:media': { workspace: [], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^socket\.io/, /^pg$/, /^vue/] },
+  'scope:providers': { workspace: ['@genbox/contracts', '@genbox/media'], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^socket\.io$/, /^vue/] },
+  'scope:server': { workspace: ['@genbox/contracts', '@genbox/media', '@genbox/providers'], banned: [/^vue/, /^pinia$/] },
   'scope:client': { workspace: ['@genbox/contracts'], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^socket\.io/, /^node:/, /^vue/, /^pg$/] },
   'scope:cli': { workspace: ['@genbox/contracts', '@genbox/client'], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^pg$/, /^vue/] },
   'scope:web': { workspace: ['@genbox/contracts', '@genbox/client'], banned: [/^@nestjs\//, /^typeorm$/, /^bull$/, /^ioredis$/, /^pg$/, /^node:/, /^sharp$/] },
 };
-const PROJECTS = ['libs/contracts', 'libs/client', 'libs/providers', 'apps/server', 'apps/web', 'apps/cli'];
+const PROJECTS = ['libs/contracts', 'libs/client', 'libs/media', 'libs/providers', 'apps/server', 'apps/web', 'apps/cli'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { AssetDto, BoxDto, Page } from '@genbox/contracts';
-import { ffmpegPath, runTool } from '@genbox/providers';
+import { ffmpegPath, runTool } from '@genbox/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestGenbox, type UserClient, insertAsset, pngBytes, startTestGenbox } from './harness.js';
 

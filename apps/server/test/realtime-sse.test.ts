@@ -140,6 +140,40 @@ describe('box events over Server-Sent Events', () => {
     expect(sse.events[0]).toMatchObject({ event: 'box.resync', id: '1', data: { seq: 1 } });
   });
 
+  it('a new member resuming from 0 hears nothing from before they joined: no deleted prompt, no earlier member', async () => {
+    const carol = await gb.newUser('carol');
+    const box = await alice.createBox('Before you came');
+    const secret = await alice.upload(box.id, await pngBytes(), 'plan.png', { prompt_text: 'the secret launch plan' }).ok(201);
+    await alice.delete(`/api/assets/${secret.id}`).ok(204);
+    await alice.post(`/api/boxes/${box.id}/members`, { email: carol.email, role: 'editor' }).ok(201);
+    await alice.delete(`/api/boxes/${box.id}/members/${carol.id}`).ok(204);
+    await alice.post(`/api/boxes/${box.id}/members`, { email: bob.email, role: 'viewer' }).ok(201);
+    const { seq: joinedAt } = await alice.get(`/api/boxes/${box.id}`).ok();
+
+    for (const lastEventId of ['0', '2']) {
+      const { seq: now } = await alice.get(`/api/boxes/${box.id}`).ok();
+      const bobs = await stream(bob, box.id, { lastEventId });
+      await until(() => bobs.events, (e) => e.length >= 1, 5000, 'the answer to the resume');
+      // what came before bob is a resync (refetch what you may see now), never a replay
+      expect(bobs.events[0]).toMatchObject({ event: 'box.resync', id: String(now), data: { seq: now } });
+      await alice.patch(`/api/boxes/${box.id}`, { name: `Live ${lastEventId}` }).ok();
+      await until(() => bobs.events, (e) => e.some((m) => m.data.box?.name === `Live ${lastEventId}`), 5000, 'a live event after the resync');
+      expect(bobs.events).toHaveLength(2);
+      const heard = JSON.stringify(bobs.events);
+      expect(heard).not.toContain('secret launch plan');
+      expect(heard).not.toContain(carol.id);
+      bobs.close();
+    }
+    // his own membership onwards replays as before
+    const fromJoin = await stream(bob, box.id, { lastEventId: String(joinedAt) });
+    await until(() => fromJoin.events, (e) => e.length >= 2, 5000, 'the replay since joining');
+    expect(fromJoin.events.map((m) => m.event)).toEqual(['box.updated', 'box.updated']);
+    // the owner, a member from the start, still replays everything the log holds
+    const alices = await stream(alice, box.id, { lastEventId: '0' });
+    await until(() => alices.events, (e) => e.length >= joinedAt + 1, 5000, "the owner's replay");
+    expect(alices.events[0]).toMatchObject({ event: 'asset.created', id: '1', data: { asset: { prompt: 'the secret launch plan' } } });
+  });
+
   it('a removed member is told so and their stream ends; the others keep listening', async () => {
     const box = await alice.createBox('Removal');
     await alice.post(`/api/boxes/${box.id}/members`, { email: bob.email, role: 'viewer' }).ok(201);

@@ -3,7 +3,7 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AssetDto, BoxDto } from '@genbox/contracts';
-import { ffmpegPath, runTool } from '@genbox/providers';
+import { ffmpegPath, runTool } from '@genbox/media';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestGenbox, type UserClient, startTestGenbox } from './harness.js';

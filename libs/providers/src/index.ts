@@ -3,7 +3,6 @@ export * from './errors.js';
 export * from './http.js';
 export * from './poll.js';
 export * from './params.js';
-export * from './media/index.js';
 export * from './template/index.js';
 export * from './runware/index.js';
 export * from './kie/index.js';

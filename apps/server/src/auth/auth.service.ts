@@ -3,6 +3,7 @@ import type { AuthResponse } from '@genbox/contracts';
 import { AppError } from '../common/app-error.js';
 import { PasswordHasher } from './password-hasher.js';
 import { RequestLimits, type SignInAttempt } from './request-limits.js';
+import { SignIns } from './sign-ins.js';
 import { type Principal, TokenService } from './token.service.js';
 import { UsersRepository, toUserDto, type UserRow } from './users.repository.js';
 
@@ -13,6 +14,7 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly passwords: PasswordHasher,
     private readonly limits: RequestLimits,
+    private readonly signIns: SignIns,
   ) {}
 
   /** `address`: the client's, for the per-address allowance; a registration always counts against it. */
@@ -60,6 +62,7 @@ export class AuthService {
   }
 
   private async session(user: UserRow): Promise<AuthResponse> {
+    await this.signIns.signedIn(user);
     return { user: toUserDto(user), token: await this.tokens.issueSession(user.id) };
   }
 }

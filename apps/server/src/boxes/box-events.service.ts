@@ -5,6 +5,7 @@ import { TokenRevocations } from '../auth/token-revocations.js';
 import { BoxAccessService } from '../boxes/box-access.service.js';
 import { currentAccess } from '../common/access-context.js';
 import { BoxesRepository } from '../boxes/boxes.repository.js';
+import { isUuid } from '../common/is-uuid.js';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG, REDIS } from '../common/tokens.js';
 import { EVENT_LOG_LENGTH, ORDER_HOLD_MS, boxEventKeys } from '../realtime/box-event-log.js';
@@ -25,7 +26,8 @@ interface LogEvent { seq: number; name: string; data: string }
 /**
  * Server-Sent Events for one box: the same payloads as the socket events, from the box's event
  * log in Redis (written, in seq order, by the publisher). A resume (Last-Event-ID = seq) replays
- * the log; what it no longer holds, or an event that never came, becomes `box.resync`.
+ * the log; what it no longer holds, or an event that never came, becomes `box.resync`. A resume
+ * never reaches back before the caller's membership began (joined_seq): that, too, is a resync.
  */
 @Injectable()
 export class BoxEventsService implements OnModuleDestroy {
@@ -47,7 +49,9 @@ export class BoxEventsService implements OnModuleDestroy {
 
   /** Checks membership (throws before anything is written), then streams until the client leaves or loses access. */
   async stream(userId: string, boxId: string, lastEventId: string | undefined, sink: EventSink): Promise<void> {
-    await this.access.require(boxId, userId, 'viewer');
+    const membership = isUuid(boxId) ? await this.boxes.membership(boxId, userId) : null;
+    this.access.check(membership?.role ?? null, 'viewer', boxId);
+    const joinedSeq = membership!.joinedSeq;
     const tokenId = currentAccess()?.tokenId ?? null;
     const keys = boxEventKeys(this.config.redisPrefix, boxId);
     let lastSent = 0;
@@ -89,7 +93,8 @@ export class BoxEventsService implements OnModuleDestroy {
     const current = Number((await this.boxes.find(boxId))?.event_seq ?? 0);
     const resume = lastEventId !== undefined && /^\d+$/.test(lastEventId) ? Number(lastEventId) : null;
     if (resume === null) control('box.joined', current);
-    else if (resume > current) control('box.resync', current);
+    // from the future, or from before this member joined (what happened then is not theirs to replay)
+    else if (resume > current || resume < joinedSeq) control('box.resync', current);
     else {
       lastSent = resume;
       for (const e of await this.replay(keys.stream, resume)) deliver(e);

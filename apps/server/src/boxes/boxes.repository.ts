@@ -43,6 +43,12 @@ export class BoxesRepository {
     return rows[0]?.role ?? null;
   }
 
+  /** The caller's role and the box seq their membership began at (replays start no earlier); null for an outsider. */
+  async membership(boxId: string, userId: string): Promise<{ role: BoxRole; joinedSeq: number } | null> {
+    const [r] = await this.db.query('SELECT role, joined_seq FROM box_members WHERE box_id = $1 AND user_id = $2', [boxId, userId]);
+    return r ? { role: r.role, joinedSeq: Number(r.joined_seq) } : null;
+  }
+
   async create(name: string, ownerId: string): Promise<BoxRow> {
     return this.db.tx(async (q) => {
       const [box] = await q.query<BoxRow>('INSERT INTO boxes (name, owner_id) VALUES ($1, $2) RETURNING *', [name, ownerId]);
@@ -106,6 +112,7 @@ export class BoxesRepository {
           );
       if (changed.length === 0) return null;
       const seq = await bumpSeq(q, boxId);
+      if (!onlyIfMember) await q.query('UPDATE box_members SET joined_seq = $3 WHERE box_id = $1 AND user_id = $2', [boxId, userId, seq]);
       const [member] = await q.query<MemberDto>(
         'SELECT u.id AS user_id, u.email, u.display_name, m.role FROM box_members m JOIN users u ON u.id = m.user_id WHERE m.box_id = $1 AND m.user_id = $2',
         [boxId, userId],

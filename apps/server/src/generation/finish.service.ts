@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AssetType } from '@genbox/contracts';
+import { inspectImageBytes } from '@genbox/media';
 import { ProviderError } from '@genbox/providers';
 import type { AssetRow } from '../assets/asset.row.js';
 import { AssetNotifier } from '../assets/asset.notifier.js';
@@ -8,8 +9,8 @@ import { AssetsRepository } from '../assets/assets.repository.js';
 import { storageKeys } from '../assets/storage-keys.js';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG, STORAGE } from '../common/tokens.js';
-import { inspectImageBytes, inspectStoredMedia, storeThumbnail } from '../media/media-inspector.js';
-import { downloadToStorage } from '../storage/safe-download.js';
+import { inspectStoredMedia, storeThumbnail } from '../media/media-inspector.js';
+import { downloadToStorage } from './safe-download.js';
 import { StorageNotFoundError, type StorageDriver } from '../storage/storage.port.js';
 import { ingestUpload } from '../storage/upload-stream.js';
 import type { GenerationJobs } from './generation.jobs.js';

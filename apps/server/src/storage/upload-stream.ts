@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
-import { peekMedia } from './peek-media.js';
-import type { MediaType } from './sniff.js';
+import { type MediaType, peekMedia } from '@genbox/media';
 import type { StorageDriver } from './storage.port.js';
 
 export interface StoredMedia {

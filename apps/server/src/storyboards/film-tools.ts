@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ffmpegPath, h264Encoder, probeVideo, runTool } from '@genbox/providers';
+import { ffmpegPath, h264Encoder, probeVideo, runTool } from '@genbox/media';
 
 /** Frame rate of a stitched film: what the scenes are normalized to. */
 export const FILM_FPS = 24;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sniffMedia } from '../../src/storage/sniff.js';
+import { sniffMedia } from '@genbox/media';
 import { hex, image, VIDEO_HEADS } from './fixtures.js';
 
 describe('sniffMedia', () => {

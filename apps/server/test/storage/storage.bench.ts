@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LocalStorageDriver } from '../../src/storage/local.driver.js';
-import { downloadToStorage } from '../../src/storage/safe-download.js';
+import { downloadToStorage } from '../../src/generation/safe-download.js';
 import { S3StorageDriver } from '../../src/storage/s3.driver.js';
 import type { StorageDriver } from '../../src/storage/storage.port.js';
 import { ingestUpload } from '../../src/storage/upload-stream.js';

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { StoryboardDto } from '@genbox/contracts';
-import { ffmpegPath, ffprobePath, loadCatalog } from '@genbox/providers';
+import { ffmpegPath, ffprobePath } from '@genbox/media';
+import { loadCatalog } from '@genbox/providers';
 import type { TestGenbox, UserClient } from '../harness.js';
 
 const run = promisify(execFile);

@@ -1,8 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ffmpegPath, h264Encoder, runTool } from '../media/index.js';
-import { withTempDir } from '../media/temp-file.js';
+import { ffmpegPath, h264Encoder, runTool, withTempDir } from '@genbox/media';
 import { cropAt, type Motion } from './motion.js';
 
 export interface RawPicture {

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { ProviderOutput, SubmitResult } from '../adapter.js';
 import { isRetryable, ProviderError } from '../errors.js';
-import { posterFrame, probeImage, probeVideo } from '../media/index.js';
+import { posterFrame, probeImage, probeVideo } from '@genbox/media';
 import { adapterContext, inputImage, submitRequest } from './local.fixtures.js';
 import { LocalAdapter } from './local.adapter.js';
 

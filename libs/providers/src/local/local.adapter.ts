@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { AdapterContext, PollResult, ProviderAdapter, ProviderOutput, SubmitRequest, SubmitResult } from '../adapter.js';
 import { ProviderError } from '../errors.js';
-import { InvalidMediaError, probeImage } from '../media/index.js';
+import { InvalidMediaError, probeImage } from '@genbox/media';
 import { fixedPollSchedule } from '../poll.js';
 import { animateStill, type RawPicture } from './animate-still.js';
 import { backgroundPixels } from './background-art.js';

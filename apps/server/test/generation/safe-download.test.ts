@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStorageDriver } from '../../src/storage/local.driver.js';
-import { downloadToStorage, type DownloadOptions } from '../../src/storage/safe-download.js';
-import { bytesStartingWith, filesUnder, hex, image, VIDEO_HEADS } from './fixtures.js';
+import { downloadToStorage, type DownloadOptions } from '../../src/generation/safe-download.js';
+import { bytesStartingWith, filesUnder, hex, image, VIDEO_HEADS } from '../storage/fixtures.js';
 
 const MB = 1024 * 1024;
 let server: Server;

@@ -1,10 +1,9 @@
-import { type NetworkPolicy, ProviderError, networkPolicy, parseRetryAfter } from '@genbox/providers';
 import type { IncomingMessage } from 'node:http';
+import { type MediaType, peekMedia } from '@genbox/media';
+import { type NetworkPolicy, ProviderError, networkPolicy, parseRetryAfter } from '@genbox/providers';
+import type { StorageDriver } from '../storage/storage.port.js';
+import { formatBytes, type StoredMedia } from '../storage/upload-stream.js';
 import { guardedGet } from './guarded-get.js';
-import { peekMedia } from './peek-media.js';
-import type { MediaType } from './sniff.js';
-import type { StorageDriver } from './storage.port.js';
-import { formatBytes, type StoredMedia } from './upload-stream.js';
 
 export interface DownloadOptions {
   maxBytes: number;

@@ -9,6 +9,8 @@ export interface ImageInfo {
   hasAlpha: boolean;
   /** More than one frame: an animated GIF or WEBP. */
   animated: boolean;
+  /** No EXIF orientation turns it: the stored pixels are shown as they are. */
+  upright: boolean;
 }
 
 const MIME_BY_FORMAT: Record<string, string> = {
@@ -28,11 +30,11 @@ function mimeTypeOf(meta: Metadata): string {
   return MIME_BY_FORMAT[meta.format ?? ''] ?? 'application/octet-stream';
 }
 
-/** Reads size and type of an image from its bytes; throws InvalidMediaError when they are not an image. */
-export async function probeImage(bytes: Buffer): Promise<ImageInfo> {
+/** Reads size and type of an image from its bytes or its file; throws InvalidMediaError when they are not an image. */
+export async function probeImage(image: Buffer | string): Promise<ImageInfo> {
   let meta: Metadata;
   try {
-    meta = await sharp(bytes).metadata();
+    meta = await sharp(image, { animated: false }).metadata();
   } catch (e) {
     throw new InvalidMediaError(`Not a readable image: ${(e as Error).message}`);
   }
@@ -44,5 +46,6 @@ export async function probeImage(bytes: Buffer): Promise<ImageInfo> {
     mimeType: mimeTypeOf(meta),
     hasAlpha: meta.hasAlpha ?? false,
     animated: (meta.pages ?? 1) > 1,
+    upright: (meta.orientation ?? 1) === 1,
   };
 }

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { inspectImageBytes, plainPngSize } from '../../src/media/media-inspector.js';
+import { inspectImageBytes, plainPngSize } from './media-facts.js';
 
 const solid = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 3, background: { r: 30, g: 120, b: 200 } } });
 
