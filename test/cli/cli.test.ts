@@ -158,7 +158,7 @@ describe('the genbox command against a running server', () => {
     expect(again.stderr).toMatch(/HTTP 404.*Token not found/);
     expect((await genbox(['tokens', 'revoke', 'not-a-token-id'])).stderr).toMatch(/HTTP 400/);
     expect((await genbox(['tokens', 'revoke'])).code).toBe(2);
-  });
+  }, 120_000);
 
   it('credits grant and show (admins), and a member sees their own balance', async () => {
     const user = await gb.newUser('painter');
