@@ -12,6 +12,10 @@ export class StoryboardEntity {
   @Column('uuid', { nullable: true }) image_asset_id!: string | null;
   /** Who planned it: `local`, or `<provider>: <chat model>`. */
   @Column('text') planner!: string;
+  /** What the plan and continuity jobs call: `"local"` or `{provider_id, model}`. */
+  @Column('jsonb', { default: () => `'"local"'` }) plan_choice!: unknown;
+  /** Scenes asked for (the estimate while PLANNING, before there are scenes). */
+  @Column('smallint') scene_count!: number;
   @Column('text') status!: string;
   @Column('text', { nullable: true }) error_message!: string | null;
   @Column('uuid', { nullable: true }) final_asset_id!: string | null;
@@ -21,6 +25,7 @@ export class StoryboardEntity {
   @Column('integer') scene_seconds!: number;
   @Column('timestamptz', { default: () => 'now()' }) created_at!: Date;
   @Column('timestamptz', { default: () => 'now()' }) updated_at!: Date;
+  @Column('timestamptz', { nullable: true }) drafted_at!: Date | null;
   @Column('timestamptz', { nullable: true }) planned_at!: Date | null;
   @Column('timestamptz', { nullable: true }) started_at!: Date | null;
   @Column('timestamptz', { nullable: true }) completed_at!: Date | null;

@@ -8,7 +8,7 @@ import { SECRET_BOX, type SecretBox } from '../providers/secret-box.js';
 import { AppError } from '../common/app-error.js';
 import { AdapterRegistry } from '../generation/adapter.registry.js';
 import { CreditsService } from '../credits/credits.service.js';
-import { GenerationService } from '../generation/generation.service.js';
+import { PollStep } from '../generation/poll.step.js';
 import { type WebhookVerdict, WebhookVerdicts } from '../webhooks/webhook-verdicts.js';
 
 /**
@@ -24,7 +24,7 @@ export class WebhooksService {
     private readonly assets: AssetsRepository,
     private readonly catalog: CatalogRepository,
     private readonly registry: AdapterRegistry,
-    private readonly generation: GenerationService,
+    private readonly polls: PollStep,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     private readonly verdicts: WebhookVerdicts,
     private readonly credits: CreditsService,
@@ -58,7 +58,7 @@ export class WebhooksService {
         if (parsed.taskId && asset.external_task_id && parsed.taskId !== asset.external_task_id) return { ok: true }; // about an older attempt
         // only a callback may say what the run cost (Kie's consumeCredits); the poll below cannot
         if (parsed.result?.status === 'COMPLETED') await this.credits.recordProviderCost(asset.id, asset.attempts, parsed.result.providerCost);
-        await this.generation.pollNow(asset.id, `hook-${parsed.eventId ?? Date.now()}`);
+        await this.polls.pollNow(asset.id, `hook-${parsed.eventId ?? Date.now()}`);
       } catch (e) {
         if (e instanceof ProviderError && e.code === 'webhook_signature_invalid') {
           this.logger.warn(`refused a ${kind} callback for ${asset.id}: bad signature`);
@@ -67,7 +67,7 @@ export class WebhooksService {
         throw e instanceof ProviderError ? new AppError('bad_request', e.message) : e;
       }
     } else {
-      await this.generation.pollNow(asset.id, `hook-${Date.now()}`);
+      await this.polls.pollNow(asset.id, `hook-${Date.now()}`);
     }
     return { ok: true };
   }
