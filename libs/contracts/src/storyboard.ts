@@ -68,7 +68,7 @@ export const StoryboardDto = z
         { index: 2, prompt: 'the boat reaches the harbour at dawn as the rain stops', asset_id: null, frame_asset_id: null, status: 'PLANNED' },
       ],
       final_asset_id: null, cost: { estimated: 12, so_far: 8 }, estimated_seconds: 240, error_message: null, created_by: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
-      created_at: '2026-12-02T09:00:00.000Z', updated_at: '2026-12-02T09:03:10.000Z', planned_at: '2026-12-02T09:00:01.000Z', started_at: '2026-12-02T09:01:00.000Z', completed_at: null,
+      created_at: '2026-12-02T09:00:00.000Z', updated_at: '2026-12-02T09:03:10.000Z', drafted_at: '2026-12-02T09:00:00.600Z', planned_at: '2026-12-02T09:00:01.000Z', started_at: '2026-12-02T09:01:00.000Z', completed_at: null,
     }],
   });
 export type StoryboardDto = z.infer<typeof StoryboardDto>;
