@@ -114,4 +114,21 @@ describe('planning as worker jobs: a chat model through a template provider, a s
     expect(items.map((s) => [s.status, s.scenes.length])).toEqual([['FAILED', 0]]);
     expect(items[0]!.error_message).toMatch(/refused to plan the storyboard/);
   }, 60_000);
+
+  it("a storyboard canceled while PLANNING stays canceled: the planner's late answer is dropped", async () => {
+    const box = await admin.createBox('Canceled plans');
+    const calls = sim.log.length;
+    sim.queueMessage(scenesAfter(PLAN_WAIT_MS + 5000), scenesAfter(0), scenesAfter(0));
+    const created = await admin.post<StoryboardDto>(`/api/boxes/${box.id}/storyboards`, { prompt: 'A bell rings. Birds scatter.', ai_model_id: model, scenes: 2, planner }).ok(201);
+    expect(created.status).toBe('PLANNING');
+    const canceled = await admin.post<StoryboardDto>(`/api/storyboards/${created.id}/cancel`).ok();
+    expect(canceled.status).toBe('CANCELED');
+    // the planner answers about 5 s after the cancel (and the sweeps run meanwhile): nothing is stored, nothing else is asked
+    await sleep(7000);
+    const sb = await admin.get<StoryboardDto>(`/api/storyboards/${created.id}`).ok();
+    expect(sb.status).toBe('CANCELED');
+    expect(sb.scenes).toEqual([]);
+    expect(sim.log.length - calls).toBe(1);
+    expect((await admin.post(`/api/storyboards/${created.id}/run`)).status).toBe(409);
+  }, 90_000);
 });
