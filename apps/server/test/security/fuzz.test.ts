@@ -40,7 +40,7 @@ beforeAll(async () => {
     box: box.id, asset: asset.id, storyboard: storyboard.id, webhook: webhook.id, member: alice.id, model: video.id, provider: provider.id, email: alice.email,
     other: { box: other.id, asset: otherAsset.id, storyboard: otherStoryboard.id, token: otherToken.id, user: bob.id },
   };
-}, 90_000);
+}, 240_000);
 afterAll(async () => {
   await gb?.stop();
 });
