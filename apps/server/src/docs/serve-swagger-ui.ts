@@ -8,6 +8,10 @@ export const DOCS_INIT_SCRIPT = '/api/docs/ui/genbox-init.js';
 export function serveSwaggerUi(app: Express): void {
   const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   // the page's one line of script, as a file: the Content-Security-Policy allows no inline script
-  app.get(DOCS_INIT_SCRIPT, (_req, res) => void res.type('js').send("SwaggerUIBundle({ url: '/api/docs/openapi.json', dom_id: '#ui' });\n"));
+  // (mounted like the static files beside it, not as a route: it is part of the docs page, not an API operation)
+  app.use(DOCS_INIT_SCRIPT, (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    res.type('js').send("SwaggerUIBundle({ url: '/api/docs/openapi.json', dom_id: '#ui' });\n");
+  });
   app.use('/api/docs/ui', express.static(dir, { index: false, maxAge: '1d' }));
 }
