@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { StoryboardPlanner as PlannerChoice } from '@genbox/contracts';
 import { type ChatPlanner, ProviderError, continuityLocally, continuityWithChat, guardedFetch, planLocally, planWithChat } from '@genbox/providers';
-import { CatalogRepository, toProviderConfig } from '../providers/catalog.repository.js';
-import { SECRET_BOX, type SecretBox } from '../providers/secret-box.js';
+import { ProviderConfigs } from '../providers/provider-configs.js';
 import { AppError } from '../common/app-error.js';
 
 /** Provider kinds whose base URL speaks OpenAI's chat completions (a template provider pointed at any compatible server). */
@@ -18,7 +17,7 @@ const PLAN_TIMEOUT_MS = 240_000;
 export class StoryboardPlannerService {
   private readonly logger = new Logger('Storyboards');
 
-  constructor(private readonly catalog: CatalogRepository, @Inject(SECRET_BOX) private readonly secrets: SecretBox) {}
+  constructor(private readonly configs: ProviderConfigs) {}
 
   /** The scene prompts and who planned them, as the storyboard shows it. */
   async plan(choice: PlannerChoice, idea: string, count: number): Promise<{ scenes: string[]; label: string }> {
@@ -37,10 +36,11 @@ export class StoryboardPlannerService {
   }
 
   private async chatPlanner(choice: { provider_id: string; model: string }): Promise<ChatPlanner> {
-    const row = await this.catalog.findProvider(choice.provider_id);
-    if (!row) throw new AppError('invalid_parameters', 'planner.provider_id: no such provider');
+    const found = await this.configs.provider(choice.provider_id);
+    if (!found) throw new AppError('invalid_parameters', 'planner.provider_id: no such provider');
+    const { row } = found;
     if (!row.is_active) throw new AppError('invalid_parameters', `planner.provider_id: ${row.name} is not active`);
     if (!CHAT_KINDS.has(row.kind)) throw new AppError('invalid_parameters', `planner.provider_id: ${row.name} is a ${row.kind} provider; plans come from OpenAI chat completions (an openai provider, or a template provider pointed at a compatible server), or use "local"`);
-    return { provider: toProviderConfig(row, this.secrets), model: choice.model };
+    return { provider: found.config, model: choice.model };
   }
 }
