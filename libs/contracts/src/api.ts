@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AnalyticsDto, AnalyticsQuery } from './analytics.js';
 import { AssetDto, AssetHistoryEntry, AssetPage, GenerateRequest, GenerateResponse, ListAssetsQuery, UploadForm, listOf, pageOf } from './asset.js';
-import { AddMemberRequest, BoxDto, CreateBoxRequest, MemberDto, UpdateBoxRequest, UpdateMemberRequest } from './box.js';
+import { AddMemberRequest, AddMemberResponse, BoxDto, CreateBoxRequest, InvitationDto, MemberDto, UpdateBoxRequest, UpdateMemberRequest } from './box.js';
 import { HealthDetailsDto, HealthDto } from './health.js';
 import { CreateWebhookRequest, UpdateWebhookRequest, WebhookDeliveryDto, WebhookEndpointCreatedDto, WebhookEndpointDto } from './webhooks.js';
 import { CreateStoryboardRequest, RetrySceneRequest, StoryboardDto, UpdateStoryboardRequest } from './storyboard.js';
@@ -76,10 +76,12 @@ export const API = {
     query: z.object({ token: z.string().optional(), last_event_id: z.string().optional() }),
   }),
 
-  listMembers: route({ ...ROUTES.listMembers, tag: 'members', summary: 'Members and roles', status: 200, response: listOf(MemberDto) }),
-  addMember: route({ ...ROUTES.addMember, tag: 'members', summary: 'Invite a registered user by email (owners)', status: 201, body: AddMemberRequest, response: MemberDto }),
+  listMembers: route({ ...ROUTES.listMembers, tag: 'members', summary: "Members and roles; their email addresses only for the box's owners", status: 200, response: listOf(MemberDto) }),
+  addMember: route({ ...ROUTES.addMember, tag: 'members', summary: 'Invite by email (owners): an account with that email becomes a member at once (the Member); any other email gets a pending invitation (the Invitation) that becomes a membership when someone registers or logs in with it', status: 201, body: AddMemberRequest, response: AddMemberResponse }),
   updateMember: route({ ...ROUTES.updateMember, tag: 'members', summary: "Change a member's role (owners)", status: 200, body: UpdateMemberRequest, response: MemberDto }),
   removeMember: route({ ...ROUTES.removeMember, tag: 'members', summary: 'Remove a member (owners), or leave (yourself)', status: 204, response: 'none' }),
+  listInvitations: route({ ...ROUTES.listInvitations, tag: 'members', summary: 'Pending invitations of emails without an account yet (owners)', status: 200, response: listOf(InvitationDto) }),
+  cancelInvitation: route({ ...ROUTES.cancelInvitation, tag: 'members', summary: 'Withdraw a pending invitation (owners)', status: 204, response: 'none' }),
 
   listAssets: route({ ...ROUTES.listAssets, tag: 'assets', summary: 'Assets filtered (status, type, source_type, q prompt search, model_id, created_by, from, to), sorted (newest|oldest), cursor-paginated; total on the first page', status: 200, query: ListAssetsQuery, response: AssetPage }),
   upload: route({ ...ROUTES.upload, tag: 'assets', summary: 'Upload an image or video: a COMPLETED, UPLOADED asset; 413 over the cap, 415 for other types', status: 201, form: UploadForm, response: AssetDto }),

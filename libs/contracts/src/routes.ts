@@ -23,6 +23,8 @@ export const ROUTES = {
   addMember: { method: 'POST', path: '/api/boxes/:id/members' },
   updateMember: { method: 'PATCH', path: '/api/boxes/:id/members/:userId' },
   removeMember: { method: 'DELETE', path: '/api/boxes/:id/members/:userId' },
+  listInvitations: { method: 'GET', path: '/api/boxes/:id/invitations' },
+  cancelInvitation: { method: 'DELETE', path: '/api/boxes/:id/invitations/:invitationId' },
   listAssets: { method: 'GET', path: '/api/boxes/:id/assets' },
   upload: { method: 'POST', path: '/api/boxes/:id/upload' },
   generate: { method: 'POST', path: '/api/boxes/:id/generate' },

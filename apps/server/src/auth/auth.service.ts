@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthResponse } from '@genbox/contracts';
 import { AppError } from '../common/app-error.js';
 import { PasswordHasher } from './password-hasher.js';
+import { SignIns } from './sign-ins.js';
 import { type Principal, TokenService } from './token.service.js';
 import { UsersRepository, toUserDto, type UserRow } from './users.repository.js';
 
@@ -11,6 +12,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly tokens: TokenService,
     private readonly passwords: PasswordHasher,
+    private readonly signIns: SignIns,
   ) {}
 
   async register(input: { email: string; password: string; display_name: string }): Promise<AuthResponse> {
@@ -43,6 +45,7 @@ export class AuthService {
   }
 
   private async session(user: UserRow): Promise<AuthResponse> {
+    await this.signIns.signedIn(user);
     return { user: toUserDto(user), token: await this.tokens.issueSession(user.id) };
   }
 }

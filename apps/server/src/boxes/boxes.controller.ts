@@ -5,12 +5,16 @@ import type { UserRow } from '../auth/users.repository.js';
 import { CurrentUser } from '../auth/auth.guard.js';
 import { parseInput } from '../common/validate.js';
 import { BoxesService } from './boxes.service.js';
+import { InvitationsService } from './invitations.service.js';
 
 const UserId = z.string().uuid('must be a user id');
 
 @Controller('boxes')
 export class BoxesController {
-  constructor(private readonly boxes: BoxesService) {}
+  constructor(
+    private readonly boxes: BoxesService,
+    private readonly invitations: InvitationsService,
+  ) {}
 
   @Get()
   async list(@CurrentUser() u: UserRow) {
@@ -57,5 +61,15 @@ export class BoxesController {
   @Delete(':id/members/:userId') @HttpCode(204)
   removeMember(@CurrentUser() u: UserRow, @Param('id') id: string, @Param('userId') userId: string) {
     return this.boxes.removeMember(u.id, id, parseInput(UserId, userId));
+  }
+
+  @Get(':id/invitations')
+  async invitationList(@CurrentUser() u: UserRow, @Param('id') id: string) {
+    return { items: await this.invitations.list(u.id, id) };
+  }
+
+  @Delete(':id/invitations/:invitationId') @HttpCode(204)
+  cancelInvitation(@CurrentUser() u: UserRow, @Param('id') id: string, @Param('invitationId') invitationId: string) {
+    return this.invitations.cancel(u.id, id, invitationId);
   }
 }

@@ -8,12 +8,14 @@ import { BoxGateway } from './box.gateway.js';
 import { BoxesController } from './boxes.controller.js';
 import { BoxesRepository } from './boxes.repository.js';
 import { BoxesService } from './boxes.service.js';
+import { InvitationsRepository } from './invitations.repository.js';
+import { InvitationsService } from './invitations.service.js';
 
 /** Boxes, their members and who may do what in them. */
 @Module({
   imports: [AuthModule, RealtimeModule],
-  providers: [BoxesRepository, BoxAccessService, BoxesService],
-  exports: [BoxesRepository, BoxAccessService, BoxesService],
+  providers: [BoxesRepository, BoxAccessService, BoxesService, InvitationsRepository, InvitationsService],
+  exports: [BoxesRepository, BoxAccessService, BoxesService, InvitationsService],
 })
 export class BoxesModule {}
 

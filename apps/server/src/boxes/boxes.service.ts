@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { BoxDto, BoxRole, MemberDto } from '@genbox/contracts';
+import type { AddMemberResponse, BoxDto, BoxRole, MemberDto } from '@genbox/contracts';
 import { UsersRepository } from '../auth/users.repository.js';
 import { currentAccess } from '../common/access-context.js';
 import { AppError } from '../common/app-error.js';
@@ -8,6 +8,8 @@ import { RealtimePublisher } from '../realtime/realtime.publisher.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { BoxAccessService } from './box-access.service.js';
 import { BoxesRepository, toBoxDto } from './boxes.repository.js';
+import { InvitationsService } from './invitations.service.js';
+import { memberFor } from './member-view.js';
 
 @Injectable()
 export class BoxesService {
@@ -16,6 +18,7 @@ export class BoxesService {
     private readonly access: BoxAccessService,
     private readonly users: UsersRepository,
     private readonly realtime: RealtimePublisher,
+    private readonly invitations: InvitationsService,
     @Inject(STORAGE) private readonly storage: StorageDriver,
   ) {}
 
@@ -52,15 +55,17 @@ export class BoxesService {
     await Promise.all(keys.map((k) => this.storage.delete(k).catch(() => undefined)));
   }
 
+  /** Everyone in the box sees names and roles; only owners see email addresses. */
   async members(userId: string, boxId: string): Promise<MemberDto[]> {
-    await this.access.require(boxId, userId, 'viewer');
-    return this.boxes.members(boxId);
+    const role = await this.access.require(boxId, userId, 'viewer');
+    return (await this.boxes.members(boxId)).map((m) => memberFor(role, m));
   }
 
-  async invite(userId: string, boxId: string, email: string, role: BoxRole): Promise<MemberDto> {
+  /** An email with an account becomes a member now; any other gets a pending invitation (never a 404 that would tell who is registered). */
+  async invite(userId: string, boxId: string, email: string, role: BoxRole): Promise<AddMemberResponse> {
     await this.access.require(boxId, userId, 'owner');
     const invitee = await this.users.findByEmail(email);
-    if (!invitee) throw new AppError('not_found', `No Genbox account uses ${email}: ask them to register first`);
+    if (!invitee) return this.invitations.invite(userId, boxId, email, role);
     if (await this.boxes.roleOf(boxId, invitee.id)) throw new AppError('conflict', `${email} is already a member of this box`);
     const changed = await this.boxes.upsertMember(boxId, invitee.id, role, false);
     if (!changed || changed === 'last_owner') throw new AppError('conflict', `${email} is already a member of this box`);

@@ -61,10 +61,14 @@ export class RealtimePublisher implements OnModuleDestroy {
     this.send([boxRoom(box.id)], 'box.updated', { box_id: box.id, seq, box });
   }
 
-  /** Tells the box and the user themself; a removed user's sockets leave the room at once. */
+  /**
+   * Tells the box and the user themself; a removed user's sockets leave the room at once. Every
+   * member hears it, so it carries no email address (owners read those from the member list).
+   */
   memberChanged(boxId: string, userId: string, member: MemberDto | null, seq: number) {
     if (!member) this.emitter.in(userRoom(userId)).socketsLeave(boxRoom(boxId));
-    this.send([boxRoom(boxId), userRoom(userId)], 'member.changed', { box_id: boxId, seq, user_id: userId, member });
+    const { email: _email, ...forEveryone } = member ?? {};
+    this.send([boxRoom(boxId), userRoom(userId)], 'member.changed', { box_id: boxId, seq, user_id: userId, member: member ? (forEveryone as MemberDto) : null });
   }
 
   /** The box is gone: its room and every member hear it (no seq: nothing of the box is left to order), and its sockets leave. */

@@ -88,6 +88,9 @@ export const listMembers = (boxId: string) => api.call('listMembers', { params: 
 export const addMember = (boxId: string, body: AddMemberRequest) => api.call('addMember', { params: { id: boxId }, body });
 export const updateMember = (boxId: string, userId: string, role: BoxRole) => api.call('updateMember', { params: { id: boxId, userId }, body: { role } });
 export const removeMember = (boxId: string, userId: string) => api.call('removeMember', { params: { id: boxId, userId } });
+/** Pending invitations of emails without an account (owners). */
+export const listInvitations = (boxId: string) => api.call('listInvitations', { params: { id: boxId } });
+export const cancelInvitation = (boxId: string, invitationId: string) => api.call('cancelInvitation', { params: { id: boxId, invitationId } });
 
 // Assets
 export const listAssets = (boxId: string, query: ListAssetsQuery = {}) => api.call('listAssets', { params: { id: boxId }, query });

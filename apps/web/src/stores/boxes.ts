@@ -1,4 +1,4 @@
-import type { BoxDto, BoxRole, MemberDto } from '@genbox/contracts';
+import type { BoxDto, BoxRole, InvitationDto, MemberDto } from '@genbox/contracts';
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import * as api from '../api/http';
@@ -7,6 +7,8 @@ export const useBoxesStore = defineStore('boxes', () => {
   const items = ref<BoxDto[]>([]);
   const byId = ref<Record<string, BoxDto>>({});
   const members = ref<Record<string, MemberDto[]>>({});
+  /** Pending invitations by box: only owners load them. */
+  const invitations = ref<Record<string, InvitationDto[]>>({});
 
   function remember(box: BoxDto) {
     byId.value[box.id] = box;
@@ -57,8 +59,11 @@ export const useBoxesStore = defineStore('boxes', () => {
   }
 
   function applyMemberChange(boxId: string, userId: string, member: MemberDto | null, currentUserId?: string | null) {
-    const list = (members.value[boxId] ?? []).filter((m) => m.user_id !== userId);
-    if (member) list.push(member);
+    const known = members.value[boxId] ?? [];
+    const list = known.filter((m) => m.user_id !== userId);
+    // events carry no email (only owners see them, from the member list): keep the one already known
+    const email = known.find((m) => m.user_id === userId)?.email;
+    if (member) list.push(member.email || !email ? member : { ...member, email });
     members.value[boxId] = list;
     const box = byId.value[boxId];
     if (member && box && userId === currentUserId) remember({ ...box, role: member.role });
@@ -83,9 +88,24 @@ export const useBoxesStore = defineStore('boxes', () => {
     byId.value[box.id] = box;
   }
 
-  async function invite(boxId: string, email: string, role: BoxRole) {
-    const member = await api.addMember(boxId, { email, role });
-    applyMemberChange(boxId, member.user_id, member);
+  async function loadInvitations(boxId: string) {
+    invitations.value[boxId] = (await api.listInvitations(boxId)).items;
+  }
+
+  /** An email with an account joins at once; any other waits as an invitation until it signs up. Says which. */
+  async function invite(boxId: string, email: string, role: BoxRole): Promise<'member' | 'invited'> {
+    const added = await api.addMember(boxId, { email, role });
+    if ('user_id' in added) {
+      applyMemberChange(boxId, added.user_id, added);
+      return 'member';
+    }
+    invitations.value[boxId] = [...(invitations.value[boxId] ?? []).filter((i) => i.id !== added.id), added];
+    return 'invited';
+  }
+
+  async function cancelInvitation(boxId: string, invitationId: string) {
+    await api.cancelInvitation(boxId, invitationId);
+    invitations.value[boxId] = (invitations.value[boxId] ?? []).filter((i) => i.id !== invitationId);
   }
 
   async function changeRole(boxId: string, userId: string, role: BoxRole, currentUserId?: string | null) {
@@ -97,5 +117,5 @@ export const useBoxesStore = defineStore('boxes', () => {
     applyMemberChange(boxId, userId, null);
   }
 
-  return { items, byId, members, loadAll, create, load, rename, setPaused, remove, applyBoxUpdate, loadMembers, applyMemberChange, applyOwnMembership, invite, changeRole, removeMember };
+  return { items, byId, members, invitations, loadAll, create, load, rename, setPaused, remove, applyBoxUpdate, loadMembers, loadInvitations, applyMemberChange, applyOwnMembership, invite, cancelInvitation, changeRole, removeMember };
 });

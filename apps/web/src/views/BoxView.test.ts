@@ -14,8 +14,9 @@ import BoxView from './BoxView.vue';
 const fake = vi.hoisted(() => ({ current: null as unknown }));
 vi.mock('../api/socket', () => ({ getSocket: () => fake.current, closeSocket: () => {} }));
 
-const me: MemberDto = { user_id: 'u-me', email: 'me@x.test', display_name: 'Grace Hopper', role: 'editor' };
-const owner: MemberDto = { user_id: 'u-own', email: 'own@x.test', display_name: 'Ada Lovelace', role: 'owner' };
+// as an editor reads them: names and roles, no email addresses (those are for owners)
+const me: MemberDto = { user_id: 'u-me', display_name: 'Grace Hopper', role: 'editor' };
+const owner: MemberDto = { user_id: 'u-own', display_name: 'Ada Lovelace', role: 'owner' };
 const box: BoxDto = { id: 'box-1', name: 'Launch campaign', owner_id: 'u-own', role: 'editor', seq: 3, paused: false, created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' };
 const pending = makeAsset({ status: 'PENDING', prompt: 'neon city', file_url: null, thumbnail_url: null, source_type: 'GENERATED' });
 
@@ -34,7 +35,7 @@ async function openBoard() {
   });
   configureHttp({ fetch: http.fetch, getToken: () => 'tok' });
   const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn });
-  useSessionStore().user = { id: 'u-me', email: me.email, display_name: me.display_name, is_admin: false, created_at: '', credits: 0 };
+  useSessionStore().user = { id: 'u-me', email: 'me@x.test', display_name: me.display_name, is_admin: false, created_at: '', credits: 0 };
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { template: '<div />' } }, { path: '/boxes/:id', component: BoxView, props: true }] });
   await router.push('/boxes/box-1');
   const wrapper = mount(BoxView, { props: { id: 'box-1' }, global: { plugins: [pinia, router] }, attachTo: document.body });
