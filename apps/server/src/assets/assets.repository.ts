@@ -108,6 +108,11 @@ export class AssetsRepository {
    * (one transaction, one round trip). Returns the moved row as the wire needs it, or null when
    * the asset was not in `from` (someone else moved it first). With `onlyAttempt`, only that attempt
    * of the asset moves (a late job of an earlier attempt does nothing).
+   *
+   * Plain SQL on purpose, not TypeORM's entity manager (asset.entity.ts describes the table): the
+   * guard, the history row and the seq bump are one statement, so PostgreSQL alone decides which
+   * of two racing callers wins, in one round trip; a find-then-save would need a transaction with
+   * a row lock and four round trips for the same, and could not hand back the joined wire row.
    */
   async transition(id: string, from: AssetStatus[], to: AssetStatus, changes: AssetChanges = {}, detail?: Record<string, unknown>, onlyAttempt?: number): Promise<{ seq: number; from: AssetStatus; row: AssetRow } | null> {
     // every move must be an edge of the transition table in libs/contracts: a caller cannot invent one
