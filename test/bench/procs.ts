@@ -9,7 +9,8 @@ import pg from 'pg';
 import { deleteRedisKeys, freePort } from '../support/machine.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const SERVER_MAIN = join(ROOT, 'apps/server/dist/main.js');
+/** BENCH_SERVER_MAIN: another build to measure (an earlier one copied aside, for before/after figures). */
+export const SERVER_MAIN = process.env.BENCH_SERVER_MAIN ?? join(ROOT, 'apps/server/dist/main.js');
 export const PG_ROOT = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */

@@ -20,7 +20,8 @@ const { values: args } = parseArgs({
 });
 const log = (s: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
 const n = (s: string | undefined) => Number(s);
-const wants = (part: string) => !args.only || args.only.split(',').includes(part);
+// 'board' is both of its halves: 'board-web' (the browser) and 'board-api' (the list API)
+const wants = (part: string) => !args.only || args.only.split(',').some((o) => o === part || `${o}-web` === part || `${o}-api` === part);
 
 const started = Date.now();
 const hardStop = setTimeout(() => {
@@ -79,7 +80,7 @@ if (wants('realtime')) {
   ]));
 }
 
-if (wants('board')) {
+if (wants('board-web')) {
   const w = await runBoardWeb({ bigAssets: n(args['board-assets']), smallAssets: 50, runs: 5, screens: 30 }, log);
   console.log(`\nBoard in the browser (issue 14): headless Chromium, the built web app, 1280×900`);
   console.log(table([
@@ -90,6 +91,9 @@ if (wants('board')) {
     [`elements in the page after scrolling ${w.afterScroll.screens} screens`, String(w.afterScroll.elements), 'bounded'],
     ['  cards in the DOM / assets loaded', `${w.afterScroll.cards} / ${w.afterScroll.loaded}`, ''],
   ]));
+}
+
+if (wants('board-api')) {
   const l = await runListApi({ assets: n(args['board-assets']), concurrency: 32, requests: 1000, rounds: 3 }, log);
   console.log(`\nBoard list API (issue 14): GET /api/boxes/:id/assets, pages of 50 of a ${l.assets}-asset box (${l.pages} pages), 32 requests at once, vs the same keyset query straight to PostgreSQL (pool of 10, as the server's)`);
   console.log(table([

@@ -1,8 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import type { StoryboardDto } from '@genbox/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestGenbox, startTestGenbox } from '../../apps/server/test/harness.js';
+import { timeline } from '../../apps/server/test/storyboards/storyboard-kit.js';
 import { launchChromium, logIn } from './browser.js';
 
 const ARTIFACTS = 'test-results';
@@ -65,7 +66,7 @@ describe('a storyboard in two browsers', () => {
 
     // every step done on B's screen, the edited prompt kept, and the film plays 6 s
     const statuses = await pageB!.getByTestId('storyboard-step').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kind')}:${e.getAttribute('data-status')}`));
-    expect(statuses).toEqual(['plan:COMPLETED', 'scene:COMPLETED', 'frame:COMPLETED', 'scene:COMPLETED', 'frame:COMPLETED', 'scene:COMPLETED', 'film:COMPLETED']);
+    expect(statuses).toEqual(['plan:COMPLETED', 'continuity:COMPLETED', 'scene:COMPLETED', 'frame:COMPLETED', 'scene:COMPLETED', 'frame:COMPLETED', 'scene:COMPLETED', 'film:COMPLETED']);
     expect(await pageB!.getByTestId('scene-prompt-1').inputValue()).toBe('The boat spins past a drain and into a rushing river.');
     const player = onB.getByTestId('film-player');
     await expect.poll(() => player.evaluate((v: HTMLVideoElement) => v.readyState >= 1 ? v.duration : 0), { timeout: 20_000 }).toBeGreaterThan(5.9);
@@ -76,5 +77,9 @@ describe('a storyboard in two browsers', () => {
     expect(items).toHaveLength(1);
     expect(await onB.getAttribute('data-storyboard-id')).toBe(items[0]!.id);
     expect(items[0]!.status).toBe('COMPLETED');
+    // the run's timeline from the asset history, beside the screenshot of the view
+    const steps = await timeline(gb, items[0]!);
+    await writeFile(`${ARTIFACTS}/storyboard-timeline.txt`, `${steps.join('\n')}\n`);
+    console.log(`[storyboards] the e2e film's timeline:\n${steps.join('\n')}`);
   }, 300_000);
 });

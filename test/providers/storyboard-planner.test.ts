@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdapterContext, type ChatPlanner, ProviderError, continuityLocally, continuityWithChat, planLocally, planWithChat } from '@genbox/providers';
+import { type AdapterContext, type ChatPlanner, ProviderError, type ProviderConfig, continuityLocally, continuityWithChat, parseJsonAnswer, planLocally, planWithChat } from '@genbox/providers';
+import { ANTHROPIC_CHAT_TEMPLATE, type AnthropicSim, type MessagesRequest, startAnthropicSim } from '../simulators/anthropic.sim.js';
 import { type OpenAISimulator, startOpenAISimulator } from '../simulators/openai.sim.js';
 import type { ChatRequest } from '../simulators/openai-chat.js';
 import { sceneWriter } from '../support/scene-writer.js';
@@ -56,6 +57,71 @@ describe('OpenAI chat completions on the simulator, through the official client'
     const cut = await planWithChat(ctx, planner, 'idea', 3).catch((e: unknown) => e);
     expect(cut).toBeInstanceOf(ProviderError);
     expect((cut as Error).message).toMatch(/cut off/);
+  });
+});
+
+describe("a chat model through a template provider's chat template: Anthropic Messages on the simulator", () => {
+  let sim: AnthropicSim;
+  beforeAll(async () => (sim = await startAnthropicSim()));
+  afterAll(() => sim.close());
+
+  const provider = (over: Partial<ProviderConfig> = {}): ProviderConfig => ({
+    id: 'p', name: 'Claude', kind: 'template', baseUrl: sim.apiUrl, apiKey: sim.apiKey, extraHeaders: { 'anthropic-version': '2023-06-01' },
+    webhookSecret: null, uploadBaseUrl: null, allowPrivateNetwork: true, ...over,
+  });
+  /** A model that answers as chat models do without a schema: the JSON in a fence, after a sentence. */
+  const fencedScenes = (req: MessagesRequest) => {
+    const user = String(req.messages[0]!.content);
+    const n = Number(/Number of scenes: (\d+)/.exec(user)?.[1] ?? /Scenes \((\d+)\)/.exec(user)?.[1]);
+    const tag = /Scenes \(/.test(user) ? 'Consistent: ' : '';
+    return { text: `Here is the storyboard.\n\n\`\`\`json\n${JSON.stringify({ scenes: Array.from({ length: n }, (_, i) => ({ prompt: `${tag}shot ${i + 1}` })) })}\n\`\`\`` };
+  };
+
+  it('plans and makes the scenes consistent with the template: system at the top level, key in x-api-key, the answer read from content[0].text', async () => {
+    const planner: ChatPlanner = { provider: provider(), model: 'claude-sonnet-4-5', template: ANTHROPIC_CHAT_TEMPLATE };
+    sim.queueMessage(fencedScenes, fencedScenes);
+    const draft = await planWithChat(ctx, planner, 'A fox in the snow', 3);
+    expect(draft).toEqual(['shot 1', 'shot 2', 'shot 3']);
+    expect(await continuityWithChat(ctx, planner, 'A fox in the snow', draft)).toEqual(['Consistent: shot 1', 'Consistent: shot 2', 'Consistent: shot 3']);
+    const [plan, continuity] = sim.log.slice(-2);
+    const body = plan!.json as MessagesRequest;
+    expect(body.model).toBe('claude-sonnet-4-5');
+    expect(body.system).toMatch(/Answer only with JSON of the form \{"scenes"/);
+    expect(body.messages).toEqual([{ role: 'user', content: 'Idea: A fox in the snow\nNumber of scenes: 3' }]);
+    expect(plan!.headers['x-api-key']).toBe(sim.apiKey);
+    expect(plan!.headers.authorization).toBeUndefined();
+    expect(String((continuity!.json as MessagesRequest).messages[0]!.content)).toContain('1. shot 1');
+  });
+
+  it("refuses what the Messages API refuses: OpenAI's chat completions shape, a missing version header, a wrong key", async () => {
+    // a template provider without a chat template speaks OpenAI's chat completions (a Bearer key): the Messages API says what is wrong
+    const noTemplate = await planWithChat(ctx, { provider: provider(), model: 'claude-sonnet-4-5' }, 'idea', 2).catch((e: unknown) => e);
+    expect(noTemplate).toMatchObject({ code: 'provider_auth', message: expect.stringMatching(/x-api-key header is required/) });
+    const openAiBody = { ...ANTHROPIC_CHAT_TEMPLATE, request_schema: { ...ANTHROPIC_CHAT_TEMPLATE.request_schema, response_format: { type: 'json_schema', json_schema: '{{json_schema}}' } } };
+    await expect(planWithChat(ctx, { provider: provider(), model: 'm', template: openAiBody }, 'idea', 2)).rejects.toThrow(/response_format: Extra inputs are not permitted/);
+    const systemRole = { ...ANTHROPIC_CHAT_TEMPLATE, request_schema: { model: '{{model}}', max_tokens: 100, messages: '{{messages}}' } };
+    await expect(planWithChat(ctx, { provider: provider(), model: 'm', template: systemRole }, 'idea', 2)).rejects.toThrow(/Unexpected role "system"/);
+    await expect(planWithChat(ctx, { provider: provider({ extraHeaders: {} }), model: 'm', template: ANTHROPIC_CHAT_TEMPLATE }, 'idea', 2)).rejects.toThrow(/anthropic-version: header is required/);
+    const wrongKey = await planWithChat(ctx, { provider: provider({ apiKey: 'sk-ant-wrong' }), model: 'm', template: ANTHROPIC_CHAT_TEMPLATE }, 'idea', 2).catch((e: unknown) => e);
+    expect(wrongKey).toMatchObject({ code: 'provider_auth' });
+    expect((wrongKey as Error).message).not.toContain('sk-ant-wrong');
+  });
+
+  it('a refusal, a cut-off answer, prose with no JSON and a template without a text path are errors a person can act on', async () => {
+    const planner: ChatPlanner = { provider: provider(), model: 'm', template: ANTHROPIC_CHAT_TEMPLATE };
+    sim.queueMessage(() => ({ refusal: true }), () => ({ truncated: '{"scenes": [{"prompt": "a' }), () => ({ text: 'I would open on a fox.' }));
+    await expect(planWithChat(ctx, planner, 'idea', 2)).rejects.toMatchObject({ code: 'provider_content_filtered', message: expect.stringMatching(/refused to plan the storyboard/) });
+    await expect(planWithChat(ctx, planner, 'idea', 2)).rejects.toThrow(/cut off at the token limit/);
+    await expect(planWithChat(ctx, planner, 'idea', 2)).rejects.toThrow(/did not plan the storyboard: its answer is not JSON/);
+    const noText = { ...ANTHROPIC_CHAT_TEMPLATE, response_mapping: { auth: ANTHROPIC_CHAT_TEMPLATE.response_mapping.auth } };
+    await expect(planWithChat(ctx, { ...planner, template: noText as never }, 'idea', 2)).rejects.toMatchObject({ code: 'template_invalid' });
+  });
+
+  it('reads JSON the way chat models write it: bare, fenced, or inside a sentence', () => {
+    expect(parseJsonAnswer('{"a":1}')).toEqual({ a: 1 });
+    expect(parseJsonAnswer('Sure:\n```json\n{"a":2}\n```')).toEqual({ a: 2 });
+    expect(parseJsonAnswer('The plan is {"a":3}. Enjoy!')).toEqual({ a: 3 });
+    expect(parseJsonAnswer('no json here')).toBeUndefined();
   });
 });
 

@@ -86,6 +86,8 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), { rawBody: true, logger: logging.nest, bodyParser: true, abortOnError: false });
   app.setGlobalPrefix('api', { exclude: ['metrics'] }); // Prometheus scrapes /metrics
   app.set('trust proxy', 'loopback');
+  // answers are live data no client revalidates: hashing every body for an ETag cost more than mapping a list page
+  app.set('etag', false);
   app.useBodyParser('json', { limit: '2mb' });
   app.use(rejectNul);
   app.use(requestLogging(logging.pino));

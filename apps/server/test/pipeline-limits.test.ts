@@ -2,7 +2,7 @@ import type { AssetDto, BoxDto } from '@genbox/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KieSim, startKieSim } from '../../../test/simulators/kie.sim.js';
 import type { SimRequest } from '../../../test/simulators/shared/index.js';
-import { FinishService } from '../src/generation/finish.service.js';
+import { FinishStep } from '../src/generation/finish.step.js';
 import { ProviderLimiter } from '../src/generation/provider-limiter.js';
 import { WorkerProcess } from './faults/fault-kit.js';
 import { type TestGenbox, UserClient, connected, insertAsset, joinBox, recordEvents, startTestGenbox, until } from './harness.js';
@@ -204,8 +204,8 @@ describe('per-provider limits, paused boxes and the finish job (Kie simulator)',
     const box = await owner.createBox('Finish twice');
     const assetId = await insertAsset(gb, box.id, owner.id, { status: 'PROCESSING', external_task_id: 'task-finish', attempts: 1, started_at: new Date() });
     const url = sim.url + sim.files.putSample('png');
-    const finisher = gb.app.get(FinishService);
-    const data = { assetId, attempt: 1, source: { url }, providerName: 'Kie sim', allowPrivateNetwork: true };
+    const finisher = gb.app.get(FinishStep);
+    const data = { assetId, assetAttempt: 1, source: { url }, providerName: 'Kie sim', allowPrivateNetwork: true };
 
     await Promise.all([finisher.finish(data), finisher.finish(data)]);
     await finisher.finish(data); // Bull running it again after a lost lock: nothing left to do

@@ -62,6 +62,29 @@ export const ModelAdminDto = z
   .meta({ id: 'ModelAdmin' });
 export type ModelAdminDto = z.infer<typeof ModelAdminDto>;
 
+/**
+ * How a template provider's chat models are called (the storyboard planner): the template
+ * adapter's mechanism for one chat call. `api_endpoint` (relative to base_url, `{{model}}` allowed),
+ * `request_schema` (the JSON body with placeholders `model`, `system`, `user`, `prompt`,
+ * `messages`, `json_schema`, `schema`), `response_mapping` (`text`: the answer's path; optional
+ * `refusal`, `finish_reason` with the `cut_off` and `refused` values meaning the answer was cut or refused, and the
+ * template adapter's `auth`, `method`, `envelope`). Null: OpenAI's chat completions at base_url.
+ */
+export const ChatTemplate = z
+  .strictObject({
+    api_endpoint: z.string().trim().min(1, 'is required').max(2000),
+    request_schema: z.record(z.string(), z.unknown()),
+    response_mapping: z.looseObject({
+      text: z.string().min(1, 'is required: the path of the answer text, e.g. content[0].text'),
+      refusal: z.string().optional(),
+      finish_reason: z.string().optional(),
+      cut_off: z.array(z.string()).optional(),
+      refused: z.array(z.string()).optional(),
+    }),
+  })
+  .meta({ id: 'ChatTemplate', examples: [{ api_endpoint: 'messages', request_schema: { model: '{{model}}', max_tokens: 4096, system: '{{system}}', messages: [{ role: 'user', content: '{{user}}' }] }, response_mapping: { auth: { header: 'x-api-key', prefix: '' }, text: 'content[0].text', finish_reason: 'stop_reason', cut_off: ['max_tokens'] } }] });
+export type ChatTemplate = z.infer<typeof ChatTemplate>;
+
 const RateLimit = z.strictObject({ requests: z.number().int().min(1).max(1_000_000), per_ms: z.number().int().min(100).max(86_400_000) });
 
 /** Admin view of a provider. The API key and webhook secret are write-only: only whether they are set is shown. */
@@ -78,6 +101,7 @@ export const ProviderDto = z
     max_concurrency: z.number().int(),
     rate_limit: RateLimit.nullable().describe('Create-rate override: at most `requests` new tasks per `per_ms`; null: the default of the kind'),
     allow_private_network: z.boolean(),
+    chat_template: ChatTemplate.nullable().describe("template providers: how its chat models are called (the storyboard planner); null: OpenAI's chat completions at base_url"),
     is_active: z.boolean(),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -98,6 +122,7 @@ export const CreateProviderRequest = z
     max_concurrency: z.number().int().min(1).max(1000).optional(),
     rate_limit: RateLimit.nullable().optional().describe("Overrides the kind's create-rate limit; null goes back to it"),
     allow_private_network: z.boolean().optional(),
+    chat_template: ChatTemplate.nullable().optional(),
     is_active: z.boolean().optional(),
   })
   .meta({ examples: [{ name: 'Replicate', kind: 'replicate', base_url: 'https://api.replicate.com', api_key: 'r8_…' }] });

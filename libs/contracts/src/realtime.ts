@@ -22,7 +22,11 @@ export interface ServerToClientEvents {
   'member.changed': (e: MemberChangedEvent) => void;
   'presence.changed': (e: PresenceChangedEvent) => void;
   'box.deleted': (e: BoxDeletedEvent) => void;
-  /** A storyboard changed (planned, edited, a step started or finished): in the same seq as asset events. */
+  /**
+   * A storyboard changed, in the same seq as asset events: created (PLANNING), its plan drafted
+   * (drafted_at, the scenes), planned (PLANNED, after the continuity pass) or its planner failed
+   * (FAILED), edited, a step started or finished. A client that got PLANNING from the POST waits here.
+   */
   'storyboard.updated': (e: StoryboardEvent) => void;
   /** To the user's own sockets only: their credits changed (a hold, a release, a grant). */
   'credits.changed': (e: CreditsChangedEvent) => void;

@@ -4,11 +4,12 @@ import { Timestamp } from './user.js';
 
 /**
  * A storyboard: one idea planned into scenes, each scene a video generated from the last frame of
- * the one before, stitched into one film. PLANNED while its scenes may be edited; RUNNING while
+ * the one before, stitched into one film. PLANNING while the planner writes the scenes and their
+ * continuity pass (two worker jobs); PLANNED while its scenes may be edited; RUNNING while
  * scenes, frames and the film are made; COMPLETED with `final_asset_id`; FAILED with the reason
- * (a scene failed, its successors did not start); CANCELED by a person.
+ * (the planner failed, or a scene failed and its successors did not start); CANCELED by a person.
  */
-export const STORYBOARD_STATUSES = ['PLANNED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELED'] as const;
+export const STORYBOARD_STATUSES = ['PLANNING', 'PLANNED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELED'] as const;
 export type StoryboardStatus = (typeof STORYBOARD_STATUSES)[number];
 
 /** Most scenes a storyboard may have. */
@@ -51,7 +52,8 @@ export const StoryboardDto = z
     created_by: z.string().nullable(),
     created_at: Timestamp,
     updated_at: Timestamp,
-    planned_at: Timestamp.nullable().describe('When the plan (and its continuity pass) were made'),
+    drafted_at: Timestamp.nullable().describe("When the planner's first pass (the scene prompts) was stored: the plan step runs from created_at to here"),
+    planned_at: Timestamp.nullable().describe('When the continuity pass was stored and the storyboard became PLANNED'),
     started_at: Timestamp.nullable(),
     completed_at: Timestamp.nullable(),
   })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AssetDto } from '@genbox/contracts';
 import type { AssetRow } from './asset.row.js';
 import { FileUrls } from './file-urls.js';
+import { publicProviderState } from './provider-state.js';
 
 /** The one mapping from a row to the wire shape (REST and socket events alike). */
 @Injectable()
@@ -31,8 +32,7 @@ export class AssetMapper {
       prompt: a.prompt,
       generation_config: a.generation_config ?? {},
       external_task_id: a.external_task_id,
-      // a submit chain's marker (submitting:<chain>) is Genbox's bookkeeping: the word is enough
-      provider_state: a.provider_state?.startsWith('submitting:') ? 'submitting' : a.provider_state,
+      provider_state: publicProviderState(a.provider_state),
       error_code: a.error_code,
       error_message: a.error_message,
       progress: a.progress,

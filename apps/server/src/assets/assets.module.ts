@@ -4,6 +4,7 @@ import { BoxesModule } from '../boxes/boxes.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { AssetMapper } from './asset.mapper.js';
 import { AssetNotifier } from './asset.notifier.js';
+import { AssetStatusWriter } from './asset-status.writer.js';
 import { AssetsController } from './assets.controller.js';
 import { AssetListRepository } from './asset-list.repository.js';
 import { AssetsRepository } from './assets.repository.js';
@@ -14,8 +15,8 @@ import { FileUrls } from './file-urls.js';
 /** Assets: rows, uploads, their files and signed URLs, and the events their changes send. */
 @Module({
   imports: [AuthModule, BoxesModule, RealtimeModule],
-  providers: [AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, FileUrls, AssetsService, FileDeliveryService],
-  exports: [AssetsRepository, AssetNotifier, FileUrls, AssetsService, FileDeliveryService],
+  providers: [AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService],
+  exports: [AssetsRepository, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService],
 })
 export class AssetsModule {}
 

@@ -44,7 +44,11 @@ export interface NewAsset {
 /** An asset read by a generation job: its box's pause flag and its catalog rows' stamp (null without a model). */
 export interface WorkAssetRow extends AssetRow { box_paused: boolean; catalog_stamp: string | null }
 
-/** Every asset query; status changes are guarded so a racing caller cannot move an asset twice. */
+/**
+ * Every asset query; status changes are guarded so a racing caller cannot move an asset twice.
+ * Its writes (insert, transition, patch) are called by `AssetStatusWriter` alone, which sends the
+ * event of the change that won.
+ */
 @Injectable()
 export class AssetsRepository {
   constructor(@Inject(DATABASE) readonly db: Database) {}
@@ -114,6 +118,10 @@ export class AssetsRepository {
    * of two racing callers wins, in one round trip; a find-then-save would need a transaction with
    * a row lock and four round trips for the same, and could not hand back the joined wire row.
    */
+  // Plain SQL on purpose, like insert() and patch(): one statement locks the row, moves it only if
+  // it is still in `from`, writes the history row and bumps the box's seq, in one round trip and
+  // one transaction. TypeORM's query builder cannot write data-modifying CTEs, and doing it as
+  // separate calls would take a transaction and three more round trips on every status change.
   async transition(id: string, from: AssetStatus[], to: AssetStatus, changes: AssetChanges = {}, detail?: Record<string, unknown>, onlyAttempt?: number): Promise<{ seq: number; from: AssetStatus; row: AssetRow } | null> {
     // every move must be an edge of the transition table in libs/contracts: a caller cannot invent one
     const refused = from.filter((f) => !canMove(f, to));
@@ -168,6 +176,15 @@ export class AssetsRepository {
       const r = rows[0]!;
       return { boxId: r.box_id, keys: [r.storage_key, r.thumbnail_key].filter((k): k is string => !!k), seq: await bumpSeq(q, r.box_id) };
     });
+  }
+
+  /** Ids of unfinished assets (PENDING, PROCESSING) unchanged for `ms`: the queue reconciler's candidates. */
+  async unfinishedIdleFor(ms: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT id FROM assets WHERE status IN ('PENDING', 'PROCESSING') AND updated_at < now() - ($1 || ' milliseconds')::interval`,
+      [ms],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** A box's generations waiting to be submitted, in queue order: priority (1 first, none last), then age. */

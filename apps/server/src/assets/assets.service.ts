@@ -15,6 +15,7 @@ import { type ListQueryInput, decodeCursor, encodeCursor, toFilter } from './ass
 import { AssetListRepository } from './asset-list.repository.js';
 import { AssetMapper } from './asset.mapper.js';
 import { AssetNotifier } from './asset.notifier.js';
+import { type AssetWritten, AssetStatusWriter } from './asset-status.writer.js';
 import type { AssetRow } from './asset.row.js';
 import { AssetsRepository } from './assets.repository.js';
 import { readMultipart } from './multipart-upload.js';
@@ -28,6 +29,7 @@ export class AssetsService {
     private readonly access: BoxAccessService,
     private readonly mapper: AssetMapper,
     private readonly notifier: AssetNotifier,
+    private readonly writer: AssetStatusWriter,
     @Inject(STORAGE) private readonly storage: StorageDriver,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
@@ -87,7 +89,7 @@ export class AssetsService {
     if (declared > this.config.maxUploadBytes + 64 * 1024) throw tooLarge(this.config.maxUploadBytes);
     const id = randomUUID();
     const keys = storageKeys(boxId, id);
-    let created: Awaited<ReturnType<AssetsRepository['insert']>>[number] | undefined;
+    let created: AssetWritten | undefined;
     try {
       const { file: stored, fields } = await readMultipart(req, (stream) =>
         ingestUpload(stream, { storage: this.storage, key: keys.file, maxBytes: this.config.maxUploadBytes }).catch((e) => {
@@ -97,7 +99,7 @@ export class AssetsService {
       const facts = await inspectStoredMedia(this.storage, keys.file, stored.type);
       const thumbnailKey = await storeThumbnail(this.storage, keys, facts);
       const prompt = fields.prompt_text?.trim().slice(0, 4000) || null;
-      [created] = await this.assets.insert(boxId, [{
+      [created] = await this.writer.create(boxId, [{
         id, box_id: boxId, type: stored.type, status: 'COMPLETED', source_type: 'UPLOADED', prompt, created_by: userId,
         changes: { storage_key: keys.file, thumbnail_key: thumbnailKey, mime_type: stored.mimeType, size_bytes: stored.sizeBytes, width: facts.width, height: facts.height, duration_s: facts.durationS, completed_at: new Date(), progress: null },
       }]);
@@ -107,7 +109,7 @@ export class AssetsService {
       if ((e as { code?: string }).code === '23503') throw new AppError('not_found', 'Box not found'); // deleted during the upload
       throw e;
     }
-    return this.notifier.created(created!.row, created!.seq);
+    return created!.dto;
   }
 
   async delete(userId: string, assetId: string): Promise<void> {

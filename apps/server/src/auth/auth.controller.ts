@@ -27,8 +27,8 @@ export class AuthController {
   }
 
   @Get('me')
-  me(@CurrentUser() user: UserRow): MeResponse {
-    return { user: toUserDto(user) };
+  async me(@CurrentUser() user: UserRow): Promise<MeResponse> {
+    return { user: toUserDto(await this.auth.me(user.id)) };
   }
 
   /** Ends the token the request was made with. */

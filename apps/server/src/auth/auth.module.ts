@@ -4,6 +4,7 @@ import { AuthController } from './auth.controller.js';
 import { AccessContextInterceptor, AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { PasswordHasher } from './password-hasher.js';
+import { PrincipalCache } from './principal-cache.js';
 import { SignIns } from './sign-ins.js';
 import { TokenRevocations } from './token-revocations.js';
 import { TokenService } from './token.service.js';
@@ -12,7 +13,7 @@ import { UsersRepository } from './users.repository.js';
 
 /** Who a request is: accounts, session and API tokens, and what each token may do. */
 @Module({
-  providers: [UsersRepository, TokensRepository, TokenRevocations, PasswordHasher, TokenService, AuthService, SignIns],
+  providers: [UsersRepository, TokensRepository, TokenRevocations, PrincipalCache, PasswordHasher, TokenService, AuthService, SignIns],
   exports: [UsersRepository, TokenService, TokenRevocations, AuthService, SignIns],
 })
 export class AuthModule {}

@@ -31,6 +31,13 @@ export class AuthService {
     return this.session(user);
   }
 
+  /** The caller as stored now: the request's user may be a few seconds old (PrincipalCache), credits move. */
+  async me(userId: string): Promise<UserRow> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new AppError('unauthorized', 'This account no longer exists');
+    return user;
+  }
+
   /** Ends the session (or API token) the request was made with. */
   async logout(caller: Principal): Promise<void> {
     await this.tokens.revoke(caller, caller.access.tokenId);
@@ -39,7 +46,7 @@ export class AuthService {
   /** Only from a login session; every other session of the user ends (API tokens stay). */
   async changePassword(caller: Principal, input: { current_password: string; new_password: string }): Promise<void> {
     if (caller.access.kind !== 'session') throw new AppError('forbidden', 'Change the password from a login session, not with an API token');
-    if (!(await this.passwords.verify(caller.user.password_hash, input.current_password))) throw new AppError('validation_failed', 'current_password: is not your current password');
+    if (!(await this.passwords.verify((await this.me(caller.user.id)).password_hash, input.current_password))) throw new AppError('validation_failed', 'current_password: is not your current password');
     await this.users.setPassword(caller.user.id, await this.passwords.hash(input.new_password));
     await this.tokens.endOtherSessions(caller.user.id, caller.access.tokenId);
   }

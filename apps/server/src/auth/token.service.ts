@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/env.js';
 import { CONFIG } from '../common/tokens.js';
 import { AppError } from '../common/app-error.js';
 import type { TokenAccess } from '../common/access-context.js';
+import { PrincipalCache } from './principal-cache.js';
 import { TokenRevocations } from './token-revocations.js';
 import { TokensRepository, toTokenDto } from './tokens.repository.js';
 import type { UserRow } from './users.repository.js';
@@ -27,6 +28,7 @@ export class TokenService {
     @Inject(CONFIG) private readonly config: AppConfig,
     private readonly tokens: TokensRepository,
     private readonly revocations: TokenRevocations,
+    private readonly cache: PrincipalCache,
   ) {}
 
   async issueSession(userId: string): Promise<string> {
@@ -38,11 +40,20 @@ export class TokenService {
   /** The user and access a token stands for, or null (unknown, revoked, expired). */
   async authenticate(token: string): Promise<Principal | null> {
     if (!token.startsWith(SESSION_PREFIX) && !token.startsWith(API_PREFIX)) return null;
-    const found = await this.tokens.findLive(hashToken(token));
-    if (!found) return null;
+    const hash = hashToken(token);
+    let found = this.cache.get(hash);
+    if (!found) {
+      const since = this.cache.epoch;
+      found = await this.tokens.findLive(hash);
+      if (!found) return null;
+      await this.cache.put(hash, found, since);
+    }
     const { token: t, user } = found;
     // last use is kept to the minute: one write a minute per token, not one per request
-    if (!t.last_used_at || Date.now() - t.last_used_at.getTime() > 60_000) await this.tokens.touch(t.id);
+    if (!t.last_used_at || Date.now() - t.last_used_at.getTime() > 60_000) {
+      t.last_used_at = new Date();
+      await this.tokens.touch(t.id);
+    }
     return { user, access: { tokenId: t.id, kind: t.kind, scopes: t.scopes, boxIds: t.box_ids } };
   }
 
@@ -67,12 +78,15 @@ export class TokenService {
   /** Revokes one of the caller's tokens; its sockets and event streams end at once, on every node. */
   async revoke(caller: Principal, tokenId: string): Promise<void> {
     if (!(await this.tokens.revoke(caller.user.id, tokenId))) throw new AppError('not_found', 'Token not found');
-    this.revocations.announce([tokenId]);
+    this.cache.forget([tokenId]);
+    await this.revocations.announce([tokenId]);
   }
 
   /** Ends every session of the user but `keep` (after a password change). */
   async endOtherSessions(userId: string, keep: string | null): Promise<void> {
-    this.revocations.announce(await this.tokens.revokeOtherSessions(userId, keep));
+    const ids = await this.tokens.revokeOtherSessions(userId, keep);
+    this.cache.forget(ids);
+    await this.revocations.announce(ids);
   }
 }
 

@@ -45,6 +45,8 @@ const schema = z
     QUEUE_LOCK_DURATION_MS: z.coerce.number().int().min(200).default(30_000),
     /** How often workers look for jobs whose worker died (stalled jobs), in ms. */
     QUEUE_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+    /** How long POST /api/boxes/:id/storyboards waits for the plan and continuity jobs before it answers the storyboard still PLANNING, in ms. */
+    STORYBOARD_PLAN_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
     /** How often workers give a job back to unfinished assets that have none (Redis lost its jobs), in ms; 0 turns it off. */
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
     /** How long one HTTP call to a provider may take before it is a retryable timeout, in ms (adapter default when unset). */
@@ -102,6 +104,7 @@ export interface AppConfig {
   queue: { lockDurationMs: number; stalledIntervalMs: number };
   providerRequestTimeoutMs: number | undefined;
   reconcileIntervalMs: number;
+  storyboardPlanWaitMs: number;
   admin: { email: string; password: string } | null;
   seedDemo: boolean;
   demoAdmin: boolean;
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queue: { lockDurationMs: e.QUEUE_LOCK_DURATION_MS, stalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS },
     providerRequestTimeoutMs: e.PROVIDER_REQUEST_TIMEOUT_MS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
+    storyboardPlanWaitMs: e.STORYBOARD_PLAN_WAIT_MS,
     admin: e.GENBOX_ADMIN_EMAIL && e.GENBOX_ADMIN_PASSWORD ? { email: e.GENBOX_ADMIN_EMAIL, password: e.GENBOX_ADMIN_PASSWORD } : null,
     seedDemo: e.SEED_DEMO,
     demoAdmin: e.DEMO_ADMIN,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AssetStatus } from '@genbox/contracts';
 import type { ProviderFailure } from '@genbox/providers';
-import { AssetNotifier } from '../assets/asset.notifier.js';
+import { AssetStatusWriter } from '../assets/asset-status.writer.js';
 import { AssetsRepository, type AssetChanges } from '../assets/assets.repository.js';
 import { ProviderLimiter } from './provider-limiter.js';
 
@@ -9,23 +9,21 @@ import { ProviderLimiter } from './provider-limiter.js';
 export const MAX_ERROR_MESSAGE_CHARS = 1000;
 
 /**
- * Status changes of a generation that every step makes the same way: a guarded transition whose
- * winner alone tells the box, and a failure that also frees the provider slot. Shared by the
+ * Status changes of a generation that every step makes the same way: a move through the status
+ * writer (whose winner alone tells the box), and a failure that also frees the provider slot. Shared by the
  * submit/poll steps and the finish step, which would otherwise need each other.
  */
 @Injectable()
 export class AssetOutcomes {
   constructor(
     private readonly assets: AssetsRepository,
-    private readonly notifier: AssetNotifier,
+    private readonly writer: AssetStatusWriter,
     private readonly limiter: ProviderLimiter,
   ) {}
 
   /** Moves the asset from one of `from` to `to`; false when someone else moved it first. */
   async move(id: string, from: AssetStatus[], to: AssetStatus, changes: AssetChanges, detail?: Record<string, unknown>, onlyAttempt?: number): Promise<boolean> {
-    const moved = await this.assets.transition(id, from, to, changes, detail, onlyAttempt);
-    if (moved) this.notifier.updated(moved.row, moved.seq);
-    return !!moved;
+    return !!(await this.writer.move(id, from, to, changes, { detail, onlyAttempt }));
   }
 
   /** `onlyAttempt`: fail it only while it is still that attempt (a late job of an earlier one leaves a retry alone). */

@@ -3,12 +3,12 @@ import { GenerateRequest } from '@genbox/contracts';
 import { CurrentUser } from '../auth/auth.guard.js';
 import type { UserRow } from '../auth/users.repository.js';
 import { parseInput } from '../common/validate.js';
-import { GenerateService } from './generate.service.js';
+import { GenerationRequests } from './generation-requests.service.js';
 
 /** Starting, canceling and retrying generations (editors and owners). */
 @Controller()
 export class GenerationController {
-  constructor(private readonly generate: GenerateService) {}
+  constructor(private readonly generate: GenerationRequests) {}
 
   @Post('boxes/:id/generate') @HttpCode(202)
   async start(@CurrentUser() u: UserRow, @Param('id') boxId: string, @Body() body: unknown) {

@@ -1,6 +1,9 @@
 import type { AssetType } from '@genbox/contracts';
 
-/** The generation queue's jobs: a closed map, so a job without a handler is a compile error. */
+/**
+ * The generation queue's jobs: a closed map, so a job without a handler is a compile error. Every
+ * job carries the asset attempt it works for (`assetAttempt`); ids are built in `job-identity.ts`.
+ */
 export const GENERATION_QUEUE = 'generation';
 
 export interface GenerationJobs {
@@ -11,6 +14,8 @@ export interface GenerationJobs {
    */
   submit: {
     assetId: string;
+    /** The asset's attempt (its `attempts` when this chain began): a failure fails only this attempt. */
+    assetAttempt: number;
     /** Failed tries so far (network, 5xx): limited. */
     try: number;
     /** 429 answers so far: a budget of their own, much larger. */
@@ -21,7 +26,12 @@ export interface GenerationJobs {
     chain?: string;
   };
   /** Ask the provider how the task is going. */
-  poll: { assetId: string; attempt: number };
+  poll: {
+    assetId: string;
+    assetAttempt: number;
+    /** Polls of this attempt before this one: the poll plan spaces them by it. */
+    pollNo: number;
+  };
   /**
    * Download (or copy from staging) the result, store it with a thumbnail, go COMPLETED. Small
    * bytes of sync providers (up to INLINE_RESULT_BYTES) are stored by the submit job itself and
@@ -30,7 +40,8 @@ export interface GenerationJobs {
    */
   finish: {
     assetId: string;
-    attempt: number;
+    /** Only this attempt of the asset goes COMPLETED: a late job of an earlier one does nothing. */
+    assetAttempt: number;
     source: { url: string } | { stagingKey: string } | { base64: string };
     providerName: string;
     allowPrivateNetwork: boolean;

@@ -13,16 +13,19 @@ import { AssetOutcomes } from './asset-outcomes.service.js';
 import { BoxQueueController } from './box-queue.controller.js';
 import { BoxQueueService } from './box-queue.service.js';
 import { CatalogCache } from './catalog.cache.js';
-import { FinishService } from './finish.service.js';
-import { GenerateService } from './generate.service.js';
+import { FinishStep } from './finish.step.js';
+import { GenerationRequests } from './generation-requests.service.js';
 import { GenerationController } from './generation.controller.js';
 import { GENERATION_QUEUE } from './generation.jobs.js';
 import { GenerationProcessor } from './generation.processor.js';
 import { GenerationQueue, PROVIDER_BACKOFF, QUEUE_RETRY_PROCESS_MS, providerBackoff } from './generation.queue.js';
-import { GenerationService } from './generation.service.js';
+import { PollStep } from './poll.step.js';
+import { ProviderCalls } from './provider-calls.js';
 import { ProviderLimiter } from './provider-limiter.js';
+import { ProviderResults } from './provider-results.js';
 import { QueueReconciler } from './queue-reconciler.service.js';
 import { SubmitRequestBuilder } from './submit-request.builder.js';
+import { SubmitStep } from './submit.step.js';
 
 /** Generations: starting them, the Bull queue and the steps that drive an asset through its provider. */
 @Module({
@@ -39,9 +42,17 @@ import { SubmitRequestBuilder } from './submit-request.builder.js';
   providers: [
     // concurrency and create-rate limits per provider, shared by every worker through Redis
     { provide: ProviderLimiter, inject: [REDIS, CONFIG], useFactory: (redis: Redis, config: AppConfig) => new ProviderLimiter(redis, config.redisPrefix) },
-    AdapterRegistry, CatalogCache, GenerationQueue, SubmitRequestBuilder, AssetOutcomes, GenerationService, FinishService, BoxQueueService, GenerateService,
+    AdapterRegistry, CatalogCache, GenerationQueue, SubmitRequestBuilder, AssetOutcomes, ProviderCalls, ProviderResults,
+    SubmitStep, PollStep, FinishStep, BoxQueueService, GenerationRequests,
   ],
-  exports: [GenerationQueue, GenerationService, GenerateService, BoxQueueService, AdapterRegistry, FinishService, AssetOutcomes, SubmitRequestBuilder, ProviderLimiter],
+  // other features: storyboards start (queue) and cancel (calls) generations, webhooks ask for a poll
+  // and read adapters, metrics count the queue; the API module below: what its routes call; the
+  // worker module: the steps its processor runs
+  exports: [
+    GenerationQueue, ProviderCalls, PollStep, AdapterRegistry, ProviderLimiter,
+    GenerationRequests, BoxQueueService,
+    SubmitStep, FinishStep, AssetOutcomes, SubmitRequestBuilder,
+  ],
 })
 export class GenerationModule {}
 

@@ -8,14 +8,18 @@ import { addLogContext, withLogContext } from '../common/logging/log-context.js'
 import { ShutdownState } from '../common/shutdown-state.js';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG } from '../common/tokens.js';
-import type { GenerationJobs, JobTrace } from './generation.jobs.js';
+import type { GenerationJobName, GenerationJobs, JobTrace } from './generation.jobs.js';
+import { currentJobData } from './job-identity.js';
 import { GenerationQueue } from './generation.queue.js';
 import { AssetOutcomes } from './asset-outcomes.service.js';
-import { FinishService } from './finish.service.js';
-import { GenerationService } from './generation.service.js';
+import { FinishStep } from './finish.step.js';
+import { PollStep } from './poll.step.js';
+import { SubmitStep } from './submit.step.js';
 
 type Handlers = { [K in keyof GenerationJobs]: (data: GenerationJobs[K]) => Promise<void> };
 interface Running { job: Job; waiting: boolean; handBack: () => void }
+/** A job's data in this version's shape (older jobs are converted on the way in), with its trace. */
+type Data = GenerationJobs[GenerationJobName] & { trace?: JobTrace };
 
 /**
  * Runs the generation jobs (ROLE=worker or all). Each handler unwraps the job and calls one
@@ -33,15 +37,16 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
   private readonly running = new Map<string, Running>();
 
   readonly handlers: Handlers = {
-    submit: (d) => this.generation.submit(d),
-    poll: (d) => this.generation.poll(d.assetId, d.attempt),
+    submit: (d) => this.submits.submit(d),
+    poll: (d) => this.polls.poll(d),
     finish: (d) => this.finisher.finish(d),
   };
 
   constructor(
     private readonly jobs: GenerationQueue,
-    private readonly generation: GenerationService,
-    private readonly finisher: FinishService,
+    private readonly submits: SubmitStep,
+    private readonly polls: PollStep,
+    private readonly finisher: FinishStep,
     private readonly outcomes: AssetOutcomes,
     private readonly assets: AssetsRepository,
     private readonly probes: DependencyProbes,
@@ -60,10 +65,10 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
     // call per name would run WORKER_CONCURRENCY × names jobs at once, and a job's priority would
     // only order it among its own name
     void this.queue.process('*', this.config.workerConcurrency, (job: Job) => {
-      const handler = this.handlers[job.name as keyof GenerationJobs] as ((d: unknown) => Promise<void>) | undefined;
+      const handler = this.handlers[job.name as GenerationJobName] as ((d: unknown) => Promise<void>) | undefined;
       if (!handler) throw new Error(`no handler for the generation job "${job.name}"`);
-      const data = job.data as { assetId?: string; trace?: JobTrace };
-      return withLogContext({ reqId: data.trace?.reqId, assetId: data.assetId, boxId: data.trace?.boxId }, () => this.run(job, handler));
+      const data: Data = currentJobData(job.name as GenerationJobName, job.data, String(job.id));
+      return withLogContext({ reqId: data.trace?.reqId, assetId: data.assetId, boxId: data.trace?.boxId }, () => this.run(job, data, handler));
     });
   }
 
@@ -83,17 +88,17 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
     await this.queue.close(true).catch(() => undefined);
   }
 
-  private async run(job: Job, handler: (d: unknown) => Promise<void>): Promise<void> {
+  private async run(job: Job, data: Data, handler: (d: unknown) => Promise<void>): Promise<void> {
     let handBack!: () => void;
     const handedBack = new Promise<'handed-back'>((resolve) => (handBack = () => resolve('handed-back')));
     const entry: Running = { job, waiting: false, handBack };
     this.running.set(String(job.id), entry);
     const started = Date.now();
     try {
-      if (!(job.data as { trace?: JobTrace }).trace?.boxId) await this.findBox(job);
+      if (!data.trace?.boxId) await this.findBox(data.assetId);
       this.logger.debug(`${job.name} ${job.id} started`);
-      const outcome = await Promise.race([this.attempt(job, handler, entry), handedBack]);
-      if (outcome === 'handed-back') await this.copyForAnotherWorker(job);
+      const outcome = await Promise.race([this.attempt(job, data, handler, entry), handedBack]);
+      if (outcome === 'handed-back') await this.copyForAnotherWorker(job, data);
     } finally {
       this.running.delete(String(job.id));
       this.logger.debug(`${job.name} ${job.id} ended after ${Date.now() - started} ms`);
@@ -101,10 +106,10 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
   }
 
   /** Runs the handler, again and again while what failed it was our own infrastructure. */
-  private async attempt(job: Job, handler: (d: unknown) => Promise<void>, entry: Running): Promise<'done'> {
+  private async attempt(job: Job, data: Data, handler: (d: unknown) => Promise<void>, entry: Running): Promise<'done'> {
     for (;;) {
       try {
-        await handler(job.data);
+        await handler(data);
         return 'done';
       } catch (err) {
         const dep = unavailableDependency(err);
@@ -117,13 +122,13 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
           if (waited === null) return new Promise(() => undefined); // shutting down: drain() hands it back
           if (waited) continue;
         }
-        await this.onError(job, err);
+        await this.onError(job, data, err);
         return 'done';
       }
     }
   }
 
-  private async onError(job: Job, err: unknown): Promise<void> {
+  private async onError(job: Job, data: Data, err: unknown): Promise<void> {
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     // a provider saying "not now" is expected along the way: one line; anything else gets its stack
     if (err instanceof ProviderError && !last) this.logger.warn(`${job.name} ${job.id} will retry: ${err.message}`);
@@ -133,7 +138,7 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
     const failure = err instanceof ProviderError
       ? { code: err.code, message: err.message }
       : { code: 'internal_error', message: 'Generation failed because of an error in Genbox; retry it, and tell your admin if it keeps failing' };
-    await this.outcomes.fail((job.data as { assetId: string }).assetId, failure, attemptOfJob(String(job.id)));
+    await this.outcomes.fail(data.assetId, failure, data.assetAttempt);
   }
 
   /**
@@ -141,25 +146,17 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
    * idempotent, so the copy carries on wherever this one stopped. Without Redis there is nowhere to
    * put it: the reconciler gives the asset a job once Redis is back.
    */
-  private async copyForAnotherWorker(job: Job): Promise<void> {
-    const { jobId, delay, timestamp, ...opts } = job.opts as Job['opts'] & { timestamp?: number };
-    void delay; void timestamp;
-    await this.queue.add(job.name, job.data, { ...opts, jobId: `${jobId ?? job.id}:h${Date.now().toString(36)}` })
+  private async copyForAnotherWorker(job: Job, data: Data): Promise<void> {
+    await this.jobs.handBack(job, data)
       .then(() => this.logger.log(`${job.name} ${job.id} handed back for another worker`))
       .catch((e: Error) => this.logger.warn(`${job.name} ${job.id} could not be handed back (${e.message}); the reconciler will requeue it`));
   }
 
   /** Jobs queued before box ids rode along (or by a webhook): read it, so every line names the box. */
-  private async findBox(job: Job): Promise<void> {
-    const assetId = (job.data as { assetId?: string }).assetId;
-    const asset = assetId ? await this.assets.find(assetId).catch(() => null) : null;
+  private async findBox(assetId: string): Promise<void> {
+    const asset = await this.assets.find(assetId).catch(() => null);
     if (asset) addLogContext({ boxId: asset.box_id });
   }
-}
-
-/** The asset attempt a job belongs to: its id says `:a<n>` (see generation.queue), except a first submit, whose id is the asset's. */
-export function attemptOfJob(jobId: string): number {
-  return Number(/:a(\d+)(?::|$)/.exec(jobId)?.[1] ?? 1);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

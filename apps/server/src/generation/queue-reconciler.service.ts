@@ -5,9 +5,9 @@ import { AssetsRepository } from '../assets/assets.repository.js';
 import { BoxesRepository } from '../boxes/boxes.repository.js';
 import type { AppConfig } from '../config/env.js';
 import { withLogContext } from '../common/logging/log-context.js';
-import { CONFIG, DATABASE, REDIS } from '../common/tokens.js';
-import type { Database } from '../database/database.js';
-import { finishJobId, GenerationQueue, pollJobId } from './generation.queue.js';
+import { CONFIG, REDIS } from '../common/tokens.js';
+import { GenerationQueue } from './generation.queue.js';
+import { FINISHING_MARKER, chainOfMarker, stagingKey } from './job-identity.js';
 import { SubmitRequestBuilder } from './submit-request.builder.js';
 
 /**
@@ -39,7 +39,6 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
     private readonly assets: AssetsRepository,
     private readonly boxes: BoxesRepository,
     private readonly requests: SubmitRequestBuilder,
-    @Inject(DATABASE) private readonly db: Database,
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
@@ -97,14 +96,11 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
     this.running = true;
     try {
       // graceMs: an asset this young may be between its insert and its enqueue
-      const candidates = await this.db.query<{ id: string }>(
-        `SELECT id FROM assets WHERE status IN ('PENDING', 'PROCESSING') AND updated_at < now() - ($1 || ' milliseconds')::interval`,
-        [graceMs],
-      );
+      const candidates = await this.assets.unfinishedIdleFor(graceMs);
       if (!candidates.length) return 0;
       // two looks at the queue: a job moving between lists during the first can be missed once, not twice
       const first = await this.queuedAssetIds();
-      const orphans = candidates.map((c) => c.id).filter((id) => !first.has(id));
+      const orphans = candidates.filter((id) => !first.has(id));
       if (!orphans.length) return 0;
       await new Promise((r) => setTimeout(r, 200));
       const second = await this.queuedAssetIds();
@@ -130,30 +126,27 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
 
   /** The job the asset's state calls for; false when it needs none (a paused box). */
   private async revive(a: AssetRow): Promise<boolean> {
-    const tag = `rc${Date.now()}`;
+    const at = Date.now();
     if (a.status === 'PENDING') {
       if (await this.boxes.isPaused(a.box_id)) return false; // resuming the box enqueues it
-      const chain = `${a.id}:a${a.attempts}:${tag}`;
-      await this.queue.add('submit', { assetId: a.id, try: 0, chain }, { jobId: chain, priority: a.priority ?? undefined });
+      await this.queue.submitReconciled(a.id, a.attempts, at, a.priority);
       return true;
     }
     if (a.status !== 'PROCESSING') return false;
     if (a.external_task_id) {
-      await this.queue.add('poll', { assetId: a.id, attempt: 0 }, { jobId: `${pollJobId(a.id, a.attempts, 0)}:${tag}` });
+      await this.queue.pollReconciled(a.id, a.attempts, at);
       return true;
     }
-    const submitting = /^submitting:(.+)$/.exec(a.provider_state ?? '');
-    if (submitting) {
+    const chain = chainOfMarker(a.provider_state);
+    if (chain) {
       // the chain that moved it may send it again (its try died before the provider answered)
-      const chain = submitting[1]!;
-      await this.queue.add('submit', { assetId: a.id, try: 0, chain }, { jobId: `${chain}:${tag}` });
+      await this.queue.resendReconciled(a.id, a.attempts, chain, at);
       return true;
     }
-    if (a.provider_state === 'finishing') {
+    if (a.provider_state === FINISHING_MARKER) {
       // a sync provider's bytes wait in staging for a finish job that is gone
       const job = await this.requests.build(a);
-      await this.queue.add('finish', { assetId: a.id, attempt: a.attempts, source: { stagingKey: `staging/${a.id}/a${a.attempts}` }, providerName: job.provider.name, allowPrivateNetwork: job.provider.allowPrivateNetwork },
-        { jobId: finishJobId(a.id, a.attempts) });
+      await this.queue.finish({ assetId: a.id, assetAttempt: a.attempts, source: { stagingKey: stagingKey(a.id, a.attempts) }, providerName: job.provider.name, allowPrivateNetwork: job.provider.allowPrivateNetwork });
       return true;
     }
     return false;

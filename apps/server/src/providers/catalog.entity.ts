@@ -22,6 +22,8 @@ export class AiProviderEntity {
   @Column('timestamptz', { default: () => 'now()' }) updated_at!: Date;
   /** `{requests, per_ms}`; null: the default of the provider's kind. */
   @Column('jsonb', { nullable: true }) rate_limit!: { requests: number; per_ms: number } | null;
+  /** How a template provider's chat model is called for storyboard plans; null: OpenAI's chat completions. */
+  @Column('jsonb', { nullable: true }) chat_template!: unknown;
 }
 
 /** The `ai_models` table: what a provider can make, and how to ask it. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { BoxRole, ModelAdminDto, ModelDto, ProviderDto } from '@genbox/contracts';
+import type { BoxRole, ChatTemplate, ModelAdminDto, ModelDto, ProviderDto } from '@genbox/contracts';
 import type { Catalog } from '@genbox/providers';
 import { DATABASE } from '../common/tokens.js';
 import type { Database } from '../database/database.js';
@@ -7,7 +7,7 @@ import type { Database } from '../database/database.js';
 export interface ProviderRow {
   id: string; name: string; kind: ProviderDto['kind']; base_url: string | null; api_key_encrypted: string | null;
   extra_headers: Record<string, string>; webhook_secret_encrypted: string | null; max_concurrency: number; rate_limit: { requests: number; per_ms: number } | null;
-  upload_base_url: string | null; allow_private_network: boolean; is_active: boolean; created_at: Date; updated_at: Date;
+  upload_base_url: string | null; allow_private_network: boolean; chat_template: ChatTemplate | null; is_active: boolean; created_at: Date; updated_at: Date;
 }
 export interface ImportReport { providers: { created: number; updated: number }; models: { created: number; updated: number } }
 
@@ -24,7 +24,7 @@ const MODEL_SELECT = `SELECT ${MODEL_COLUMNS} FROM ${MODEL_FROM}`;
 export const toProviderDto = (p: ProviderRow): ProviderDto => ({
   id: p.id, name: p.name, kind: p.kind, base_url: p.base_url, upload_base_url: p.upload_base_url, extra_headers: p.extra_headers,
   has_api_key: !!p.api_key_encrypted, has_webhook_secret: !!p.webhook_secret_encrypted, max_concurrency: p.max_concurrency, rate_limit: p.rate_limit ?? null,
-  allow_private_network: p.allow_private_network, is_active: p.is_active, created_at: p.created_at.toISOString(), updated_at: p.updated_at.toISOString(),
+  allow_private_network: p.allow_private_network, chat_template: p.chat_template ?? null, is_active: p.is_active, created_at: p.created_at.toISOString(), updated_at: p.updated_at.toISOString(),
 });
 
 export const toModelDto = (m: ModelRow): ModelDto => ({
@@ -37,9 +37,9 @@ export const toModelAdminDto = (m: ModelRow): ModelAdminDto => ({
   created_at: m.created_at.toISOString(), updated_at: m.updated_at.toISOString(),
 });
 
-const PROVIDER_COLS = ['name', 'kind', 'base_url', 'api_key_encrypted', 'extra_headers', 'webhook_secret_encrypted', 'max_concurrency', 'rate_limit', 'upload_base_url', 'allow_private_network', 'is_active'] as const;
+const PROVIDER_COLS = ['name', 'kind', 'base_url', 'api_key_encrypted', 'extra_headers', 'webhook_secret_encrypted', 'max_concurrency', 'rate_limit', 'upload_base_url', 'allow_private_network', 'chat_template', 'is_active'] as const;
 const MODEL_COLS = ['provider_id', 'name', 'slug', 'model_type', 'input_type', 'api_endpoint', 'request_schema', 'response_mapping', 'parameters_schema', 'cost', 'is_active'] as const;
-const JSON_COLS = new Set(['extra_headers', 'rate_limit', 'request_schema', 'response_mapping', 'parameters_schema']);
+const JSON_COLS = new Set(['extra_headers', 'rate_limit', 'chat_template', 'request_schema', 'response_mapping', 'parameters_schema']);
 
 @Injectable()
 export class CatalogRepository {

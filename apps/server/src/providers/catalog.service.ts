@@ -35,12 +35,17 @@ export class CatalogService {
 
   async createProvider(input: z.output<typeof CreateProviderRequest>): Promise<ProviderDto> {
     if (await this.repo.findProviderByName(input.name)) throw new AppError('conflict', `A provider named ${input.name} already exists`);
+    checkChatTemplate(input.kind, input.chat_template);
     return toProviderDto(await this.repo.insertProvider(this.providerColumns(input)));
   }
 
   async updateProvider(id: string, input: z.output<typeof UpdateProviderRequest>): Promise<ProviderDto> {
     // entering a key is what a catalog provider waits for: it goes live unless told otherwise
     if (input.api_key && input.is_active === undefined) input = { ...input, is_active: true };
+    if (input.chat_template || input.kind) {
+      const current = isUuid(id) ? await this.repo.findProvider(id) : null;
+      if (current) checkChatTemplate(input.kind ?? current.kind, input.chat_template === undefined ? current.chat_template : input.chat_template);
+    }
     const row = isUuid(id) ? await this.repo.updateProvider(id, this.providerColumns(input)) : null;
     if (!row) throw new AppError('not_found', 'Provider not found');
     return toProviderDto(row);
@@ -78,6 +83,11 @@ export class CatalogService {
       webhook_secret_encrypted: webhook_secret === undefined ? undefined : webhook_secret === null ? null : this.secrets.seal(webhook_secret),
     };
   }
+}
+
+/** Only a template provider calls its chat models through a chat template (openai speaks chat completions itself). */
+function checkChatTemplate(kind: ProviderKind, template: unknown): void {
+  if (template && kind !== 'template') throw new AppError('validation_failed', `chat_template: only template providers have one; a ${kind} provider's chat models are called as its kind says`);
 }
 
 /** Refuses a model row that no generation could use, naming each problem (400). */

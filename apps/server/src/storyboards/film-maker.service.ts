@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { inspectImageBytes, MediaToolError } from '@genbox/media';
-import { AssetNotifier } from '../assets/asset.notifier.js';
+import { AssetStatusWriter } from '../assets/asset-status.writer.js';
 import { AssetsRepository } from '../assets/assets.repository.js';
 import { storageKeys } from '../assets/storage-keys.js';
 import { STORAGE } from '../common/tokens.js';
@@ -26,7 +26,7 @@ export class FilmMaker {
   constructor(
     private readonly repo: StoryboardsRepository,
     private readonly assets: AssetsRepository,
-    private readonly assetNotifier: AssetNotifier,
+    private readonly writer: AssetStatusWriter,
     private readonly notifier: StoryboardNotifier,
     private readonly jobs: StoryboardsQueue,
     @Inject(STORAGE) private readonly storage: StorageDriver,
@@ -53,11 +53,11 @@ export class FilmMaker {
     const created = await this.repo.locked(row.id, ['RUNNING'], async (q) => {
       const slot = await this.repo.lockScene(q, row.id, index);
       if (!slot || slot.asset_id !== scene.asset_id || slot.frame_asset_id) return null;
-      const [asset] = await this.assets.insert(row.box_id, [{
+      const [asset] = await this.writer.createIn(q, row.box_id, [{
         id, box_id: row.box_id, type: 'IMAGE', status: 'COMPLETED', source_type: 'GENERATED', parent_asset_id: scene.asset_id, prompt: `Last frame of scene ${index + 1}: ${scene.prompt}`,
         created_by: row.created_by as string,
         changes: { storage_key: keys.file, thumbnail_key: thumbnailKey, mime_type: 'image/png', size_bytes: sizeBytes, width: facts.width, height: facts.height, started_at: startedAt, completed_at: new Date(), progress: 100, attempts: 1 },
-      }], q);
+      }]);
       await this.repo.setScene(q, row.id, index, { frame_asset_id: id });
       return asset!;
     });
@@ -65,7 +65,7 @@ export class FilmMaker {
       await Promise.all([this.storage.delete(keys.file), this.storage.delete(keys.thumbnail)]);
       return;
     }
-    this.assetNotifier.created(created.value.row, created.value.seq);
+    this.writer.announceCreated(created.value);
     await this.notifier.updated(row.id, created.seq);
     await this.jobs.advance(row.id); // the next scene can start now
   }
@@ -80,16 +80,16 @@ export class FilmMaker {
     const last = scenes[scenes.length - 1]!;
     const made = await this.repo.locked(row.id, ['RUNNING'], async (q, cur) => {
       if (cur.final_asset_id) return null;
-      const [asset] = await this.assets.insert(row.box_id, [{
+      const [asset] = await this.writer.createIn(q, row.box_id, [{
         box_id: row.box_id, type: 'VIDEO', status: 'PROCESSING', source_type: 'GENERATED', parent_asset_id: last.asset_id, prompt: row.prompt,
         generation_config: { storyboard_id: row.id, scenes: scenes.length }, created_by: row.created_by as string,
         changes: { provider_state: 'stitching', started_at: new Date(), attempts: 1 },
-      }], q);
+      }]);
       await this.repo.setStatus(q, row.id, 'RUNNING', { final_asset_id: asset!.id });
       return asset!;
     });
     if (made) {
-      this.assetNotifier.created(made.value.row, made.value.seq);
+      this.writer.announceCreated(made.value);
       await this.notifier.updated(row.id, made.seq);
     }
   }
@@ -130,17 +130,15 @@ export class FilmMaker {
       });
       const facts = await inspectStoredMedia(this.storage, keys.file, 'VIDEO');
       const thumbnailKey = await storeThumbnail(this.storage, keys, facts);
-      const moved = await this.assets.transition(filmId, ['PROCESSING'], 'COMPLETED', {
+      const moved = await this.writer.move(filmId, ['PROCESSING'], 'COMPLETED', {
         storage_key: keys.file, thumbnail_key: thumbnailKey, mime_type: 'video/mp4', size_bytes: sizeBytes, width: facts.width, height: facts.height,
         duration_s: facts.durationS, progress: 100, provider_state: null, completed_at: new Date(),
       });
-      if (moved) this.assetNotifier.updated(moved.row, moved.seq);
-      else await Promise.all([this.storage.delete(keys.file), this.storage.delete(keys.thumbnail)]);
+      if (!moved) await Promise.all([this.storage.delete(keys.file), this.storage.delete(keys.thumbnail)]);
     } catch (err) {
       if (!(err instanceof MediaToolError)) throw err; // storage or database: the job retries
       this.logger.warn(`film ${filmId} could not be stitched: ${err.message}`);
-      const moved = await this.assets.transition(filmId, ['PROCESSING'], 'FAILED', { error_code: 'stitch_failed', error_message: `The scenes could not be stitched: ${err.message}`, completed_at: new Date() });
-      if (moved) this.assetNotifier.updated(moved.row, moved.seq);
+      await this.writer.move(filmId, ['PROCESSING'], 'FAILED', { error_code: 'stitch_failed', error_message: `The scenes could not be stitched: ${err.message}`, completed_at: new Date() });
     }
   }
 

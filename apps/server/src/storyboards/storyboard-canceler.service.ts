@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { StoryboardDto } from '@genbox/contracts';
-import { AssetNotifier } from '../assets/asset.notifier.js';
-import { AssetsRepository } from '../assets/assets.repository.js';
-import { GenerationService } from '../generation/generation.service.js';
+import { AssetStatusWriter } from '../assets/asset-status.writer.js';
+import { ProviderCalls } from '../generation/provider-calls.js';
 import { StoryboardNotifier } from './storyboard.notifier.js';
 import { StoryboardsRepository } from './storyboards.repository.js';
 
@@ -11,15 +10,14 @@ import { StoryboardsRepository } from './storyboards.repository.js';
 export class StoryboardCanceler {
   constructor(
     private readonly repo: StoryboardsRepository,
-    private readonly assets: AssetsRepository,
-    private readonly assetNotifier: AssetNotifier,
+    private readonly writer: AssetStatusWriter,
     private readonly notifier: StoryboardNotifier,
-    private readonly generation: GenerationService,
+    private readonly calls: ProviderCalls,
   ) {}
 
-  /** null when the storyboard was not PLANNED or RUNNING. */
+  /** null when the storyboard was not PLANNING, PLANNED or RUNNING. */
   async cancel(id: string, userId: string): Promise<StoryboardDto | null> {
-    const moved = await this.repo.locked(id, ['PLANNED', 'RUNNING'], async (q) => {
+    const moved = await this.repo.locked(id, ['PLANNING', 'PLANNED', 'RUNNING'], async (q) => {
       await this.repo.setStatus(q, id, 'CANCELED', { completed_at: new Date(), error_message: null });
       return true;
     });
@@ -28,10 +26,9 @@ export class StoryboardCanceler {
     const found = await this.repo.find(id);
     const running = [...(found?.scenes.map((s) => s.asset_id) ?? []), found?.row.final_asset_id].filter((a): a is string => !!a);
     for (const assetId of running) {
-      const done = await this.assets.transition(assetId, ['PENDING', 'PROCESSING'], 'CANCELED', { completed_at: new Date() }, { by: userId, storyboard: id });
+      const done = await this.writer.move(assetId, ['PENDING', 'PROCESSING'], 'CANCELED', { completed_at: new Date() }, { detail: { by: userId, storyboard: id } });
       if (!done) continue;
-      this.assetNotifier.updated(done.row, done.seq);
-      if (done.row.model_id) await this.generation.cancelRemote(done.row);
+      if (done.row.model_id) await this.calls.cancelRemote(done.row);
     }
     return dto;
   }

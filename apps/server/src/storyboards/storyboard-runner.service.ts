@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AssetNotifier } from '../assets/asset.notifier.js';
-import { AssetsRepository } from '../assets/assets.repository.js';
+import { AssetStatusWriter } from '../assets/asset-status.writer.js';
 import { CatalogRepository } from '../providers/catalog.repository.js';
 import { AppError } from '../common/app-error.js';
 import { CreditsService } from '../credits/credits.service.js';
 import { STORAGE } from '../common/tokens.js';
-import { GenerationService } from '../generation/generation.service.js';
+import { GenerationQueue } from '../generation/generation.queue.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { FilmMaker } from './film-maker.service.js';
 import { nextStep } from './next-step.js';
@@ -31,10 +30,9 @@ export class StoryboardRunner {
 
   constructor(
     private readonly repo: StoryboardsRepository,
-    private readonly assets: AssetsRepository,
-    private readonly assetNotifier: AssetNotifier,
+    private readonly writer: AssetStatusWriter,
     private readonly catalog: CatalogRepository,
-    private readonly generation: GenerationService,
+    private readonly generations: GenerationQueue,
     private readonly notifier: StoryboardNotifier,
     private readonly film: FilmMaker,
     private readonly credits: CreditsService,
@@ -70,11 +68,11 @@ export class StoryboardRunner {
     const created = await this.credits.charging(row.created_by as string, Number(sceneModel.cost), () => this.repo.locked(row.id, ['RUNNING'], async (q) => {
       const scene = await this.repo.lockScene(q, row.id, index);
       if (!scene || scene.asset_id) return null; // another run of this job got there first
-      const [asset] = await this.assets.insert(row.box_id, [{
+      const [asset] = await this.writer.createIn(q, row.box_id, [{
         box_id: row.box_id, type: 'VIDEO', status: 'PENDING', source_type: input ? 'IMG2VID' : 'GENERATED', parent_asset_id: input,
         model_id: sceneModel.id, prompt: scene.prompt, generation_config: configFor(sceneModel, row.generation_config), created_by: row.created_by as string,
         changes: { webhook_token: randomBytes(18).toString('base64url'), attempts: 1 },
-      }], q);
+      }]);
       await this.repo.setScene(q, row.id, index, { asset_id: asset!.id });
       return asset!;
     })).catch((err: unknown) => {
@@ -82,10 +80,10 @@ export class StoryboardRunner {
       throw err;
     });
     if (!created) return;
-    this.assetNotifier.created(created.value.row, created.value.seq);
+    this.writer.announceCreated(created.value);
     await this.notifier.updated(row.id, created.seq);
     // a worker dying right here leaves the scene PENDING with no job: the queue reconciler gives it one
-    await this.generation.enqueueSubmit(created.value.id, 1);
+    await this.generations.submitAttempt(created.value.id, 1);
   }
 
   private async fail(id: string, message: string): Promise<void> {

@@ -2,10 +2,10 @@ import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn, PrimaryGenerat
 
 /** The `storyboards` table (migration 1796180825158-storyboards): described for TypeORM; queries stay in the repository. */
 @Entity('storyboards')
-@Check('storyboards_status_check', "status IN ('PLANNED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELED')")
+@Check('storyboards_status_check', "status IN ('PLANNING', 'PLANNED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELED')")
 // (box_id, created_at DESC): a box's storyboards newest first; TypeORM has no per-column order, the migration owns it
 @Index('storyboards_box', { synchronize: false })
-@Index('storyboards_running', ['id'], { where: "status = 'RUNNING'" })
+@Index('storyboards_active', ['id'], { where: "status IN ('PLANNING', 'RUNNING')" })
 export class StoryboardEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'storyboards_pkey' }) id!: string;
   @ForeignKey('boxes', { name: 'storyboards_box_id_fkey', onDelete: 'CASCADE' })
@@ -20,6 +20,10 @@ export class StoryboardEntity {
   @Column('uuid', { nullable: true }) image_asset_id!: string | null;
   /** Who planned it: `local`, or `<provider>: <chat model>`. */
   @Column('text') planner!: string;
+  /** What the plan and continuity jobs call: `"local"` or `{provider_id, model}`. */
+  @Column('jsonb', { default: () => `'"local"'` }) plan_choice!: unknown;
+  /** Scenes asked for (the estimate while PLANNING, before there are scenes). */
+  @Column('smallint') scene_count!: number;
   @Column('text') status!: string;
   @Column('text', { nullable: true }) error_message!: string | null;
   @ForeignKey('assets', { name: 'storyboards_final_asset_id_fkey', onDelete: 'SET NULL' })
@@ -30,6 +34,7 @@ export class StoryboardEntity {
   @Column('integer') scene_seconds!: number;
   @Column('timestamptz', { default: () => 'now()' }) created_at!: Date;
   @Column('timestamptz', { default: () => 'now()' }) updated_at!: Date;
+  @Column('timestamptz', { nullable: true }) drafted_at!: Date | null;
   @Column('timestamptz', { nullable: true }) planned_at!: Date | null;
   @Column('timestamptz', { nullable: true }) started_at!: Date | null;
   @Column('timestamptz', { nullable: true }) completed_at!: Date | null;

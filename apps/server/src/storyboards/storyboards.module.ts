@@ -9,6 +9,7 @@ import { RealtimeModule } from '../realtime/realtime.module.js';
 import { FilmMaker } from './film-maker.service.js';
 import { StoryboardCanceler } from './storyboard-canceler.service.js';
 import { StoryboardNotifier } from './storyboard.notifier.js';
+import { StoryboardPlanSteps } from './storyboard-plan-steps.service.js';
 import { StoryboardPlannerService } from './storyboard-planner.service.js';
 import { StoryboardRunner } from './storyboard-runner.service.js';
 import { StoryboardsController } from './storyboards.controller.js';
@@ -18,8 +19,8 @@ import { StoryboardsRepository } from './storyboards.repository.js';
 import { StoryboardsService } from './storyboards.service.js';
 
 /**
- * The storyboards feature, by role: routes for api|all, the runner and its queue's processor for
- * worker|all. Only AppModule imports it (no feature builds on storyboards), so it can be one
+ * The storyboards feature, by role: routes for api|all, the planning steps, the runner and its
+ * queue's processor for worker|all. Only AppModule imports it (no feature builds on storyboards), so it can be one
  * dynamic module; others would see only what it exports.
  */
 @Module({})
@@ -35,7 +36,7 @@ export class StoryboardsModule {
       controllers: role.api ? [StoryboardsController] : [],
       providers: [
         StoryboardsRepository, StoryboardNotifier, StoryboardsQueue, StoryboardCanceler, StoryboardPlannerService, StoryboardsService,
-        ...(role.worker ? [FilmMaker, StoryboardRunner, StoryboardsProcessor] : []),
+        ...(role.worker ? [FilmMaker, StoryboardPlanSteps, StoryboardRunner, StoryboardsProcessor] : []),
       ],
       exports: [StoryboardsService],
     };

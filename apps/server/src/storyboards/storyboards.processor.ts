@@ -3,20 +3,21 @@ import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, ty
 import type { Job, Queue } from 'bull';
 import { type QueueDrain, QueueDrains } from '../common/queue-drain.js';
 import { FilmMaker } from './film-maker.service.js';
+import { StoryboardPlanSteps } from './storyboard-plan-steps.service.js';
 import { StoryboardRunner } from './storyboard-runner.service.js';
 import { STORYBOARD_QUEUE, type StoryboardJobs, StoryboardsQueue } from './storyboards.queue.js';
 import { StoryboardsRepository } from './storyboards.repository.js';
 
-/** Jobs of each kind run at once per worker: frames and stitches keep ffmpeg busy on the CPU. */
-const CONCURRENCY: { [K in keyof StoryboardJobs]: number } = { advance: 2, frame: 1, film: 1 };
-/** How often a worker gives every RUNNING storyboard an `advance` job, in ms: picks up finished scenes and lost jobs alike. */
+/** Jobs of each kind run at once per worker: planners mostly wait on the network; frames and stitches keep ffmpeg busy on the CPU. */
+const CONCURRENCY: { [K in keyof StoryboardJobs]: number } = { plan: 4, continuity: 4, advance: 2, frame: 1, film: 1 };
+/** How often a worker gives every PLANNING storyboard a `plan` job and every RUNNING one an `advance`, in ms: picks up finished steps and lost jobs alike. */
 export const STORYBOARD_SWEEP_MS = 500;
 
 /**
- * Runs `advance` jobs (ROLE=worker or all), and sweeps: the storyboards table, not Redis, says
- * which storyboards are running, so a Redis that lost its jobs or a killed worker costs one sweep.
- * On a graceful stop a job still running (a long stitch) is handed back (QueueDrain) rather than
- * left to stall.
+ * Runs the storyboard jobs (ROLE=worker or all), and sweeps: the storyboards table, not Redis, says
+ * which storyboards are planning or running, so a Redis that lost its jobs or a killed worker costs
+ * one sweep. On a graceful stop a job still running (a long stitch) is handed back (QueueDrain)
+ * rather than left to stall.
  */
 @Injectable()
 export class StoryboardsProcessor implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -30,6 +31,7 @@ export class StoryboardsProcessor implements OnModuleInit, OnApplicationBootstra
     private readonly repo: StoryboardsRepository,
     private readonly runner: StoryboardRunner,
     private readonly film: FilmMaker,
+    private readonly planSteps: StoryboardPlanSteps,
     drains: QueueDrains,
   ) {
     this.drain = drains.for(queue);
@@ -37,6 +39,8 @@ export class StoryboardsProcessor implements OnModuleInit, OnApplicationBootstra
 
   /** One handler per job name, each unwrapping its job and calling one service method. */
   readonly handlers: { [K in keyof StoryboardJobs]: (d: StoryboardJobs[K]) => Promise<void> } = {
+    plan: (d) => this.planSteps.plan(d.storyboardId),
+    continuity: (d) => this.planSteps.continuity(d.storyboardId),
     advance: (d) => this.runner.advance(d.storyboardId),
     frame: (d) => this.film.storeLastFrame(d.storyboardId, d.index, d.sceneAssetId),
     film: (d) => this.film.stitch(d.storyboardId, d.filmAssetId),
@@ -62,7 +66,7 @@ export class StoryboardsProcessor implements OnModuleInit, OnApplicationBootstra
     if (this.sweeping) return;
     this.sweeping = true;
     try {
-      for (const id of await this.repo.runningIds()) await this.jobs.advance(id);
+      for (const { id, status } of await this.repo.activeIds()) await (status === 'PLANNING' ? this.jobs.plan(id) : this.jobs.advance(id));
     } catch {
       // the database or Redis is away for a moment: the next sweep tries again
     } finally {

@@ -6,6 +6,10 @@ import type { JobOptions, Queue } from 'bull';
 export const STORYBOARD_QUEUE = 'storyboard';
 
 export interface StoryboardJobs {
+  /** The planner's first pass: the idea becomes the scene prompts (PLANNING, no scenes yet). */
+  plan: { storyboardId: string };
+  /** The continuity pass over the stored draft; the storyboard becomes PLANNED. */
+  continuity: { storyboardId: string };
   /** Look at the storyboard in the database and start its next step (a scene, a last frame, the film), or finish it. */
   advance: { storyboardId: string };
   /** Extract the last frame of scene `index` (its video asset `sceneAssetId`) into an image asset. */
@@ -16,14 +20,23 @@ export interface StoryboardJobs {
 export type StoryboardJobName = keyof StoryboardJobs;
 
 /**
- * Enqueues storyboard jobs. Every job id names its step (`sb:<id>`, `sb:<id>:frame:<scene asset>`,
- * `sb:<id>:film:<film asset>`): while one is queued or running, adding it again is a no-op, and
- * the sweep (StoryboardsProcessor) adds `advance` for every RUNNING storyboard, which adds the
- * step it needs, so a job lost with Redis or a killed worker costs a moment, never the storyboard.
+ * Enqueues storyboard jobs. Every job id names its step (`sb:<id>:plan`, `sb:<id>:continuity`,
+ * `sb:<id>`, `sb:<id>:frame:<scene asset>`, `sb:<id>:film:<film asset>`): while one is queued or
+ * running, adding it again is a no-op, and the sweep (StoryboardsProcessor) adds `plan` for every
+ * PLANNING storyboard and `advance` for every RUNNING one, each of which adds the step it needs,
+ * so a job lost with Redis or a killed worker costs a moment, never the storyboard.
  */
 @Injectable()
 export class StoryboardsQueue {
   constructor(@InjectQueue(STORYBOARD_QUEUE) readonly queue: Queue) {}
+
+  plan(storyboardId: string) {
+    return this.add('plan', { storyboardId }, `sb:${storyboardId}:plan`);
+  }
+
+  continuity(storyboardId: string) {
+    return this.add('continuity', { storyboardId }, `sb:${storyboardId}:continuity`);
+  }
 
   advance(storyboardId: string) {
     return this.add('advance', { storyboardId }, `sb:${storyboardId}`);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AssetStatus, StoryboardStatus } from '@genbox/contracts';
+import type { AssetStatus, StoryboardPlanner, StoryboardStatus } from '@genbox/contracts';
 import { bumpSeq } from '../boxes/boxes.repository.js';
 import { DATABASE } from '../common/tokens.js';
 import type { Database, Queryable } from '../database/database.js';
@@ -13,6 +13,8 @@ export interface StoryboardRow {
   generation_config: Record<string, unknown>;
   image_asset_id: string | null;
   planner: string;
+  plan_choice: StoryboardPlanner;
+  scene_count: number;
   status: StoryboardStatus;
   error_message: string | null;
   final_asset_id: string | null;
@@ -20,6 +22,7 @@ export interface StoryboardRow {
   scene_seconds: number;
   created_at: Date;
   updated_at: Date;
+  drafted_at: Date | null;
   planned_at: Date | null;
   started_at: Date | null;
   completed_at: Date | null;
@@ -47,6 +50,8 @@ export type LockedStoryboard = Pick<StoryboardRow, 'box_id' | 'status' | 'final_
 export interface StoryboardChanges {
   prompt?: string;
   error_message?: string | null;
+  drafted_at?: Date | null;
+  planned_at?: Date | null;
   final_asset_id?: string | null;
   started_at?: Date | null;
   completed_at?: Date | null;
@@ -63,14 +68,14 @@ const scenesWhere = (which: string) => `SELECT sc.storyboard_id, sc.index, sc.pr
 export class StoryboardsRepository {
   constructor(@Inject(DATABASE) readonly db: Database) {}
 
-  async insert(s: Omit<StoryboardRow, 'id' | 'status' | 'error_message' | 'final_asset_id' | 'discarded_cost' | 'updated_at' | 'started_at' | 'completed_at' | 'model_cost'>, scenes: string[]): Promise<{ id: string; seq: number }> {
+  /** A new storyboard, PLANNING with no scenes yet: the plan job writes them. */
+  async insertPlanning(s: Pick<StoryboardRow, 'box_id' | 'created_by' | 'prompt' | 'model_id' | 'generation_config' | 'image_asset_id' | 'planner' | 'plan_choice' | 'scene_count' | 'scene_seconds'>): Promise<{ id: string; seq: number }> {
     return this.db.tx(async (q) => {
       const [r] = await q.query<{ id: string }>(
-        `INSERT INTO storyboards (box_id, created_by, prompt, model_id, generation_config, image_asset_id, planner, status, scene_seconds, created_at, planned_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'PLANNED', $8, $9, $10) RETURNING id`,
-        [s.box_id, s.created_by, s.prompt, s.model_id, JSON.stringify(s.generation_config), s.image_asset_id, s.planner, s.scene_seconds, s.created_at, s.planned_at],
+        `INSERT INTO storyboards (box_id, created_by, prompt, model_id, generation_config, image_asset_id, planner, plan_choice, scene_count, status, scene_seconds)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PLANNING', $10) RETURNING id`,
+        [s.box_id, s.created_by, s.prompt, s.model_id, JSON.stringify(s.generation_config), s.image_asset_id, s.planner, JSON.stringify(s.plan_choice), s.scene_count, s.scene_seconds],
       );
-      await insertScenes(q, r!.id, scenes);
       return { id: r!.id, seq: await bumpSeq(q, s.box_id) };
     });
   }
@@ -88,8 +93,9 @@ export class StoryboardsRepository {
     return rows.map((row) => ({ row, scenes: scenes.filter((sc) => sc.storyboard_id === row.id) }));
   }
 
-  async runningIds(): Promise<string[]> {
-    return (await this.db.query<{ id: string }>(`SELECT id FROM storyboards WHERE status = 'RUNNING'`)).map((r) => r.id);
+  /** The storyboards a worker must move on: PLANNING (a plan or continuity job) and RUNNING (an advance). */
+  async activeIds(): Promise<{ id: string; status: 'PLANNING' | 'RUNNING' }[]> {
+    return this.db.query(`SELECT id, status FROM storyboards WHERE status IN ('PLANNING', 'RUNNING')`);
   }
 
   /**
@@ -119,6 +125,7 @@ export class StoryboardsRepository {
     await q.query('UPDATE storyboards SET prompt = $2 WHERE id = $1', [id, prompt]);
   }
 
+  /** The scenes in their new order (edit, reorder, add, remove), or the planner's prompts. */
   async replaceScenes(q: Queryable, id: string, scenes: string[]): Promise<void> {
     await q.query('DELETE FROM storyboard_scenes WHERE storyboard_id = $1', [id]);
     await insertScenes(q, id, scenes);

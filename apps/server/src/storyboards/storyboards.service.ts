@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable } from '@nestjs/common';
 import type { CreateStoryboardRequest, RetrySceneRequest, StoryboardDto, UpdateStoryboardRequest } from '@genbox/contracts';
 import { validateParameters } from '@genbox/providers';
 import { AssetsRepository } from '../assets/assets.repository.js';
@@ -6,6 +7,8 @@ import { BoxAccessService } from '../boxes/box-access.service.js';
 import { isUuid } from '../common/is-uuid.js';
 import { CatalogRepository } from '../providers/catalog.repository.js';
 import { CreditsService } from '../credits/credits.service.js';
+import { CONFIG } from '../common/tokens.js';
+import type { AppConfig } from '../config/env.js';
 import { AppError, notFound } from '../common/app-error.js';
 import { sceneModelId } from './scene-models.js';
 import { StoryboardCanceler } from './storyboard-canceler.service.js';
@@ -17,6 +20,8 @@ import { StoryboardsRepository, type StoryboardWithScenes } from './storyboards.
 
 /** Expected seconds per scene before the model has finished anything here: the local provider renders in seconds, a cloud video model takes minutes. */
 const DEFAULT_SCENE_SECONDS = { local: 10, cloud: 120 };
+/** How often a create request looks whether its plan is stored, in ms. */
+const PLAN_LOOK_MS = 50;
 
 /** What people do with storyboards: plan, edit, run, retry a scene, cancel, read. */
 @Injectable()
@@ -31,9 +36,15 @@ export class StoryboardsService {
     private readonly queue: StoryboardsQueue,
     private readonly canceler: StoryboardCanceler,
     private readonly credits: CreditsService,
+    @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Plans the storyboard (nothing is paid for yet): 201 with its scenes, PLANNED. */
+  /**
+   * Creates the storyboard PLANNING and hands the plan to the workers (plan, then continuity, each
+   * a job resumable from the database); waits for them up to STORYBOARD_PLAN_WAIT_MS and answers
+   * it PLANNED with its scenes (nothing is paid for yet), or still PLANNING when the planner is
+   * slower (storyboard.updated carries the rest). A planner that failed in the wait is a 502.
+   */
   async create(userId: string, boxId: string, body: CreateStoryboardRequest): Promise<StoryboardDto> {
     await this.access.require(boxId, userId, 'editor');
     const model = await this.catalog.findModel(body.ai_model_id);
@@ -48,20 +59,34 @@ export class StoryboardsService {
       if (!image || image.box_id !== boxId) throw new AppError('invalid_parameters', 'image_asset_id: no such asset in this box');
       if (image.type !== 'IMAGE' || image.status !== 'COMPLETED') throw new AppError('invalid_parameters', 'image_asset_id: must be a finished image');
     }
-    // every scene's model must exist before anything is planned
+    // every scene's model, and the planner, must exist before anything is created
     await sceneModelId(this.repo.db, model, !!imageId);
     await sceneModelId(this.repo.db, model, true);
+    const choice = body.planner ?? 'local';
+    const label = await this.planner.check(choice);
 
-    const startedAt = new Date();
-    const plan = await this.planner.plan(body.planner ?? 'local', body.prompt, body.scenes);
     const recent = await this.repo.recentSceneSeconds(model.id);
-    const { id, seq } = await this.repo.insert({
+    const { id, seq } = await this.repo.insertPlanning({
       box_id: boxId, created_by: userId, prompt: body.prompt, model_id: model.id, generation_config: checked.params, image_asset_id: imageId,
-      planner: plan.label, scene_seconds: Math.round(recent ?? (model.provider_kind === 'local' ? DEFAULT_SCENE_SECONDS.local : DEFAULT_SCENE_SECONDS.cloud)),
-      // the plan's own step on the timeline: from the request to the stored plan
-      created_at: startedAt, planned_at: new Date(),
-    }, plan.scenes);
-    return (await this.notifier.updated(id, seq))!;
+      planner: label, plan_choice: choice, scene_count: body.scenes,
+      scene_seconds: Math.round(recent ?? (model.provider_kind === 'local' ? DEFAULT_SCENE_SECONDS.local : DEFAULT_SCENE_SECONDS.cloud)),
+    });
+    await this.notifier.updated(id, seq);
+    // a lost enqueue (Redis away) is made good by the workers' sweep of PLANNING storyboards
+    await this.queue.plan(id).catch(() => undefined);
+    const sb = await this.waitForPlan(id);
+    if (sb.row.status === 'FAILED') throw new AppError('planner_failed', sb.row.error_message ?? 'The planner could not plan this storyboard');
+    return toStoryboardDto(sb);
+  }
+
+  /** The storyboard once it left PLANNING, or as it is when the wait ran out. */
+  private async waitForPlan(id: string): Promise<StoryboardWithScenes> {
+    const until = Date.now() + this.config.storyboardPlanWaitMs;
+    for (;;) {
+      const sb = (await this.repo.find(id))!;
+      if (sb.row.status !== 'PLANNING' || Date.now() >= until) return sb;
+      await sleep(PLAN_LOOK_MS);
+    }
   }
 
   async get(userId: string, id: string): Promise<StoryboardDto> {
@@ -123,7 +148,7 @@ export class StoryboardsService {
   async cancel(userId: string, id: string): Promise<StoryboardDto> {
     const current = await this.readable(userId, id, 'editor');
     const dto = await this.canceler.cancel(id, userId);
-    if (!dto) throw wrongState(current, 'Only a PLANNED or RUNNING storyboard can be canceled');
+    if (!dto) throw wrongState(current, 'Only a PLANNING, PLANNED or RUNNING storyboard can be canceled');
     return dto;
   }
 

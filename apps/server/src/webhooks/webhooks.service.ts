@@ -7,7 +7,7 @@ import { ProviderConfigs } from '../providers/provider-configs.js';
 import { AppError } from '../common/app-error.js';
 import { AdapterRegistry } from '../generation/adapter.registry.js';
 import { CreditsService } from '../credits/credits.service.js';
-import { GenerationService } from '../generation/generation.service.js';
+import { PollStep } from '../generation/poll.step.js';
 import { type WebhookVerdict, WebhookVerdicts } from '../webhooks/webhook-verdicts.js';
 
 /**
@@ -23,7 +23,7 @@ export class WebhooksService {
     private readonly assets: AssetsRepository,
     private readonly configs: ProviderConfigs,
     private readonly registry: AdapterRegistry,
-    private readonly generation: GenerationService,
+    private readonly polls: PollStep,
     private readonly verdicts: WebhookVerdicts,
     private readonly credits: CreditsService,
   ) {}
@@ -55,7 +55,7 @@ export class WebhooksService {
         if (parsed.taskId && asset.external_task_id && parsed.taskId !== asset.external_task_id) return { ok: true }; // about an older attempt
         // only a callback may say what the run cost (Kie's consumeCredits); the poll below cannot
         if (parsed.result?.status === 'COMPLETED') await this.credits.recordProviderCost(asset.id, asset.attempts, parsed.result.providerCost);
-        await this.generation.pollNow(asset.id, `hook-${parsed.eventId ?? Date.now()}`);
+        await this.polls.pollNow(asset.id, `hook-${parsed.eventId ?? Date.now()}`);
       } catch (e) {
         if (e instanceof ProviderError && e.code === 'webhook_signature_invalid') {
           this.logger.warn(`refused a ${kind} callback for ${asset.id}: bad signature`);
@@ -64,7 +64,7 @@ export class WebhooksService {
         throw e instanceof ProviderError ? new AppError('bad_request', e.message) : e;
       }
     } else {
-      await this.generation.pollNow(asset.id, `hook-${Date.now()}`);
+      await this.polls.pollNow(asset.id, `hook-${Date.now()}`);
     }
     return { ok: true };
   }

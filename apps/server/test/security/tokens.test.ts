@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, loginAdmin } from '../faults/fault-kit.js';
-import { ApiClient, type TestGenbox, UserClient, connected, joinBox, startTestGenbox, until } from '../harness.js';
+import { ADMIN, WorkerProcess, loginAdmin } from '../faults/fault-kit.js';
+import { ApiClient, type TestGenbox, UserClient, connected, freePort, joinBox, startTestGenbox, until } from '../harness.js';
 import { SseReader } from '../sse-reader.js';
 
 let gb: TestGenbox;
@@ -126,6 +126,23 @@ describe('listing and revoking tokens', () => {
     again.close();
     expect((await alice.delete(`/api/auth/tokens/${id}`)).status).toBe(404);
   });
+
+  it('a token revoked on one API node is refused at once on another that had just accepted it', async () => {
+    const port = await freePort();
+    const other = await WorkerProcess.start(gb, { ROLE: 'api', PORT: String(port) }, 90_000);
+    try {
+      const { id, client } = await tokenOf(alice, { name: 'used on two nodes' });
+      const there = new UserClient(`http://127.0.0.1:${port}`, client.token!, alice.id, alice.email, alice.name);
+      const box = await alice.createBox('Two nodes');
+      // used on both nodes, so each knows the token as live
+      for (const c of [client, there, there]) expect((await c.get(`/api/boxes/${box.id}/assets`)).status).toBe(200);
+      await alice.delete(`/api/auth/tokens/${id}`).ok(204);
+      expect((await there.get(`/api/boxes/${box.id}/assets`)).status).toBe(401);
+      expect((await client.get(`/api/boxes/${box.id}/assets`)).status).toBe(401);
+    } finally {
+      await other.kill('SIGTERM');
+    }
+  }, 120_000); // a second node's cold start on a loaded machine
 
   it('someone else\'s token cannot be revoked (404) and stays valid', async () => {
     const bob = await gb.newUser('bob');

@@ -43,14 +43,19 @@ export async function lastFrameRgb(path: string): Promise<Buffer> {
 
 /** A storyboard's steps with their times, from the assets' history: what the report's timeline shows. */
 export async function timeline(gb: TestGenbox, sb: StoryboardDto): Promise<string[]> {
-  const lines = [`plan  ${sb.created_at} → ${sb.planned_at} (${sb.planner})`];
+  const t = (iso: string | null) => (iso ? iso.slice(11, 23) : '—');
+  const lines = [
+    `${'plan'.padEnd(10)} ${t(sb.created_at)} → ${t(sb.drafted_at)} (${sb.planner})`,
+    `${'continuity'.padEnd(10)} ${t(sb.drafted_at)} → ${t(sb.planned_at)}`,
+    `${'run'.padEnd(10)} started ${t(sb.started_at)}, ${sb.status} ${t(sb.completed_at)}`,
+  ];
   const span = async (label: string, id: string | null) => {
     if (!id) return;
     const ev = await gb.sql<{ to_status: string; at: Date }>('SELECT to_status, at FROM asset_events WHERE asset_id = $1 ORDER BY id', [id]);
     const [a] = await gb.sql<{ started_at: Date | null; duration_s: number | null }>('SELECT started_at, duration_s FROM assets WHERE id = $1', [id]);
     // a frame is stored whole: its history has one row, its extraction began at started_at
     const began = ev.length === 1 && a?.started_at ? `extracting ${a.started_at.toISOString().slice(11, 23)} → ` : '';
-    lines.push(`${label.padEnd(9)} ${began}${ev.map((e) => `${e.to_status} ${e.at.toISOString().slice(11, 23)}`).join(' → ')}${a?.duration_s ? ` (${a.duration_s.toFixed(2)} s of video)` : ''}`);
+    lines.push(`${label.padEnd(10)} ${began}${ev.map((e) => `${e.to_status} ${e.at.toISOString().slice(11, 23)}`).join(' → ')}${a?.duration_s ? ` (${a.duration_s.toFixed(2)} s of video)` : ''}`);
   };
   for (const s of sb.scenes) {
     await span(`scene ${s.index + 1}`, s.asset_id);

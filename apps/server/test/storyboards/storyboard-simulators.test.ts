@@ -103,17 +103,21 @@ describe('storyboards on the provider simulators', () => {
     expect((await admin.get(`/api/assets/${sb.scenes[0]!.asset_id}`).ok()).parent_asset_id).toBe(start.id);
   }, 120_000);
 
-  it('a planner that answers the wrong number of scenes is a 502 naming it, and nothing is created', async () => {
+  it('a planner that answers the wrong number of scenes is a 502 naming it; the storyboard stays FAILED with the reason, nothing paid for', async () => {
     const rp = (await admin.get<{ items: { id: string; kind: string }[] }>('/api/providers').ok()).items.find((p) => p.kind === 'replicate')!;
     const veo = (await gb.sql<{ id: string }>('SELECT id FROM ai_models WHERE provider_id = $1', [rp.id]))[0]!.id;
     openai.queueChat(() => ({ content: { scenes: [{ prompt: 'just one' }] } }));
-    const before = await gb.sql('SELECT count(*)::int AS n FROM storyboards');
-    const r = await admin.post(`/api/boxes/${boxId}/storyboards`, { prompt: 'x', ai_model_id: veo, scenes: 2, planner });
+    const before = await admin.get<CreditsDto>('/api/credits').ok();
+    const r = await admin.post(`/api/boxes/${boxId}/storyboards`, { prompt: 'One scene too few', ai_model_id: veo, scenes: 2, planner });
     expect(r.status).toBe(502);
     expect(r.body.message).toMatch(/answered 1 scenes, 2 were asked for/);
-    expect(await gb.sql('SELECT count(*)::int AS n FROM storyboards')).toEqual(before);
+    const [failed] = await gb.sql<{ status: string; error_message: string }>(`SELECT status, error_message FROM storyboards WHERE prompt = 'One scene too few'`);
+    expect(failed).toMatchObject({ status: 'FAILED', error_message: expect.stringMatching(/answered 1 scenes, 2 were asked for/) });
+    expect((await admin.get<CreditsDto>('/api/credits').ok()).balance).toBe(before.balance);
+    const count = await gb.sql('SELECT count(*)::int AS n FROM storyboards');
     const local = await admin.post(`/api/boxes/${boxId}/storyboards`, { prompt: 'x', ai_model_id: veo, scenes: 2, planner: { provider_id: rp.id, model: 'gpt-4o' } });
     expect(local.status).toBe(422);
     expect(local.body.message).toMatch(/planner.provider_id: Replicate is a replicate provider/);
+    expect(await gb.sql('SELECT count(*)::int AS n FROM storyboards')).toEqual(count); // a refused planner creates nothing
   });
 });

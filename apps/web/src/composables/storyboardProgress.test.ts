@@ -11,7 +11,7 @@ const sb = (over: Partial<StoryboardDto> = {}): StoryboardDto => ({
     { index: 2, prompt: 'c', asset_id: null, frame_asset_id: null, status: 'PLANNED' },
   ],
   final_asset_id: null, cost: { estimated: 30, so_far: 10 }, estimated_seconds: 60, error_message: null, created_by: 'u',
-  created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z', planned_at: '2025-01-01T00:00:00Z', started_at: '2025-01-01T00:00:10Z', completed_at: null,
+  created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z', drafted_at: '2025-01-01T00:00:00Z', planned_at: '2025-01-01T00:00:00Z', started_at: '2025-01-01T00:00:10Z', completed_at: null,
   ...over,
 });
 
@@ -19,8 +19,16 @@ describe('a storyboard timeline', () => {
   it('lists plan, scenes with their frames, and the film; a scene shows its live asset, newer than the storyboard', () => {
     const live: Record<string, AssetDto> = { s1: makeAsset({ id: 's1', status: 'PROCESSING' }) };
     const steps = timelineOf(sb(), (id) => live[id]);
-    expect(steps.map((s) => `${s.kind}:${s.status}`)).toEqual(['plan:COMPLETED', 'scene:COMPLETED', 'frame:COMPLETED', 'scene:PROCESSING', 'frame:PLANNED', 'scene:PLANNED', 'film:PLANNED']);
-    expect(progressOf(steps)).toBe(43);
+    expect(steps.map((s) => `${s.kind}:${s.status}`)).toEqual(['plan:COMPLETED', 'continuity:COMPLETED', 'scene:COMPLETED', 'frame:COMPLETED', 'scene:PROCESSING', 'frame:PLANNED', 'scene:PLANNED', 'film:PLANNED']);
+    expect(progressOf(steps)).toBe(50);
+  });
+
+  it('shows the planner at work while PLANNING: the plan, then the continuity pass, and which one failed', () => {
+    const kinds = (over: Partial<StoryboardDto>) => timelineOf(sb({ scenes: [], planned_at: null, ...over }), () => undefined).slice(0, 2).map((s) => `${s.kind}:${s.status}`);
+    expect(kinds({ status: 'PLANNING', drafted_at: null })).toEqual(['plan:PROCESSING', 'continuity:PLANNED']);
+    expect(kinds({ status: 'PLANNING' })).toEqual(['plan:COMPLETED', 'continuity:PROCESSING']);
+    expect(kinds({ status: 'FAILED', drafted_at: null })).toEqual(['plan:FAILED', 'continuity:PLANNED']);
+    expect(kinds({ status: 'FAILED' })).toEqual(['plan:COMPLETED', 'continuity:FAILED']);
   });
 
   it('says time as a person reads it, and stops the clock when the run stopped', () => {

@@ -1,11 +1,11 @@
 import type { AssetDto, StoryboardDto } from '@genbox/contracts';
 
-/** One step of a storyboard's timeline: plan → scene 1 → frame 1 → scene 2 → … → film. */
+/** One step of a storyboard's timeline: plan → continuity → scene 1 → frame 1 → scene 2 → … → film. */
 export interface TimelineStep {
   key: string;
-  kind: 'plan' | 'scene' | 'frame' | 'film';
+  kind: 'plan' | 'continuity' | 'scene' | 'frame' | 'film';
   label: string;
-  /** PLANNED before it exists, then its asset's status (the plan is COMPLETED once made). */
+  /** PLANNED before it started, then its asset's status (the plan steps: PROCESSING while the planner works, then COMPLETED or FAILED). */
   status: 'PLANNED' | AssetDto['status'];
   assetId: string | null;
   sceneIndex: number | null;
@@ -17,13 +17,23 @@ export interface TimelineStep {
  */
 export function timelineOf(sb: StoryboardDto, asset: (id: string) => AssetDto | undefined): TimelineStep[] {
   const status = (id: string | null, fallback: TimelineStep['status']) => (id ? asset(id)?.status ?? fallback : 'PLANNED');
-  const steps: TimelineStep[] = [{ key: 'plan', kind: 'plan', label: `Plan (${sb.planner})`, status: 'COMPLETED', assetId: null, sceneIndex: null }];
+  const steps: TimelineStep[] = [
+    { key: 'plan', kind: 'plan', label: `Plan (${sb.planner})`, status: planStatus(sb, sb.drafted_at, true), assetId: null, sceneIndex: null },
+    { key: 'continuity', kind: 'continuity', label: 'Continuity', status: planStatus(sb, sb.planned_at, !!sb.drafted_at), assetId: null, sceneIndex: null },
+  ];
   for (const s of sb.scenes) {
     steps.push({ key: `scene-${s.index}`, kind: 'scene', label: `Scene ${s.index + 1}`, status: status(s.asset_id, s.status), assetId: s.asset_id, sceneIndex: s.index });
     if (s.index < sb.scenes.length - 1) steps.push({ key: `frame-${s.index}`, kind: 'frame', label: `Last frame ${s.index + 1}`, status: status(s.frame_asset_id, 'COMPLETED'), assetId: s.frame_asset_id, sceneIndex: s.index });
   }
   steps.push({ key: 'film', kind: 'film', label: 'Film', status: status(sb.final_asset_id, 'PROCESSING'), assetId: sb.final_asset_id, sceneIndex: null });
   return steps;
+}
+
+/** A planning step: done once its time is stored; before, working while PLANNING (or failed, or canceled) once it has begun. */
+function planStatus(sb: StoryboardDto, doneAt: string | null, begun: boolean): TimelineStep['status'] {
+  if (doneAt) return 'COMPLETED';
+  if (!begun) return 'PLANNED';
+  return sb.status === 'PLANNING' ? 'PROCESSING' : sb.status === 'CANCELED' ? 'CANCELED' : 'FAILED';
 }
 
 /** Share of the steps done, 0–100. */

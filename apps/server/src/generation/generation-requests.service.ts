@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AssetDto, GenerateRequest } from '@genbox/contracts';
 import { validateParameters } from '@genbox/providers';
-import { AssetNotifier } from '../assets/asset.notifier.js';
+import { AssetStatusWriter } from '../assets/asset-status.writer.js';
 import { AssetsRepository } from '../assets/assets.repository.js';
 import { AssetsService } from '../assets/assets.service.js';
 import { BoxAccessService } from '../boxes/box-access.service.js';
@@ -10,18 +10,24 @@ import { isUuid } from '../common/is-uuid.js';
 import { CatalogRepository } from '../providers/catalog.repository.js';
 import { AppError } from '../common/app-error.js';
 import { CreditsService } from '../credits/credits.service.js';
-import { GenerationService } from './generation.service.js';
+import { GenerationQueue } from './generation.queue.js';
+import { ProviderCalls } from './provider-calls.js';
 
-/** Starting generations: checks the request against the model, creates PENDING assets, enqueues them. */
+/**
+ * What the REST routes ask of generations (the worker's side is the steps: submit, poll, finish):
+ * start them (check the request against the model, create PENDING assets, enqueue their first
+ * submit), cancel them and retry them.
+ */
 @Injectable()
-export class GenerateService {
+export class GenerationRequests {
   constructor(
     private readonly access: BoxAccessService,
     private readonly catalog: CatalogRepository,
     private readonly assets: AssetsRepository,
     private readonly assetsService: AssetsService,
-    private readonly notifier: AssetNotifier,
-    private readonly generation: GenerationService,
+    private readonly writer: AssetStatusWriter,
+    private readonly queue: GenerationQueue,
+    private readonly calls: ProviderCalls,
     private readonly credits: CreditsService,
   ) {}
 
@@ -47,27 +53,22 @@ export class GenerateService {
 
     const sourceType = model.model_type === 'VIDEO' && model.input_type === 'IMAGE' ? 'IMG2VID' : 'GENERATED';
     // the insert holds the model's cost per asset (credits trigger); short: 402, nothing created
-    const created = await this.credits.charging(userId, Number(model.cost) * body.count, () => this.assets.insert(boxId, Array.from({ length: body.count }, () => ({
+    const created = await this.writer.create(boxId, Array.from({ length: body.count }, () => ({
       box_id: boxId, type: model.model_type, status: 'PENDING' as const, source_type: sourceType, parent_asset_id: parentId,
       model_id: model.id, prompt: body.prompt, generation_config: checked.params, created_by: userId,
       // the secret in this asset's webhook URL: a callback without it is refused
       changes: { webhook_token: randomBytes(18).toString('base64url'), attempts: 1, priority: body.priority ?? null },
-    }))));
-    const dtos: AssetDto[] = [];
-    for (const c of created) {
-      dtos.push(this.notifier.created(c.row, c.seq));
-      await this.generation.enqueueSubmit(c.id, 1, body.priority);
-    }
-    return dtos;
+    })), (write) => this.credits.charging(userId, Number(model.cost) * body.count, write));
+    for (const c of created) await this.queue.submitAttempt(c.row.id, 1, body.priority);
+    return created.map((c) => c.dto);
   }
 
   async cancel(userId: string, assetId: string): Promise<AssetDto> {
     const row = await this.assetsService.readable(userId, assetId, 'editor');
-    const moved = await this.assets.transition(assetId, ['PENDING', 'PROCESSING'], 'CANCELED', { completed_at: new Date() }, { by: userId });
+    const moved = await this.writer.move(assetId, ['PENDING', 'PROCESSING'], 'CANCELED', { completed_at: new Date() }, { detail: { by: userId } });
     if (!moved) throw new AppError('asset_wrong_state', `Only PENDING or PROCESSING assets can be canceled; this one is ${(await this.assets.find(assetId))?.status ?? row.status}`);
-    const dto = this.notifier.updated(moved.row, moved.seq);
-    await this.generation.cancelRemote(row);
-    return dto;
+    await this.calls.cancelRemote(row);
+    return moved.dto;
   }
 
   async retry(userId: string, assetId: string): Promise<AssetDto> {
@@ -77,13 +78,12 @@ export class GenerateService {
     if (!model || !model.is_active || !model.provider_active) throw new AppError('invalid_parameters', `ai_model_id: ${model?.name ?? 'the model of this asset'} is not available any more: start a new generation with another model`);
     const attempt = row.attempts + 1;
     // back to PENDING holds the model's cost again, from the retrying user's balance (credits trigger)
-    const moved = await this.credits.charging(row.created_by ?? userId, Number(model.cost), () => this.assets.transition(assetId, ['FAILED', 'CANCELED'], 'PENDING', {
+    const moved = await this.writer.move(assetId, ['FAILED', 'CANCELED'], 'PENDING', {
       attempts: attempt, error_code: null, error_message: null, progress: null, external_task_id: null, provider_state: null, started_at: null, completed_at: null,
       webhook_token: randomBytes(18).toString('base64url'),
-    }, { by: userId, attempt }));
+    }, { detail: { by: userId, attempt }, within: (write) => this.credits.charging(row.created_by ?? userId, Number(model.cost), write) });
     if (!moved) throw new AppError('asset_wrong_state', `Only FAILED or CANCELED assets can be retried; this one is ${row.status}`);
-    const dto = this.notifier.updated(moved.row, moved.seq);
-    await this.generation.enqueueSubmit(assetId, attempt, row.priority);
-    return dto;
+    await this.queue.submitAttempt(assetId, attempt, row.priority);
+    return moved.dto;
   }
 }

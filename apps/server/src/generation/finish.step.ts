@@ -4,7 +4,7 @@ import type { AssetType } from '@genbox/contracts';
 import { inspectImageBytes } from '@genbox/media';
 import { ProviderError } from '@genbox/providers';
 import type { AssetRow } from '../assets/asset.row.js';
-import { AssetNotifier } from '../assets/asset.notifier.js';
+import { AssetStatusWriter } from '../assets/asset-status.writer.js';
 import { AssetsRepository } from '../assets/assets.repository.js';
 import { storageKeys } from '../assets/storage-keys.js';
 import type { AppConfig } from '../config/env.js';
@@ -26,12 +26,12 @@ export type ResultSource = GenerationJobs['finish']['source'] | { bytes: Buffer 
  * retried) does nothing; a run after a crash mid-download writes a fresh copy under its own key.
  */
 @Injectable()
-export class FinishService {
+export class FinishStep {
   private readonly logger = new Logger('Finish');
 
   constructor(
     private readonly assets: AssetsRepository,
-    private readonly notifier: AssetNotifier,
+    private readonly writer: AssetStatusWriter,
     private readonly outcomes: AssetOutcomes,
     @Inject(STORAGE) private readonly storage: StorageDriver,
     @Inject(CONFIG) private readonly config: AppConfig,
@@ -74,12 +74,11 @@ export class FinishService {
     // bytes already in memory are measured there: no read back from storage
     const facts = inline && target.type === 'IMAGE' ? await inspectImageBytes(inline) : await inspectStoredMedia(this.storage, keys.file, target.type);
     const thumbnailKey = await storeThumbnail(this.storage, keys, facts);
-    const moved = await this.assets.transition(target.id, ['PROCESSING'], 'COMPLETED', {
+    const moved = await this.writer.move(target.id, ['PROCESSING'], 'COMPLETED', {
       storage_key: keys.file, thumbnail_key: thumbnailKey, mime_type: stored.mimeType, size_bytes: stored.sizeBytes,
       width: facts.width, height: facts.height, duration_s: facts.durationS, progress: 100, completed_at: new Date(), error_code: null, error_message: null,
-    }, undefined, data.attempt);
-    if (moved) this.notifier.updated(moved.row, moved.seq);
-    else {
+    }, { onlyAttempt: data.assetAttempt });
+    if (!moved) {
       this.logger.debug(`${target.id} left PROCESSING (or this attempt) while its result was stored: dropping the copy`);
       await Promise.all([this.storage.delete(keys.file), this.storage.delete(keys.thumbnail)]);
     }
@@ -87,8 +86,8 @@ export class FinishService {
   }
 
   /** The asset when this job's attempt of it is still PROCESSING, else null (finished, canceled, retried or deleted). */
-  private async current(data: { assetId: string; attempt: number }): Promise<AssetRow | null> {
+  private async current(data: { assetId: string; assetAttempt: number }): Promise<AssetRow | null> {
     const asset = await this.assets.find(data.assetId);
-    return asset && asset.status === 'PROCESSING' && asset.attempts === data.attempt ? asset : null;
+    return asset && asset.status === 'PROCESSING' && asset.attempts === data.assetAttempt ? asset : null;
   }
 }
