@@ -10,6 +10,7 @@ import { AdminEmailTakenError } from './auth/admin-accounts.js';
 import { resolveAppSecret } from './config/app-secret.js';
 import { exposureProblem } from './config/exposure-check.js';
 import { rejectNul } from './common/reject-nul.js';
+import { securityHeaders } from './common/security-headers.js';
 import { type AppConfig, loadConfig } from './config/env.js';
 import { type Logging, createLogging } from './common/logging/logger.js';
 import { requestLogging } from './common/logging/request-logging.js';
@@ -88,6 +89,8 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
   app.set('trust proxy', 'loopback');
   // answers are live data no client revalidates: hashing every body for an ETag cost more than mapping a list page
   app.set('etag', false);
+  app.disable('x-powered-by');
+  app.use(securityHeaders({ mediaOrigins: mediaOrigins(config), hsts: config.publicUrl.startsWith('https:') }));
   app.useBodyParser('json', { limit: '2mb' });
   app.use(rejectNul);
   app.use(requestLogging(logging.pino));
@@ -163,6 +166,14 @@ async function warnUnlessNoEviction(redis: Redis, logger: Logger): Promise<void>
   const policy = await redis.config('GET', 'maxmemory-policy').catch(() => null);
   const value = Array.isArray(policy) ? policy[1] : null;
   if (value && value !== 'noeviction') logger.warn(`Redis maxmemory-policy is ${value}: set it to noeviction, or queued generations can be lost`);
+}
+
+/** Where the board's file URLs point: PUBLIC_URL (any loopback spelling), and AWS S3 when files are presigned redirects there. */
+function mediaOrigins(config: AppConfig): string[] {
+  const s3Direct = config.storage.storage === 's3' && !config.storage.s3.endpoint;
+  // a CSP source cannot name an IPv6 address ([::1]): pages opened that way load media as 'self'
+  const hosts = loopbackAliases(new URL(config.publicUrl)).filter((o) => !o.includes('://['));
+  return [...hosts, ...(s3Direct ? ['https://*.amazonaws.com'] : [])];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { validateWithoutEval } from '@genbox/contracts';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
@@ -5,6 +6,9 @@ import { configureHttp } from './api/http';
 import { createAppRouter } from './router';
 import { useSessionStore } from './stores/session';
 import './styles.css';
+
+// the page's policy forbids eval: before anything is validated
+validateWithoutEval();
 
 const app = createApp(App);
 app.use(createPinia());

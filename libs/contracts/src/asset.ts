@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AssetFailure } from './failures.js';
 import { ASSET_STATUSES, ASSET_TYPES, SOURCE_TYPES } from './status.js';
 import { Timestamp } from './user.js';
 
@@ -33,7 +34,8 @@ export const AssetDto = z
       .nullable()
       .describe('Where the provider says the task is, in its own word ("waiting", "generating"), or Genbox\'s while it hands the task over ("submitting", "finishing"); null before'),
     error_code: z.string().nullable(),
-    error_message: z.string().nullable(),
+    error_message: z.string().nullable().describe("The provider's raw words of a failure: only in REST answers to admins, null for everyone else and in every socket, SSE or webhook event"),
+    failure: AssetFailure.nullable().describe('What a teammate reads when the run FAILED or was CANCELED, who can fix it and whether Retry can help; null otherwise'),
     progress: z.number().nullable().describe('0–100 while the provider reports progress, else null'),
     file_url: z.string().nullable().describe('Signed, expiring URL of the bytes (null until COMPLETED)'),
     thumbnail_url: z.string().nullable(),
@@ -119,7 +121,7 @@ export const UploadForm = z
     prompt_text: z.string().optional().describe('A caption kept as the asset\'s prompt'),
   });
 
-/** One change of an asset's status, as the history holds it; `detail` carries the provider's own words of a failure. */
+/** One change of an asset's status, as the history holds it; `detail` carries the provider's own words of a failure, for admins only (others get its error_code). */
 export const AssetHistoryEntry = z.strictObject({
   from_status: z.enum(ASSET_STATUSES).nullable(),
   to_status: z.enum(ASSET_STATUSES),

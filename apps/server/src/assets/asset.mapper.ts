@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AssetDto } from '@genbox/contracts';
+import { type AssetDto, failureOf } from '@genbox/contracts';
 import type { AssetRow } from './asset.row.js';
 import { FileUrls } from './file-urls.js';
 import { publicProviderState } from './provider-state.js';
@@ -9,7 +9,11 @@ import { publicProviderState } from './provider-state.js';
 export class AssetMapper {
   constructor(private readonly urls: FileUrls) {}
 
-  toDto(a: AssetRow): AssetDto {
+  /**
+   * `forAdmin`: the answer goes to an admin alone, who may read the provider's raw words of a
+   * failure. Everyone else — and every broadcast event — gets the sentence of `failure` only.
+   */
+  toDto(a: AssetRow, forAdmin = false): AssetDto {
     const iso = (d: Date | null) => (d ? d.toISOString() : null);
     return {
       id: a.id,
@@ -34,7 +38,8 @@ export class AssetMapper {
       external_task_id: a.external_task_id,
       provider_state: publicProviderState(a.provider_state),
       error_code: a.error_code,
-      error_message: a.error_message,
+      error_message: forAdmin ? a.error_message : null,
+      failure: failureOf(a.status, a.error_code),
       progress: a.progress,
       file_url: a.storage_key && a.status === 'COMPLETED' ? this.urls.url(a.id, 'file') : null,
       thumbnail_url: a.thumbnail_key && a.status === 'COMPLETED' ? this.urls.url(a.id, 'thumbnail') : null,

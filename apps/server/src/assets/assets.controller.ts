@@ -16,7 +16,7 @@ export class AssetsController {
 
   @Get('boxes/:id/assets')
   list(@CurrentUser() u: UserRow, @Param('id') boxId: string, @Query() query: unknown) {
-    return this.assets.list(u.id, boxId, parseInput(ListAssetsQuery, query));
+    return this.assets.list(u.id, boxId, parseInput(ListAssetsQuery, query), u.is_admin);
   }
 
   @Post('boxes/:id/upload')
@@ -32,17 +32,17 @@ export class AssetsController {
 
   @Get('assets/:id')
   get(@CurrentUser() u: UserRow, @Param('id') id: string) {
-    return this.assets.get(u.id, id);
+    return this.assets.get(u.id, id, u.is_admin);
   }
 
   @Get('assets/:id/history')
   history(@CurrentUser() u: UserRow, @Param('id') id: string) {
-    return this.assets.history(u.id, id);
+    return this.assets.history(u.id, id, u.is_admin);
   }
 
   @Get('assets/:id/children')
   children(@CurrentUser() u: UserRow, @Param('id') id: string) {
-    return this.assets.children(u.id, id);
+    return this.assets.children(u.id, id, u.is_admin);
   }
 
   @Delete('assets/:id') @HttpCode(204)

@@ -35,7 +35,8 @@ export class AssetsService {
   ) {}
 
   /** A page of the box's assets under the filters; the first page also counts them all. */
-  async list(userId: string, boxId: string, q: ListQueryInput): Promise<AssetPage> {
+  /** `forAdmin`: the caller is an admin (sees the provider's raw failure words; see AssetMapper). */
+  async list(userId: string, boxId: string, q: ListQueryInput, forAdmin = false): Promise<AssetPage> {
     if (!isUuid(boxId)) throw new AppError('not_found', 'Box not found');
     // the page query checks membership itself; a token's box limit is checked here, before it
     if (currentAccess()?.boxIds) await this.access.require(boxId, userId, 'viewer');
@@ -50,27 +51,28 @@ export class AssetsService {
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => this.mapper.toDto(r)),
+      items: page.map((r) => this.mapper.toDto(r, forAdmin)),
       next_cursor: rows.length > q.limit && last ? encodeCursor(filter.sort, last.created_at, last.id) : null,
       total,
     };
   }
 
-  async get(userId: string, assetId: string): Promise<AssetDto> {
-    return this.mapper.toDto(await this.readable(userId, assetId, 'viewer'));
+  async get(userId: string, assetId: string, forAdmin = false): Promise<AssetDto> {
+    return this.mapper.toDto(await this.readable(userId, assetId, 'viewer'), forAdmin);
   }
 
-  /** Every status change of the asset, oldest first, with what the provider said of a failure. */
-  async history(userId: string, assetId: string): Promise<{ items: AssetHistoryEntry[] }> {
+  /** Every status change of the asset, oldest first; what the provider said of a failure, to admins only. */
+  async history(userId: string, assetId: string, forAdmin = false): Promise<{ items: AssetHistoryEntry[] }> {
     await this.readable(userId, assetId, 'viewer');
     const rows = await this.assets.history(assetId);
-    return { items: rows.map((r) => ({ from_status: r.from_status, to_status: r.to_status, at: r.at.toISOString(), detail: (r.detail as Record<string, unknown> | null) ?? null })) };
+    const detailOf = (d: Record<string, unknown> | null) => (d && !forAdmin ? withoutProviderWords(d) : d);
+    return { items: rows.map((r) => ({ from_status: r.from_status, to_status: r.to_status, at: r.at.toISOString(), detail: detailOf((r.detail as Record<string, unknown> | null) ?? null) })) };
   }
 
   /** What was made from the asset (lineage, downwards). */
-  async children(userId: string, assetId: string): Promise<{ items: AssetDto[] }> {
+  async children(userId: string, assetId: string, forAdmin = false): Promise<{ items: AssetDto[] }> {
     await this.readable(userId, assetId, 'viewer');
-    return { items: (await this.assets.childrenOf(assetId)).map((r) => this.mapper.toDto(r)) };
+    return { items: (await this.assets.childrenOf(assetId)).map((r) => this.mapper.toDto(r, forAdmin)) };
   }
 
   /** The asset when the user may act on it with that role; 404 for outsiders and unknown ids alike. */
@@ -120,6 +122,12 @@ export class AssetsService {
     await Promise.all(gone.keys.map((k) => this.storage.delete(k)));
   }
 
+}
+
+/** A history detail as a non-admin may read it: the codes, not the provider's raw words. */
+function withoutProviderWords(d: Record<string, unknown>): Record<string, unknown> {
+  const { message: _m, error_message: _e, ...rest } = d;
+  return rest;
 }
 
 const tooLarge = (max: number) => new AppError('payload_too_large', `The file is larger than the ${Math.round(max / 1024 / 1024)} MB limit`);

@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/env.js';
 import { StorageNotFoundError, StorageRangeError, type StorageDriver } from '../storage/storage.port.js';
 import { AssetsRepository } from './assets.repository.js';
 import { AssetsService } from './assets.service.js';
+import { fileDisposition, setStoredFileHeaders } from './file-headers.js';
 import { FileUrls, type FileVariant } from './file-urls.js';
 import { isUuid } from '../common/is-uuid.js';
 
@@ -39,24 +40,25 @@ export class FileDeliveryService {
     const key = variant === 'file' ? row?.storage_key : row?.thumbnail_key;
     if (!row || !key) throw new AppError('not_found', variant === 'file' ? 'This asset has no file yet' : 'This asset has no thumbnail');
 
+    // a small image is its own thumbnail (same key): it keeps its own type
+    const type = (variant === 'file' || key === row.storage_key ? row.mime_type : 'image/webp') ?? 'application/octet-stream';
+    // ?download=1: the browser saves it (a signed URL from another origin ignores <a download>)
+    const disposition = fileDisposition(row.id, type, variant, req.query.download === '1');
+
     // on AWS S3 the browser fetches straight from the bucket; a custom endpoint (MinIO) is often
     // an internal host name, so those bytes are streamed through here
     if (this.config.storage.storage === 's3' && !this.config.storage.s3.endpoint) {
-      const presigned = await this.storage.signedUrl(key, 3600);
+      const presigned = await this.storage.signedUrl(key, 3600, { contentType: type, contentDisposition: disposition });
       if (presigned) return void res.redirect(302, presigned);
     }
 
     const range = parseRange(req.headers.range);
     try {
       const obj = await this.storage.get(key, range);
-      // a small image is its own thumbnail (same key): it keeps its own type
-      const type = variant === 'file' || key === row.storage_key ? row.mime_type : 'image/webp';
-      res.setHeader('Content-Type', type ?? obj.contentType ?? 'application/octet-stream');
+      setStoredFileHeaders(res, type, disposition);
       res.setHeader('Accept-Ranges', 'bytes');
       // signed URLs change at most hourly, so the browser may keep the bytes (they never change under one id)
       res.setHeader('Cache-Control', 'private, max-age=3600');
-      // ?download=1: the browser saves it (a signed URL from another origin ignores <a download>)
-      if (req.query.download === '1') res.setHeader('Content-Disposition', `attachment; filename="${downloadName(row.id, type, variant)}"`);
       if (obj.range) {
         res.status(206).setHeader('Content-Range', `bytes ${obj.range.start}-${obj.range.end}/${obj.sizeBytes}`);
         res.setHeader('Content-Length', obj.range.end - obj.range.start + 1);
@@ -75,10 +77,6 @@ export class FileDeliveryService {
     }
   }
 }
-
-const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'video/mp4': 'mp4', 'video/webm': 'webm', 'video/quicktime': 'mov' };
-const downloadName = (id: string, type: string | null, variant: FileVariant) =>
-  `genbox-${id.slice(0, 8)}${variant === 'thumbnail' ? '-thumbnail' : ''}.${EXTENSIONS[type ?? ''] ?? 'bin'}`;
 
 function parseRange(h: string | undefined): { start: number; end?: number } | undefined {
   const m = /^bytes=(\d+)-(\d*)$/.exec(h ?? '');

@@ -4,12 +4,13 @@ import { Public } from '../auth/auth.guard.js';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG } from '../common/tokens.js';
 import { buildOpenApi } from './openapi.js';
+import { DOCS_INIT_SCRIPT } from './serve-swagger-ui.js';
 
 /** Swagger UI page; its scripts come from swagger-ui-dist, served under /api/docs/ui (see bootstrap). */
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Genbox API</title>
 <link rel="stylesheet" href="/api/docs/ui/swagger-ui.css"></head><body><div id="ui"></div>
 <script src="/api/docs/ui/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({ url: '/api/docs/openapi.json', dom_id: '#ui' });</script></body></html>`;
+<script src="${DOCS_INIT_SCRIPT}"></script></body></html>`;
 
 @Controller('docs')
 export class DocsController {

@@ -15,6 +15,7 @@ import {
   StorageNotFoundError,
   StorageRangeError,
   type ByteRange,
+  type SignedResponseHeaders,
   type StorageDriver,
   type StoredObject,
 } from './storage.port.js';
@@ -134,9 +135,10 @@ export class S3StorageDriver implements StorageDriver {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
-  async signedUrl(key: string, expiresInS: number): Promise<string | null> {
+  async signedUrl(key: string, expiresInS: number, response: SignedResponseHeaders = {}): Promise<string | null> {
     assertValidKey(key);
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInS });
+    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentType: response.contentType, ResponseContentDisposition: response.contentDisposition });
+    return getSignedUrl(this.client, command, { expiresIn: expiresInS });
   }
 
   async health(): Promise<void> {

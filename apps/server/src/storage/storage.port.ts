@@ -24,8 +24,12 @@ export interface StorageDriver {
   get(key: string, range?: ByteRange): Promise<StoredObject>;
   /** A missing key is not an error. */
   delete(key: string): Promise<void>;
-  /** A presigned GET for S3; null for local storage, where the server signs its own URLs. */
-  signedUrl(key: string, expiresInS: number): Promise<string | null>;
+  /**
+   * A presigned GET for S3; null for local storage, where the server signs its own URLs.
+   * `response` is signed into the URL: the bucket answers with that type and disposition whatever
+   * the object was stored with.
+   */
+  signedUrl(key: string, expiresInS: number, response?: SignedResponseHeaders): Promise<string | null>;
   /** Resolves when the store is usable; throws an Error whose message says what is wrong. */
   health(): Promise<void>;
 }
@@ -77,3 +81,6 @@ export function resolveRange(key: string, sizeBytes: number, range: ByteRange): 
   }
   return { start: range.start, end };
 }
+
+/** Headers a presigned URL makes the store answer with. */
+export interface SignedResponseHeaders { contentType?: string; contentDisposition?: string }

@@ -76,6 +76,17 @@ describe('S3 storage (against s3rver)', () => {
     expect(new URL(url!).searchParams.get('X-Amz-Expires')).toBe('60');
   });
 
+  it('a presigned URL makes the bucket answer with the type and disposition signed into it, not the stored ones', async () => {
+    // stored as a page: a presigned link must still never be served as one
+    await storage.put('shared/hostile.png', Readable.from([Buffer.from('<script>alert(1)</script>')]), { contentType: 'text/html' });
+    const url = await storage.signedUrl('shared/hostile.png', 60, { contentType: 'image/png', contentDisposition: 'attachment; filename="genbox-12345678.png"' });
+    expect(new URL(url!).searchParams.get('response-content-disposition')).toBe('attachment; filename="genbox-12345678.png"');
+    const res = await fetch(url!);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="genbox-12345678.png"');
+  });
+
   it('deletes objects, and deleting a missing one is fine', async () => {
     await storage.put('to-delete.gif', Readable.from([Buffer.from('x')]), { contentType: 'image/gif' });
     await storage.delete('to-delete.gif');

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
+import { failureOf } from '@genbox/contracts';
 import { makeAsset } from '../test/fixtures';
 import AssetCard from './AssetCard.vue';
 
@@ -34,7 +35,7 @@ describe('asset card', () => {
   });
 
   it('a failed card says what to do and who can fix it; Retry only where it can help; the provider\'s words only to admins', async () => {
-    const misconfigured = { ...generating, status: 'FAILED' as const, progress: null, error_code: 'template_invalid', error_message: 'needs api_endpoint "owner/name" (got "")' };
+    const misconfigured = { ...generating, status: 'FAILED' as const, progress: null, error_code: 'template_invalid', error_message: 'needs api_endpoint "owner/name" (got "")', failure: failureOf('FAILED', 'template_invalid') };
     const w = mount(AssetCard, { props: { asset: misconfigured, canEdit: true } });
     expect(w.get('[data-testid="asset-error"]').text()).toBe('This model is misconfigured — ask an admin.');
     expect(w.html()).not.toContain('api_endpoint');
@@ -43,7 +44,7 @@ describe('asset card', () => {
     const admin = mount(AssetCard, { props: { asset: misconfigured, canEdit: true, isAdmin: true } });
     expect(admin.get('[data-testid="asset-error"]').attributes('title')).toContain('api_endpoint');
 
-    const flaky = { ...misconfigured, error_code: 'provider_unavailable', error_message: 'HTTP 503' };
+    const flaky = { ...misconfigured, error_code: 'provider_unavailable', error_message: 'HTTP 503', failure: failureOf('FAILED', 'provider_unavailable') };
     const f = mount(AssetCard, { props: { asset: flaky, canEdit: true } });
     expect(f.get('[data-testid="asset-error"]').text()).toContain('Retry in a moment');
     await f.get('[data-testid="asset-retry"]').trigger('click');

@@ -1,4 +1,4 @@
-import type { AssetDto, ModelDto } from '@genbox/contracts';
+import { type AssetDto, type ModelDto, failureOf } from '@genbox/contracts';
 
 let n = 0;
 
@@ -37,6 +37,8 @@ export function makeAsset(over: Partial<AssetDto> = {}): AssetDto {
     started_at: null,
     completed_at: null,
     ...over,
+    // as the server fills it in, unless the test says otherwise
+    failure: over.failure !== undefined ? over.failure : failureOf(over.status ?? 'COMPLETED', over.error_code ?? null),
   };
 }
 
