@@ -96,6 +96,8 @@ export async function startOpenAISimulator(options: OpenAISimOptions = {}) {
     if (key !== apiKey) {
       return apiError(401, `Incorrect API key provided: ${masked(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key');
     }
+    // models.list: what the key may use (the call a key check makes)
+    if (req.method === 'GET' && req.path === '/v1/models') return { status: 200, body: { object: 'list', data: ['gpt-image-1', 'dall-e-3', 'gpt-4o-mini'].map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'openai' })) } };
     if (req.method === 'POST' && req.path === '/v1/images/generations') {
       if (!req.json || typeof req.json !== 'object') return apiError(400, 'We could not parse the JSON body of your request.', 'invalid_request_error');
       received.push({ path: req.path, fields: req.json as Record<string, unknown>, files: {} });

@@ -202,6 +202,8 @@ export async function startReplicateSim(options: ReplicateSimOptions = {}): Prom
         return { status: 200, body: view(parts[2]) };
       }
     }
+    // account.get: who the token belongs to (the call a key check makes)
+    if (req.method === 'GET' && req.path === '/v1/account') return { status: 200, body: { type: 'organization', username: 'genbox-sim', name: 'Genbox simulator', github_url: null } };
     if (req.method === 'POST' && req.path === '/v1/files') return uploadFile(req);
     if (req.method === 'GET' && req.path === '/v1/webhooks/default/secret') return { status: 200, body: { key: webhookSecret } };
     return problem(404, 'Not found', 'The requested resource could not be found.');

@@ -122,6 +122,8 @@ export async function startStabilitySimulator(options: StabilitySimOptions = {})
     if (!rate.ok) return { ...error(429, 'rate_limit_exceeded', `You have exceeded the rate limit of ${limit.max} requests within a ${limit.windowMs / 1000} second period.`), headers: { 'retry-after': retryAfterSeconds(rate.retryAfterMs) } };
     const key = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
     if (!key || key !== apiKey) return error(401, 'unauthorized', 'authorization: missing or invalid API key');
+    // the account's credit balance (the call a key check makes)
+    if (req.method === 'GET' && req.path === '/v1/user/balance') return { status: 200, body: { credits: 42.5 } };
     const gen = /^\/v2beta\/stable-image\/generate\/([a-z0-9]+)$/.exec(req.path);
     if (req.method === 'POST' && gen && ENGINES.includes(gen[1])) return generate(req, gen[1]);
     if (req.method === 'POST' && req.path === '/v2beta/image-to-video') return imageToVideo(req, key);

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { AssetDto, BoxDto, ModelDto } from '@genbox/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Received, type TestGenbox, type UserClient, connected, joinBox, recordEvents, startTestGenbox, until } from './harness.js';
+import { type Received, type TestGenbox, type UserClient, connected, joinBox, pngBytes, recordEvents, startTestGenbox, until } from './harness.js';
 
 let gb: TestGenbox;
 let alice: UserClient;
@@ -79,7 +80,7 @@ describe('realtime', () => {
     const s = await open(alice);
     const got = recordEvents(s);
     const ack = await joinBox(s, box.id);
-    expect(ack).toMatchObject({ ok: true, seq: 0, presence: [{ user_id: alice.id, display_name: 'alice' }] });
+    expect(ack).toMatchObject({ ok: true, seq: 0, presence: [{ user_id: alice.id, display_name: 'alice', viewing: [] }] });
 
     const started = await alice.post(`/api/boxes/${box.id}/generate`, { prompt: 'sunrise', ai_model_id: image.id }).ok(202);
     await until(() => got, (g) => completed(g, started.id), 15_000, 'COMPLETED over the socket');
@@ -152,7 +153,7 @@ describe('realtime', () => {
     expect(await joinBox(sb, box.id)).toMatchObject({ ok: false, error: { statusCode: 404 } });
     // the others no longer see them as present
     await until(presence, (p) => p?.length === 1, 5000, 'presence without the removed member');
-    expect(presence()).toEqual([{ user_id: alice.id, display_name: 'alice' }]);
+    expect(presence()).toEqual([{ user_id: alice.id, display_name: 'alice', viewing: [] }]);
   });
 
   it('presence lists who is connected, each person once however many tabs they have', async () => {
@@ -161,9 +162,9 @@ describe('realtime', () => {
     const tab1 = await open(alice);
     const watch = recordEvents(tab1);
     const first = await joinBox(tab1, box.id);
-    expect(first.presence).toEqual([{ user_id: alice.id, display_name: 'alice' }]);
+    expect(first.presence).toEqual([{ user_id: alice.id, display_name: 'alice', viewing: [] }]);
     const tab2 = await open(alice);
-    expect((await joinBox(tab2, box.id)).presence).toEqual([{ user_id: alice.id, display_name: 'alice' }]);
+    expect((await joinBox(tab2, box.id)).presence).toEqual([{ user_id: alice.id, display_name: 'alice', viewing: [] }]);
 
     const bobSocket = await open(bob);
     const both = await joinBox(bobSocket, box.id);
@@ -175,11 +176,45 @@ describe('realtime', () => {
 
     bobSocket.disconnect();
     await until(latest, (p) => p?.presence.length === 1, 5000, 'presence without bob');
-    expect(latest().presence).toEqual([{ user_id: alice.id, display_name: 'alice' }]);
+    expect(latest().presence).toEqual([{ user_id: alice.id, display_name: 'alice', viewing: [] }]);
 
     // one of alice's tabs leaving keeps her present
     tab2.disconnect();
     await new Promise((r) => setTimeout(r, 150));
-    expect(latest().presence).toEqual([{ user_id: alice.id, display_name: 'alice' }]);
+    expect(latest().presence).toEqual([{ user_id: alice.id, display_name: 'alice', viewing: [] }]);
+  });
+
+  it('presence says which asset each person has open, by name and never by email, and forgets it when they close it or leave', async () => {
+    const box: BoxDto = await alice.createBox('Looking at');
+    await alice.post(`/api/boxes/${box.id}/members`, { email: bob.email, role: 'viewer' }).ok(201);
+    const asset = await alice.upload(box.id, await pngBytes(40, 30), 'a.png').ok(201);
+    const [aliceTab, bobTab] = [await open(alice), await open(bob)];
+    const watch = recordEvents(aliceTab);
+    await joinBox(aliceTab, box.id);
+    await joinBox(bobTab, box.id);
+    const bobsEntry = () => watch.filter((r) => r.event === 'presence.changed').at(-1)?.payload.presence.find((p: { user_id: string }) => p.user_id === bob.id);
+
+    bobTab.emit('asset:view', { box_id: box.id, asset_id: asset.id });
+    await until(bobsEntry, (p) => p?.viewing.length === 1, 5000, "bob's open asset in presence");
+    expect(bobsEntry()).toEqual({ user_id: bob.id, display_name: 'bob', viewing: [asset.id] });
+    const raw = JSON.stringify(watch.filter((r) => r.event === 'presence.changed').map((r) => r.payload));
+    expect(raw).not.toContain(bob.email);
+    expect(raw).not.toContain(alice.email);
+
+    // not a box he joined, not an asset id: ignored
+    bobTab.emit('asset:view', { box_id: randomUUID(), asset_id: asset.id });
+    bobTab.emit('asset:view', { box_id: box.id, asset_id: 'not-an-id' });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(bobsEntry().viewing).toEqual([asset.id]);
+
+    bobTab.emit('asset:view', { box_id: box.id, asset_id: null });
+    await until(bobsEntry, (p) => p?.viewing.length === 0, 5000, 'the drawer closed');
+    bobTab.emit('asset:view', { box_id: box.id, asset_id: asset.id });
+    await until(bobsEntry, (p) => p?.viewing.length === 1, 5000, 'open again');
+    await bobTab.timeout(5000).emitWithAck('box:leave', { box_id: box.id });
+    await until(bobsEntry, (p) => p === undefined, 5000, 'bob left');
+    await joinBox(bobTab, box.id);
+    await until(bobsEntry, (p) => p !== undefined, 5000, 'bob back');
+    expect(bobsEntry().viewing).toEqual([]); // a new join starts with nothing open
   });
 });

@@ -13,7 +13,10 @@ import {
   ImportedModelDto,
   ModelAdminDto,
   ModelDto,
+  ModelTestRequest,
+  ModelTestResult,
   ProviderDto,
+  ProviderTestResult,
   UpdateModelRequest,
   UpdateProviderRequest,
 } from './model.js';
@@ -107,6 +110,8 @@ export const API = {
   listProviders: route({ ...ROUTES.listProviders, tag: 'catalog', summary: 'Providers (admins); keys are never returned, only has_api_key', status: 200, response: listOf(ProviderDto) }),
   createProvider: route({ ...ROUTES.createProvider, tag: 'catalog', summary: 'Add a provider (admins); api_key is write-only', status: 201, body: CreateProviderRequest, response: ProviderDto }),
   updateProvider: route({ ...ROUTES.updateProvider, tag: 'catalog', summary: 'Change or deactivate a provider, or set its key (admins)', status: 200, body: UpdateProviderRequest, response: ProviderDto }),
+  testProvider: route({ ...ROUTES.testProvider, tag: 'catalog', summary: "Test connection (admins): one cheap authenticated call to the provider (its account, balance or model list), through the network guard; the answer says what it found or what went wrong. Nothing is generated", status: 200, response: ProviderTestResult }),
+  testModel: route({ ...ROUTES.testModel, tag: 'catalog', summary: 'Test generation (admins): one real run of the model through its provider (submit, then poll, up to about a minute), with no asset and no credits; the answer has the provider\'s last word and the file as a preview', status: 200, body: ModelTestRequest, response: ModelTestResult }),
   importCatalog: route({ ...ROUTES.importCatalog, tag: 'catalog', summary: "Upsert the catalog file's providers and models (admins); new providers wait inactive for their key", status: 200, response: CatalogImportReport }),
 
   createStoryboard: route({ ...ROUTES.createStoryboard, tag: 'storyboards', summary: 'Plan a storyboard (editors): the idea becomes scene prompts (planner "local" or {provider_id, model}: a chat model of an openai provider, or of a template provider through its chat_template). The plan and its continuity pass are worker jobs; the request waits for them up to STORYBOARD_PLAN_WAIT_MS and answers the storyboard PLANNED with its scenes, estimated cost and time (nothing is paid for yet), or, when the planner is slower, PLANNING with no scenes yet: it moves to PLANNED (or FAILED with the reason) in storyboard.updated. A planner that fails within the wait is a 502 planner_failed, the storyboard stays FAILED with the reason', status: 201, body: CreateStoryboardRequest, response: StoryboardDto }),

@@ -164,3 +164,41 @@ const Counts = z.strictObject({ created: z.number().int(), updated: z.number().i
 /** What `POST /api/catalog/import` answers: rows created and updated. */
 export const CatalogImportReport = z.strictObject({ providers: Counts, models: Counts });
 export type CatalogImportReport = z.infer<typeof CatalogImportReport>;
+
+/** `POST /api/providers/:id/test`: one cheap authenticated call (account, balance or model list); nothing is generated. */
+export const ProviderTestResult = z
+  .strictObject({
+    ok: z.boolean().describe('The provider answered and took the key'),
+    message: z.string().describe('What it answered, or what went wrong, in a sentence'),
+    duration_ms: z.number().int(),
+  })
+  .meta({ id: 'ProviderTestResult' });
+export type ProviderTestResult = z.infer<typeof ProviderTestResult>;
+
+/** `POST /api/models/:id/test`: the prompt and parameters of one real run (parameters default as in a generation). */
+export const ModelTestRequest = z
+  .strictObject({
+    prompt: z.string().trim().min(1).max(2000).optional().describe('Default: a short test prompt'),
+    generation_config: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ examples: [{ prompt: 'a red bicycle against a white wall' }] });
+export type ModelTestRequest = z.input<typeof ModelTestRequest>;
+
+/** What one real run through the provider answered: no asset is made and no credits are spent. */
+export const ModelTestResult = z
+  .strictObject({
+    ok: z.boolean().describe('The run finished with a file'),
+    status: z.enum(['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELED']).nullable().describe("The provider's last word on the run; null when it never answered"),
+    provider_state: z.string().nullable(),
+    task_id: z.string().nullable(),
+    message: z.string(),
+    duration_ms: z.number().int(),
+    outputs: z.array(z.strictObject({
+      mime_type: z.string().nullable(),
+      size_bytes: z.number().int().nullable(),
+      /** The file itself as a data: URL, for images and videos up to a few MB; null otherwise. */
+      preview: z.string().nullable(),
+    })),
+  })
+  .meta({ id: 'ModelTestResult' });
+export type ModelTestResult = z.infer<typeof ModelTestResult>;

@@ -4,7 +4,8 @@ import type { CreditsChangedEvent } from './credits.js';
 import type { ErrorBody } from './errors.js';
 import type { StoryboardEvent } from './storyboard.js';
 
-export interface PresenceUser { user_id: string; display_name: string }
+/** Who is looking at a box: a name, never an email; `viewing` lists the assets they have open in a detail view (any tab). */
+export interface PresenceUser { user_id: string; display_name: string; viewing: string[] }
 
 export interface AssetEvent { box_id: string; seq: number; asset: AssetDto }
 export interface AssetDeletedEvent { box_id: string; seq: number; asset_id: string }
@@ -44,6 +45,8 @@ export type JoinAck =
 export interface ClientToServerEvents {
   'box:join': (p: { box_id: string }, ack: (r: JoinAck) => void) => void;
   'box:leave': (p: { box_id: string }, ack?: (r: { ok: boolean }) => void) => void;
+  /** The asset this socket has open in the box's detail view, or null when it closed it: shown to the others in presence. */
+  'asset:view': (p: { box_id: string; asset_id: string | null }) => void;
 }
 
 export const boxRoom = (boxId: string) => `box:${boxId}`;

@@ -16,3 +16,6 @@ export * from './catalog.js';
 export * from './planner/index.js';
 export * from './net/index.js';
 export * from './import/index.js';
+export * from './endpoint-shape.js';
+export * from './probe.js';
+export * from './trial.js';

@@ -11,7 +11,8 @@ import { BoxesRepository } from '../boxes/boxes.repository.js';
 import { isUuid } from '../common/is-uuid.js';
 import { userRoom } from '../realtime/realtime.publisher.js';
 
-interface SocketData { user: PresenceUser; boxes: Set<string>; access: TokenAccess }
+/** `viewing`: box id → the asset open in this socket's detail view (a plain object: remote nodes read it through the adapter). */
+interface SocketData { user: Omit<PresenceUser, 'viewing'>; boxes: Set<string>; viewing: Record<string, string>; access: TokenAccess }
 type BoxServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type BoxSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -19,6 +20,7 @@ type BoxSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<strin
 const PRESENCE_COALESCE_MS = 50;
 
 const JoinBody = z.object({ box_id: z.string() });
+const ViewBody = z.object({ box_id: z.string(), asset_id: z.string().nullable() });
 
 /**
  * Handshake auth, joins and presence. Broadcasting is the publisher's job. The token is checked
@@ -52,6 +54,7 @@ export class BoxGateway implements OnGatewayInit, OnGatewayDisconnect, BeforeApp
         const { user, access } = principal;
         socket.data.user = { user_id: user.id, display_name: user.display_name };
         socket.data.boxes = new Set();
+        socket.data.viewing = {};
         socket.data.access = access;
         await socket.join(userRoom(user.id));
         next();
@@ -67,6 +70,7 @@ export class BoxGateway implements OnGatewayInit, OnGatewayDisconnect, BeforeApp
       const socket = server.of('/').sockets.get(id);
       const boxId = room.slice('box:'.length);
       if (!socket?.connected || !socket.data.boxes?.delete(boxId)) return;
+      delete socket.data.viewing?.[boxId];
       void this.broadcastPresence(boxId).catch(() => undefined);
     });
   }
@@ -104,9 +108,23 @@ export class BoxGateway implements OnGatewayInit, OnGatewayDisconnect, BeforeApp
     if (!parsed.success) return { ok: false };
     // forgotten first, so the leave-room listener does not broadcast a second time
     socket.data.boxes.delete(parsed.data.box_id);
+    delete socket.data.viewing?.[parsed.data.box_id];
     await socket.leave(boxRoom(parsed.data.box_id));
     await this.broadcastPresence(parsed.data.box_id);
     return { ok: true };
+  }
+
+  /** Which asset this socket has open: only in a box it has joined, only an asset id; the others see it in presence. */
+  @SubscribeMessage('asset:view')
+  async view(@ConnectedSocket() socket: BoxSocket, @MessageBody() body: unknown): Promise<void> {
+    const parsed = ViewBody.safeParse(body);
+    if (!parsed.success || !socket.data.boxes?.has(parsed.data.box_id)) return;
+    const { box_id: boxId, asset_id: assetId } = parsed.data;
+    if (assetId !== null && !isUuid(assetId)) return;
+    if ((socket.data.viewing[boxId] ?? null) === assetId) return;
+    if (assetId) socket.data.viewing[boxId] = assetId;
+    else delete socket.data.viewing[boxId];
+    await this.broadcastPresence(boxId);
   }
 
   beforeApplicationShutdown() {
@@ -140,8 +158,15 @@ export class BoxGateway implements OnGatewayInit, OnGatewayDisconnect, BeforeApp
 
   private async readAndBroadcastPresence(boxId: string): Promise<PresenceUser[]> {
     const sockets = await this.server.in(boxRoom(boxId)).fetchSockets();
+    // one entry per person, whatever number of tabs; the assets open in any of them
     const byUser = new Map<string, PresenceUser>();
-    for (const s of sockets) if (s.data.user) byUser.set(s.data.user.user_id, s.data.user);
+    for (const s of sockets) {
+      if (!s.data.user) continue;
+      const person = byUser.get(s.data.user.user_id) ?? { user_id: s.data.user.user_id, display_name: s.data.user.display_name, viewing: [] };
+      const open = s.data.viewing?.[boxId];
+      if (open && !person.viewing.includes(open)) person.viewing.push(open);
+      byUser.set(person.user_id, person);
+    }
     const presence = [...byUser.values()].sort((a, b) => a.display_name.localeCompare(b.display_name));
     // the adapter publishes without handling errors: a publish after close is an unhandled rejection
     if (this.closing) return presence;

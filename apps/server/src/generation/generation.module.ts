@@ -19,6 +19,8 @@ import { GenerationController } from './generation.controller.js';
 import { GENERATION_QUEUE } from './generation.jobs.js';
 import { GenerationProcessor } from './generation.processor.js';
 import { GenerationQueue, PROVIDER_BACKOFF, QUEUE_RETRY_PROCESS_MS, providerBackoff } from './generation.queue.js';
+import { ModelTrialController } from './model-trial.controller.js';
+import { ModelTrialService } from './model-trial.service.js';
 import { PollStep } from './poll.step.js';
 import { ProviderCalls } from './provider-calls.js';
 import { ProviderLimiter } from './provider-limiter.js';
@@ -43,7 +45,7 @@ import { SubmitStep } from './submit.step.js';
     // concurrency and create-rate limits per provider, shared by every worker through Redis
     { provide: ProviderLimiter, inject: [REDIS, CONFIG], useFactory: (redis: Redis, config: AppConfig) => new ProviderLimiter(redis, config.redisPrefix) },
     AdapterRegistry, CatalogCache, GenerationQueue, SubmitRequestBuilder, AssetOutcomes, ProviderCalls, ProviderResults,
-    SubmitStep, PollStep, FinishStep, BoxQueueService, GenerationRequests,
+    SubmitStep, PollStep, FinishStep, BoxQueueService, GenerationRequests, ModelTrialService,
   ],
   // other features: storyboards start (queue) and cancel (calls) generations, webhooks ask for a poll
   // and read adapters, metrics count the queue; the API module below: what its routes call; the
@@ -51,15 +53,15 @@ import { SubmitStep } from './submit.step.js';
   exports: [
     GenerationQueue, ProviderCalls, PollStep, AdapterRegistry, ProviderLimiter,
     GenerationRequests, BoxQueueService,
-    SubmitStep, FinishStep, AssetOutcomes, SubmitRequestBuilder,
+    SubmitStep, FinishStep, AssetOutcomes, SubmitRequestBuilder, ModelTrialService,
   ],
 })
 export class GenerationModule {}
 
-/** Routes: generate, cancel, retry, pause and resume a box's queue (ROLE=api|all). */
+/** Routes: generate, cancel, retry, pause and resume a box's queue, and an admin's test generation (ROLE=api|all). */
 @Module({
   imports: [GenerationModule],
-  controllers: [GenerationController, BoxQueueController],
+  controllers: [GenerationController, BoxQueueController, ModelTrialController],
 })
 export class GenerationApiModule {}
 

@@ -5,12 +5,14 @@ import { parseInput } from '../common/validate.js';
 import { CreateModelRequest, CreateProviderRequest, UpdateModelRequest, UpdateProviderRequest } from '@genbox/contracts';
 import { CatalogImportService } from './catalog-import.service.js';
 import { CatalogService } from './catalog.service.js';
+import { ProviderTestService } from './provider-test.service.js';
 
 @Controller()
 export class CatalogController {
   constructor(
     private readonly catalog: CatalogService,
     private readonly importer: CatalogImportService,
+    private readonly tester: ProviderTestService,
   ) {}
 
   /** Upserts the catalog file's providers and models (admins). */
@@ -58,5 +60,12 @@ export class CatalogController {
   updateProvider(@CurrentUser() u: UserRow, @Param('id') id: string, @Body() body: unknown) {
     requireAdmin(u);
     return this.catalog.updateProvider(id, parseInput(UpdateProviderRequest, body));
+  }
+
+  /** Test connection: what the provider answers to one cheap authenticated call. */
+  @Post('providers/:id/test') @HttpCode(200)
+  testProvider(@CurrentUser() u: UserRow, @Param('id') id: string) {
+    requireAdmin(u);
+    return this.tester.test(id);
   }
 }

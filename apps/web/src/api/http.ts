@@ -162,6 +162,10 @@ export const openQueueBoardSession = () => api.call('queueBoardSession');
 export const importCatalog = () => api.call('importCatalog');
 /** Creates a model from the schema Replicate or fal publishes for `name`; `skipped` lists fields that became no form field. */
 export const importModel = (body: ImportModelRequest) => api.call('importModel', { body });
+/** Test connection: the provider's answer to one cheap authenticated call. */
+export const testProvider = (providerId: string) => api.call('testProvider', { params: { id: providerId } });
+/** Test generation: one real run of the model, with its output as a preview. */
+export const testModel = (modelId: string, body: { prompt?: string } = {}) => api.call('testModel', { params: { id: modelId }, body });
 
 // Storyboards
 export const listStoryboards = (boxId: string) => api.call('listStoryboards', { params: { id: boxId } });

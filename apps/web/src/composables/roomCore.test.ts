@@ -24,7 +24,7 @@ function setup(opts: { joinSeq?: number; joinAck?: JoinAck } = {}) {
   const deps = {
     boxId: 'box-1',
     currentUserId: () => ME,
-    join: vi.fn(async (): Promise<JoinAck> => opts.joinAck ?? { ok: true, seq: server.seq, presence: [{ user_id: ME, display_name: 'Me' }] }),
+    join: vi.fn(async (): Promise<JoinAck> => opts.joinAck ?? { ok: true, seq: server.seq, presence: [{ user_id: ME, display_name: 'Me', viewing: [] }] }),
     fetchSeq: vi.fn(async () => server.seq),
     reload: vi.fn(async () => store.replace('box-1', server.assets)),
     onAsset: (a: AssetDto) => store.put(a),
@@ -47,7 +47,7 @@ describe('board event ordering', () => {
     room.receive(updated(7, { ...asset, status: 'PROCESSING', progress: 40 }));
     expect(statuses()).toEqual(['PROCESSING']);
     expect(room.seq.value).toBe(7);
-    expect(room.presence.value).toEqual([{ user_id: ME, display_name: 'Me' }]);
+    expect(room.presence.value).toEqual([{ user_id: ME, display_name: 'Me', viewing: [] }]);
   });
 
   it('ignores an event it has already seen', async () => {

@@ -1,4 +1,4 @@
-import type { BoxDeletedEvent, JoinAck, SequencedEventName } from '@genbox/contracts';
+import type { BoxDeletedEvent, JoinAck, PresenceUser, SequencedEventName } from '@genbox/contracts';
 import { computed, onScopeDispose, ref, watch } from 'vue';
 import { getSocket } from '../api/socket';
 import { useAssetsStore } from '../stores/assets';
@@ -49,9 +49,17 @@ export function useBoxRoom(boxId: string, opts: { reloadToo?: () => Promise<void
     deleted.value = true;
     core.accessRemoved.value = true;
   };
+  /** The asset open in this tab's detail view: told to the box, and told again after a reconnect (the server forgets it). */
+  let viewing: string | null = null;
+  const sendViewing = () => { if (socket.connected && core.seq.value !== null) socket.emit('asset:view', { box_id: boxId, asset_id: viewing }); };
+  function viewAsset(assetId: string | null) {
+    if (assetId === viewing) return;
+    viewing = assetId;
+    sendViewing();
+  }
   const onConnect = () => {
     offline.value = false;
-    void core.connected();
+    void core.connected().then(() => { if (viewing) sendViewing(); });
   };
   const onDisconnect = () => { offline.value = true; };
   const onConnectError = (err: Error) => { core.error.value = `Live updates are off: ${err.message}`; };
@@ -83,6 +91,13 @@ export function useBoxRoom(boxId: string, opts: { reloadToo?: () => Promise<void
 
   /** One avatar per person, however many tabs they have open. */
   const people = computed(() => [...new Map(core.presence.value.map((p) => [p.user_id, p])).values()]);
+  /** asset id → the other people who have it open now (never this user: you know what you are looking at). */
+  const lookers = computed(() => {
+    const me = session.user?.id;
+    const out: Record<string, PresenceUser[]> = {};
+    for (const p of people.value) if (p.user_id !== me) for (const id of p.viewing ?? []) (out[id] ??= []).push(p);
+    return out;
+  });
 
-  return { ...core, people, offline, deleted, live: computed(() => !offline.value && core.seq.value !== null && !core.syncing.value && !core.error.value && !core.accessRemoved.value) };
+  return { ...core, people, lookers, viewAsset, offline, deleted, live: computed(() => !offline.value && core.seq.value !== null && !core.syncing.value && !core.error.value && !core.accessRemoved.value) };
 }

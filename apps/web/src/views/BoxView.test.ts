@@ -24,7 +24,7 @@ const pending = makeAsset({ status: 'PENDING', prompt: 'neon city', file_url: nu
 let serverAssets: AssetDto[] = [];
 
 async function openBoard() {
-  const sock = createSocketFake(() => ({ ok: true, seq: 3, presence: [{ user_id: 'u-me', display_name: 'Grace Hopper' }, { user_id: 'u-own', display_name: 'Ada Lovelace' }] }));
+  const sock = createSocketFake(() => ({ ok: true, seq: 3, presence: [{ user_id: 'u-me', display_name: 'Grace Hopper', viewing: [] }, { user_id: 'u-own', display_name: 'Ada Lovelace', viewing: [] }] }));
   fake.current = sock.socket;
   const http = createHttpFake({
     'GET /api/boxes/box-1': () => ({ status: 200, body: box }),

@@ -68,9 +68,16 @@ export class ReplicateAdapter implements ProviderAdapter {
 
 function routeFor(model: ModelConfig): { path: string; version?: string } {
   const endpoint = model.apiEndpoint?.trim() ?? '';
+  const route = replicateRoute(endpoint);
+  if (!route) throw new ProviderError('template_invalid', `The model "${model.name}" needs api_endpoint "owner/name" or "owner/name:<version id>" for Replicate (got "${endpoint}").`);
+  return route;
+}
+
+/** Where a model row's api_endpoint sends its predictions: "owner/name", "owner/name:<version>" or a bare version id; null for any other shape. */
+export function replicateRoute(endpoint: string): { path: string; version?: string } | null {
   if (VERSION_ID.test(endpoint)) return { path: '/predictions', version: endpoint };
   const m = /^([\w.-]+)\/([\w.-]+)(?::([0-9a-f]{64}))?$/.exec(endpoint);
-  if (!m) throw new ProviderError('template_invalid', `The model "${model.name}" needs api_endpoint "owner/name" or "owner/name:<version id>" for Replicate (got "${endpoint}").`);
+  if (!m) return null;
   return m[3] ? { path: '/predictions', version: m[3] } : { path: `/models/${m[1]}/${m[2]}/predictions` };
 }
 

@@ -29,7 +29,7 @@ describe('justified rows', () => {
 
   it('holds extreme shapes to a readable range and treats unknown sizes as square', () => {
     expect(aspectOf(1000, 10)).toBe(2.4);
-    expect(aspectOf(10, 1000)).toBe(0.45);
+    expect(aspectOf(10, 1000)).toBe(0.7);
     expect(aspectOf(null, 500)).toBe(1);
   });
 });

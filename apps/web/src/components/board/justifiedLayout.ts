@@ -12,10 +12,14 @@ export interface LayoutOptions {
   footer: number;
 }
 
-/** Width over height, held to a range where a card stays readable (a 1:10 strip would be a line). */
+/**
+ * Width over height, held to a range where a card stays readable (a 1:10 strip would be a line,
+ * and a card narrower than about 0.7 of its height has no room for its status and Retry). A
+ * picture outside the range is shown whole inside its card (object-fit: contain), never cropped.
+ */
 export function aspectOf(width: number | null, height: number | null): number {
   if (!width || !height) return 1;
-  return Math.min(2.4, Math.max(0.45, width / height));
+  return Math.min(2.4, Math.max(0.7, width / height));
 }
 
 /**
