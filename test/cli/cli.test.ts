@@ -131,6 +131,35 @@ describe('the genbox command against a running server', () => {
     expect(boxes.length).toBeGreaterThan(0);
   });
 
+  it('tokens list shows sessions and tokens without their secrets; tokens revoke ends one at once', async () => {
+    const made = await json(['tokens', 'create', '--name', 'to-revoke', '--scopes', 'read']);
+    const elsewhere = { GENBOX_TOKEN: made.token, XDG_CONFIG_HOME: join(home, 'nobody') };
+    expect((await genbox(['boxes', 'list'], elsewhere)).code).toBe(0);
+
+    const listed = await genbox(['tokens', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^ID\s+NAME\s+KIND\s+SCOPES\s+CREATED_AT\s+LAST_USED_AT\s+EXPIRES_AT\s+CURRENT$/m);
+    expect(listed.stdout).toMatch(new RegExp(`^${made.id}\\s+to-revoke\\s+api\\s+read\\s+\\S+\\s+\\S+\\s+-$`, 'm'));
+    // the saved login is the session these commands run with
+    expect(listed.stdout).toMatch(/^\S+\s+Login session\s+session\s+read,write,admin\s.*\syes$/m);
+    const items = await json<{ id: string; name: string; scopes: string[]; last_used_at: string | null }[]>(['tokens', 'list']);
+    expect(items.find((t) => t.id === made.id)).toMatchObject({ name: 'to-revoke', scopes: ['read'], last_used_at: expect.any(String) });
+    expect(JSON.stringify(items)).not.toContain(made.token);
+
+    const revoked = await genbox(['tokens', 'revoke', made.id]);
+    expect(revoked).toMatchObject({ code: 0, stdout: `Revoked ${made.id}.\n` });
+    const refused = await genbox(['boxes', 'list'], elsewhere);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/HTTP 401/);
+    expect((await json<{ id: string }[]>(['tokens', 'list'])).map((t) => t.id)).not.toContain(made.id);
+
+    const again = await genbox(['tokens', 'revoke', made.id]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/HTTP 404.*Token not found/);
+    expect((await genbox(['tokens', 'revoke', 'not-a-token-id'])).stderr).toMatch(/HTTP 400/);
+    expect((await genbox(['tokens', 'revoke'])).code).toBe(2);
+  }, 120_000);
+
   it('credits grant and show (admins), and a member sees their own balance', async () => {
     const user = await gb.newUser('painter');
     const g = await json(['credits', 'grant', '--email', user.email, '--amount', '25', '--note', 'welcome']);

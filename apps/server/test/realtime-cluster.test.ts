@@ -1,42 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { AssetDto, ModelDto } from '@genbox/contracts';
 import { type Socket, io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Received, type TestGenbox, UserClient, connected, freePort, joinBox, recordEvents, startTestGenbox, until } from './harness.js';
+import { type Received, type TestGenbox, UserClient, connected, joinBox, recordEvents, startTestGenbox, until } from './harness.js';
+import { NodeProcess } from './node-process.js';
 import { SseReader } from './sse-reader.js';
-
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-
-/** A Genbox process of its own (the built dist/main.js), sharing the test's database and Redis. */
-class NodeProcess {
-  readonly output: string[] = [];
-  private constructor(readonly child: ChildProcess, readonly url: string) {
-    child.stdout!.on('data', (d) => this.output.push(String(d)));
-    child.stderr!.on('data', (d) => this.output.push(String(d)));
-  }
-
-  static async start(gb: TestGenbox, role: 'api' | 'worker'): Promise<NodeProcess> {
-    const port = await freePort();
-    const env = { ...process.env, ...gb.env, ROLE: role, PORT: String(port), RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '1' };
-    const p = new NodeProcess(spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] }), `http://127.0.0.1:${port}`);
-    const end = Date.now() + 30_000;
-    while (!p.output.join('').includes('is up')) {
-      if (p.child.exitCode !== null || Date.now() > end) throw new Error(`${role} did not start:\n${p.output.join('')}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    return p;
-  }
-
-  async stop() {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
-  }
-}
 
 let gb: TestGenbox;
 const nodes: NodeProcess[] = [];
@@ -45,7 +12,6 @@ const streams: SseReader[] = [];
 let api2: NodeProcess;
 
 beforeAll(async () => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npx nx run-many -t build\` first`);
   // this process is API node 1 only; node 2 and both workers are child processes
   gb = await startTestGenbox({ ROLE: 'api', LOCAL_PROVIDER_DELAY_MS: '150' });
   [api2] = await Promise.all([NodeProcess.start(gb, 'api'), NodeProcess.start(gb, 'worker').then((w) => nodes.push(w)), NodeProcess.start(gb, 'worker').then((w) => nodes.push(w))]) as [NodeProcess, number, number];

@@ -51,7 +51,19 @@ export const AssetDto = z
     started_at: Timestamp.nullable(),
     completed_at: Timestamp.nullable(),
   })
-  .meta({ id: 'Asset' });
+  .meta({
+    id: 'Asset',
+    examples: [{
+      id: '3f1c9a52-8d0e-4c1a-9b7e-2a6d5f4e3c21', box_id: '9b2e4f10-6c3d-4a8b-8e1f-0d2c3b4a5f67', type: 'IMAGE', status: 'COMPLETED', source_type: 'GENERATED',
+      parent_asset_id: null, parent_asset: null, ai_model_id: 'c4d5e6f7-1a2b-4c3d-9e8f-7a6b5c4d3e2f', ai_model: { id: 'c4d5e6f7-1a2b-4c3d-9e8f-7a6b5c4d3e2f', name: 'FLUX 1.1 Pro', slug: 'replicate-flux-1.1-pro' },
+      prompt: 'a lighthouse at dawn, volumetric fog', generation_config: { aspect_ratio: '16:9' }, external_task_id: 'p7k2m9x4rdrj60cm2h3t', provider_state: 'succeeded',
+      error_code: null, error_message: null, failure: null, progress: null,
+      file_url: '/api/assets/3f1c9a52-8d0e-4c1a-9b7e-2a6d5f4e3c21/file?exp=1767225600&sig=Qm9vbXNpZ25hdHVyZQ', thumbnail_url: '/api/assets/3f1c9a52-8d0e-4c1a-9b7e-2a6d5f4e3c21/thumbnail?exp=1767225600&sig=VGh1bWJzaWduYXR1cmU',
+      mime_type: 'image/webp', size_bytes: 482113, width: 1344, height: 768, duration_s: null,
+      created_by: { id: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9', display_name: 'Ada' }, attempts: 1,
+      created_at: '2026-12-02T09:14:03.120Z', updated_at: '2026-12-02T09:14:21.504Z', started_at: '2026-12-02T09:14:03.388Z', completed_at: '2026-12-02T09:14:21.504Z',
+    }],
+  });
 export type AssetDto = z.infer<typeof AssetDto>;
 
 export interface Page<T> { items: T[]; next_cursor: string | null }

@@ -13,7 +13,10 @@ export const BoxDto = z
     created_at: Timestamp,
     updated_at: Timestamp,
   })
-  .meta({ id: 'Box' });
+  .meta({
+    id: 'Box',
+    examples: [{ id: '9b2e4f10-6c3d-4a8b-8e1f-0d2c3b4a5f67', name: 'Launch teaser', owner_id: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9', role: 'owner', seq: 42, paused: false, created_at: '2026-12-01T16:02:11.000Z', updated_at: '2026-12-02T09:14:21.504Z' }],
+  });
 export type BoxDto = z.infer<typeof BoxDto>;
 
 /**

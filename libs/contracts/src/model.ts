@@ -140,7 +140,8 @@ export const CreateModelRequest = z.object({
   request_schema: z.unknown().optional(),
   response_mapping: z.unknown().optional(),
   parameters_schema: ParametersSchema.default({}),
-  cost: z.number().min(0).default(0),
+  // the column is numeric(12,4): a larger cost would be a database error, not an answer
+  cost: z.number().min(0).max(1_000_000, 'is at most 1000000 credits').default(0),
   is_active: z.boolean().optional(),
 });
 export type CreateModelRequest = z.input<typeof CreateModelRequest>;

@@ -57,7 +57,20 @@ export const StoryboardDto = z
     started_at: Timestamp.nullable(),
     completed_at: Timestamp.nullable(),
   })
-  .meta({ id: 'Storyboard' });
+  .meta({
+    id: 'Storyboard',
+    examples: [{
+      id: '6a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c9d', box_id: '9b2e4f10-6c3d-4a8b-8e1f-0d2c3b4a5f67', status: 'RUNNING', prompt: 'a paper boat crosses a rainy city',
+      ai_model_id: '5b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', generation_config: { duration: '5' }, image_asset_id: null, planner: 'local',
+      scenes: [
+        { index: 0, prompt: 'a paper boat is set down in a gutter stream, rain on the cobbles', asset_id: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e', frame_asset_id: '8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e1f', status: 'COMPLETED' },
+        { index: 1, prompt: 'the boat slips under a bridge, neon reflections ripple', asset_id: '9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a', frame_asset_id: null, status: 'PROCESSING' },
+        { index: 2, prompt: 'the boat reaches the harbour at dawn as the rain stops', asset_id: null, frame_asset_id: null, status: 'PLANNED' },
+      ],
+      final_asset_id: null, cost: { estimated: 12, so_far: 8 }, estimated_seconds: 240, error_message: null, created_by: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
+      created_at: '2026-12-02T09:00:00.000Z', updated_at: '2026-12-02T09:03:10.000Z', drafted_at: '2026-12-02T09:00:00.600Z', planned_at: '2026-12-02T09:00:01.000Z', started_at: '2026-12-02T09:01:00.000Z', completed_at: null,
+    }],
+  });
 export type StoryboardDto = z.infer<typeof StoryboardDto>;
 
 const Prompt = z.string().trim().min(1, 'is required').max(4000);

@@ -9,6 +9,11 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 export const TOKEN_KINDS = ['session', 'api'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
+const TOKEN_EXAMPLE = {
+  id: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a', name: 'nightly render script', kind: 'api', scopes: ['read', 'write'], box_ids: null,
+  created_at: '2026-12-02T08:00:00.000Z', last_used_at: '2026-12-02T09:14:00.000Z', expires_at: '2027-03-02T08:00:00.000Z', current: false,
+} as const;
+
 /** A token as listed by `GET /api/auth/tokens`; the secret itself is never shown again. */
 export const TokenDto = z
   .strictObject({
@@ -22,7 +27,7 @@ export const TokenDto = z
     expires_at: Timestamp.nullable(),
     current: z.boolean().describe('The token this request was made with'),
   })
-  .meta({ id: 'Token' });
+  .meta({ id: 'Token', examples: [TOKEN_EXAMPLE] });
 export type TokenDto = z.infer<typeof TokenDto>;
 
 /** `POST /api/auth/tokens`: scopes default to read and write; no expiry unless asked. */
@@ -37,7 +42,9 @@ export const CreateTokenRequest = z
 export type CreateTokenRequest = z.input<typeof CreateTokenRequest>;
 
 /** The answer to `POST /api/auth/tokens`: the secret is shown this once; only its hash is kept. */
-export const CreatedToken = TokenDto.extend({ token: z.string() });
+export const CreatedToken = TokenDto.extend({ token: z.string() }).meta({
+  examples: [{ ...TOKEN_EXAMPLE, last_used_at: null, token: 'gbt_q8Zr2vK1mXcY7tWb4nLp0sJd6hFe3aGu' }],
+});
 export type CreatedToken = z.infer<typeof CreatedToken>;
 
 /** `POST /api/auth/password`: every other session of the user ends. */

@@ -1,3 +1,4 @@
+import type { TokenScope } from '@genbox/contracts';
 import { writeSaved } from '../config.js';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../output.js';
@@ -15,9 +16,6 @@ export async function login({ client, out, flags, env, url }: Ctx) {
   });
 }
 
-/** The token API of the security work (GET/DELETE /api/auth/tokens), not yet in this contract. */
-interface TokenRow { id: string; name: string; kind?: string; scopes?: string[]; box_ids?: string[] | null; created_at?: string; last_used_at?: string | null; expires_at?: string | null; current?: boolean }
-
 export async function tokens(ctx: Ctx, sub: string | undefined) {
   const { client, out, flags, args } = ctx;
   if (sub === 'create') {
@@ -25,24 +23,24 @@ export async function tokens(ctx: Ctx, sub: string | undefined) {
     if (!name) throw new UsageError('genbox tokens create --name NAME [--scopes read,write,admin] [--box-ids ID,ID] [--expires-in-days N]');
     const body = {
       name,
-      ...(flags.scopes ? { scopes: flags.scopes.split(',') } : {}),
+      ...(flags.scopes ? { scopes: flags.scopes.split(',') as TokenScope[] } : {}),
       ...(flags['box-ids'] ? { box_ids: flags['box-ids'].split(',') } : {}),
       ...(flags['expires-in-days'] ? { expires_in_days: Number(flags['expires-in-days']) } : {}),
     };
-    const created = (await client.raw('POST', '/api/auth/tokens', body)) as TokenRow & { token: string };
+    const created = await client.call('createToken', { body });
     return out.result(created, () => {
       out.line(`Token "${name}" (${created.id}) — shown once, keep it now:`);
       out.line(created.token);
     });
   }
   if (sub === 'list') {
-    const { items } = (await client.raw('GET', '/api/auth/tokens')) as { items: TokenRow[] };
-    return out.result(items, () => out.table(items.map((t) => ({ ...t, scopes: t.scopes?.join(',') })), ['id', 'name', 'kind', 'scopes', 'created_at', 'last_used_at', 'expires_at']));
+    const { items } = await client.call('listTokens');
+    return out.result(items, () => out.table(items.map((t) => ({ ...t, scopes: t.scopes.join(','), current: t.current ? 'yes' : '' })), ['id', 'name', 'kind', 'scopes', 'created_at', 'last_used_at', 'expires_at', 'current']));
   }
   if (sub === 'revoke') {
     const id = args[0];
     if (!id) throw new UsageError('genbox tokens revoke TOKEN_ID');
-    await client.raw('DELETE', `/api/auth/tokens/${encodeURIComponent(id)}`);
+    await client.call('revokeToken', { params: { id } });
     return out.result({ revoked: id }, () => out.line(`Revoked ${id}.`));
   }
   throw new UsageError('genbox tokens create|list|revoke');

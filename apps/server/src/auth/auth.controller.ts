@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Ip, Param, Post } from '@nestjs/common';
 import { type AuthResponse, ChangePasswordRequest, CreateTokenRequest, type CreatedToken, LoginRequest, type MeResponse, RegisterRequest, type TokenDto } from '@genbox/contracts';
 import { z } from 'zod';
 import { CurrentPrincipal, CurrentUser, NeedsScope, Public } from './auth.guard.js';
@@ -17,13 +17,13 @@ export class AuthController {
   ) {}
 
   @Public() @Post('register')
-  register(@Body() body: unknown): Promise<AuthResponse> {
-    return this.auth.register(parseInput(RegisterRequest, body));
+  register(@Body() body: unknown, @Ip() address: string): Promise<AuthResponse> {
+    return this.auth.register(parseInput(RegisterRequest, body), address);
   }
 
   @Public() @Post('login') @HttpCode(200)
-  login(@Body() body: unknown): Promise<AuthResponse> {
-    return this.auth.login(parseInput(LoginRequest, body));
+  login(@Body() body: unknown, @Ip() address: string): Promise<AuthResponse> {
+    return this.auth.login(parseInput(LoginRequest, body), address);
   }
 
   @Get('me')

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { TokenScope } from '@genbox/contracts';
 import type { Request } from 'express';
 import { Observable } from 'rxjs';
+import { RequestLimits } from './request-limits.js';
 import { type Principal, TokenService, tokenFromHeader } from './token.service.js';
 import type { UserRow } from './users.repository.js';
 import { AppError } from '../common/app-error.js';
@@ -29,14 +30,16 @@ export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionConte
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<AuthedRequest>().principal!);
 
 /**
- * Global: every route needs `Authorization: Bearer|Token <token>` unless marked @Public(), and
- * the token must have the route's scope (403 naming it otherwise).
+ * Global: every route needs `Authorization: Bearer|Token <token>` unless marked @Public(), the
+ * token and its user must be within their request allowance (429 otherwise), and the token must
+ * have the route's scope (403 naming it otherwise).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    private readonly limits: RequestLimits,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -50,6 +53,7 @@ export class AuthGuard implements CanActivate {
     if (!token) throw new AppError('unauthorized', 'Missing Authorization header: send "Bearer <token>"');
     const principal = await this.tokens.authenticate(token);
     if (!principal) throw new AppError('unauthorized', 'The token is invalid, revoked or expired: log in again');
+    await this.limits.apiRequest(principal);
     const declared = this.reflector.getAllAndOverride<TokenScope | null | undefined>(SCOPE, targets);
     const needed = declared === undefined ? (req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'write') : declared;
     if (needed) requireScope(needed, principal.access);

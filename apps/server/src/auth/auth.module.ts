@@ -5,6 +5,7 @@ import { AccessContextInterceptor, AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PrincipalCache } from './principal-cache.js';
+import { RequestLimits } from './request-limits.js';
 import { SignIns } from './sign-ins.js';
 import { TokenRevocations } from './token-revocations.js';
 import { TokenService } from './token.service.js';
@@ -13,8 +14,8 @@ import { UsersRepository } from './users.repository.js';
 
 /** Who a request is: accounts, session and API tokens, and what each token may do. */
 @Module({
-  providers: [UsersRepository, TokensRepository, TokenRevocations, PrincipalCache, PasswordHasher, TokenService, AuthService, SignIns],
-  exports: [UsersRepository, TokenService, TokenRevocations, AuthService, SignIns],
+  providers: [UsersRepository, TokensRepository, TokenRevocations, PrincipalCache, PasswordHasher, RequestLimits, TokenService, AuthService, SignIns],
+  exports: [UsersRepository, TokenService, TokenRevocations, RequestLimits, AuthService, SignIns],
 })
 export class AuthModule {}
 

@@ -4,11 +4,13 @@ import { type ClientToServerEvents, type JoinAck, type PresenceUser, type Server
 import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import { TokenService } from '../auth/token.service.js';
+import { RequestLimits } from '../auth/request-limits.js';
 import { TokenRevocations } from '../auth/token-revocations.js';
 import { type TokenAccess, requireScope, requireTokenBox } from '../common/access-context.js';
 import type { AppError } from '../common/app-error.js';
 import { BoxesRepository } from '../boxes/boxes.repository.js';
 import { isUuid } from '../common/is-uuid.js';
+import { RateLimitedError } from '../common/rate-limiter.js';
 import { userRoom } from '../realtime/realtime.publisher.js';
 
 /** `viewing`: box id → the asset open in this socket's detail view (a plain object: remote nodes read it through the adapter). */
@@ -39,6 +41,7 @@ export class BoxGateway implements OnGatewayInit, OnGatewayDisconnect, BeforeApp
     private readonly tokens: TokenService,
     private readonly revocations: TokenRevocations,
     private readonly boxes: BoxesRepository,
+    private readonly limits: RequestLimits,
   ) {}
 
   afterInit(server: BoxServer) {
@@ -51,6 +54,12 @@ export class BoxGateway implements OnGatewayInit, OnGatewayDisconnect, BeforeApp
         const token = (socket.handshake.auth as { token?: unknown })?.token;
         const principal = typeof token === 'string' ? await this.tokens.authenticate(token) : null;
         if (!principal) return next(new Error('unauthorized: the token is missing, invalid, revoked or expired'));
+        // a connection counts as one request of its token (a reconnect storm is limited like REST)
+        const refused = await this.limits.apiRequest(principal).catch((e: unknown) => {
+          if (e instanceof RateLimitedError) return e;
+          throw e;
+        });
+        if (refused) return next(new Error(`rate_limited: ${refused.message}`));
         const { user, access } = principal;
         socket.data.user = { user_id: user.id, display_name: user.display_name };
         socket.data.boxes = new Set();

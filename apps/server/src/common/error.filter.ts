@@ -3,6 +3,7 @@ import type { ErrorBody } from '@genbox/contracts';
 import type { Response } from 'express';
 import { AppError } from './app-error.js';
 import { DEPENDENCY_NAMES, unavailableDependency } from './dependency-errors.js';
+import { RateLimitedError } from './rate-limiter.js';
 
 const HTTP_CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'bad_request', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited' };
 
@@ -16,6 +17,7 @@ export class ErrorFilter implements ExceptionFilter {
     const body = toErrorBody(err, this.logger);
     if (res.headersSent) return void res.end();
     if (body.statusCode === 503) res.setHeader('Retry-After', '5');
+    if (err instanceof RateLimitedError) res.setHeader('Retry-After', String(Math.max(1, err.retryAfterS)));
     res.status(body.statusCode).json(body);
   }
 }

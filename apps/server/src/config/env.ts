@@ -75,6 +75,18 @@ const schema = z
     WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(10_000),
     /** How long Genbox waits for a webhook receiver to answer, in ms. */
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    /** Failed sign-ins and registrations per email within SIGN_IN_LIMIT_WINDOW_MINUTES, before 429; 0: no limit. */
+    SIGN_IN_LIMIT_PER_EMAIL: z.coerce.number().int().min(0).default(10),
+    /** Failed sign-ins and registrations per client address within the window, before 429; 0: no limit. */
+    SIGN_IN_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).default(50),
+    /** The window of the two sign-in limits, in minutes (the allowance refills evenly over it). */
+    SIGN_IN_LIMIT_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+    /** REST requests (opening an SSE stream or a socket included) per API token or session within API_LIMIT_WINDOW_SECONDS, before 429; 0: no limit. */
+    API_LIMIT_PER_TOKEN: z.coerce.number().int().min(0).default(6000),
+    /** The same per user, over all of their tokens; 0: no limit. */
+    API_LIMIT_PER_USER: z.coerce.number().int().min(0).default(12000),
+    /** The window of the two API limits, in seconds (the allowance refills evenly over it). */
+    API_LIMIT_WINDOW_SECONDS: z.coerce.number().positive().default(60),
     /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; open when unset. */
     METRICS_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   })
@@ -116,6 +128,8 @@ export interface AppConfig {
   shutdownGraceMs: number;
   metricsToken: string | null;
   webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number };
+  /** Request allowances within their windows (0: none). */
+  limits: { signInPerEmail: number; signInPerAddress: number; signInWindowMs: number; apiPerToken: number; apiPerUser: number; apiWindowMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -164,5 +178,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
     metricsToken: e.METRICS_TOKEN ?? null,
     webhooks: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
+    limits: {
+      signInPerEmail: e.SIGN_IN_LIMIT_PER_EMAIL,
+      signInPerAddress: e.SIGN_IN_LIMIT_PER_ADDRESS,
+      signInWindowMs: e.SIGN_IN_LIMIT_WINDOW_MINUTES * 60_000,
+      apiPerToken: e.API_LIMIT_PER_TOKEN,
+      apiPerUser: e.API_LIMIT_PER_USER,
+      apiWindowMs: e.API_LIMIT_WINDOW_SECONDS * 1000,
+    },
   };
 }

@@ -40,10 +40,10 @@ export function buildOpenApi(publicUrl: string): Json {
       summary: r.summary,
       ...(r.auth === 'public' ? { security: [] } : {}),
       parameters: [...params, ...queryParams],
-      ...(body ? { requestBody: { required: true, content: { 'application/json': withExample(body) } } } : {}),
+      ...(body ? { requestBody: { required: true, content: { 'application/json': withExample(body, requests.components) } } } : {}),
       ...(form ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: form } } } } : {}),
       responses: {
-        [String(r.status)]: successResponse(r, responses.roots[`${name}.response`]),
+        [String(r.status)]: successResponse(r, responses.roots[`${name}.response`], responses.components),
         ...Object.fromEntries(Object.keys(r.alsoAnswers ?? {}).map((status) => [status, { description: 'See the schema', content: { 'application/json': { schema: responses.roots[`${name}.${status}`] } } }])),
         default: { description: 'An error: {statusCode, error, message}', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } },
       },
@@ -63,17 +63,46 @@ export function buildOpenApi(publicUrl: string): Json {
   };
 }
 
-function successResponse(r: RouteSpec, schema: Json | undefined): Json {
+function successResponse(r: RouteSpec, schema: Json | undefined, components: Json): Json {
   const description = r.status === 204 ? 'Done, no body' : 'OK';
   if (typeof r.response === 'string') return r.response === 'none' ? { description } : { description, content: RAW_CONTENT[r.response] };
-  return { description, content: { 'application/json': withExample(schema!) } };
+  return { description, content: { 'application/json': withExample(schema!, components) } };
 }
 
-/** Swagger UI shows a media type's `example`; the schemas carry theirs as `examples`. */
-function withExample(schema: Json): Json {
-  const examples = schema.examples as unknown[] | undefined;
-  return examples?.length ? { schema, example: examples[0] } : { schema };
+/** Swagger UI shows a media type's `example`; the contract's schemas carry theirs as `examples`. */
+function withExample(schema: Json, components: Json): Json {
+  const example = exampleOf(schema, components);
+  return example === undefined ? { schema } : { schema, example };
 }
+
+/**
+ * A schema's first example; else one put together from its parts' examples: a shared schema's
+ * (through its $ref), a list of one example item, an object whose every property has one (null
+ * standing in for a nullable property without). Undefined when some part has none.
+ */
+function exampleOf(schema: Json, components: Json, depth = 0): unknown {
+  if (depth > 8) return undefined;
+  const examples = schema.examples as unknown[] | undefined;
+  if (examples?.length) return examples[0];
+  if (typeof schema.$ref === 'string') return exampleOf(components[schema.$ref.split('/').pop()!] as Json, components, depth + 1);
+  if (schema.type === 'array' && schema.items) {
+    const item = exampleOf(schema.items as Json, components, depth + 1);
+    return item === undefined ? undefined : [item];
+  }
+  if (schema.type === 'object' && schema.properties) {
+    const out: Json = {};
+    for (const [key, prop] of Object.entries(schema.properties as Record<string, Json>)) {
+      const value = exampleOf(prop, components, depth + 1) ?? (nullable(prop) ? null : undefined);
+      if (value === undefined) return undefined;
+      out[key] = value;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+const nullable = (s: Json): boolean =>
+  s.type === 'null' || (Array.isArray(s.type) && s.type.includes('null')) || (Array.isArray(s.anyOf) && (s.anyOf as Json[]).some((x) => x.type === 'null'));
 
 /**
  * Converts the given schemas together, so shared ones (those with a meta id) become
