@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AnalyticsDto, AnalyticsQuery } from './analytics.js';
-import { AssetDto, AssetHistoryEntry, AssetPage, GenerateRequest, GenerateResponse, ListAssetsQuery, UploadForm, listOf, pageOf } from './asset.js';
+import { AssetDto, AssetHistoryEntry, AssetPage, GenerateRequest, GenerateResponse, ListAssetsQuery, ResumableUploadDto, UploadForm, listOf, pageOf } from './asset.js';
 import { AddMemberRequest, AddMemberResponse, BoxDto, CreateBoxRequest, InvitationDto, MemberDto, UpdateBoxRequest, UpdateMemberRequest } from './box.js';
 import { HealthDetailsDto, HealthDto } from './health.js';
 import { CreateWebhookRequest, UpdateWebhookRequest, WebhookDeliveryDto, WebhookEndpointCreatedDto, WebhookEndpointDto } from './webhooks.js';
@@ -88,6 +88,10 @@ export const API = {
 
   listAssets: route({ ...ROUTES.listAssets, tag: 'assets', summary: 'Assets filtered (status, type, source_type, q prompt search, model_id, created_by, from, to), sorted (newest|oldest), cursor-paginated; total on the first page', status: 200, query: ListAssetsQuery, response: AssetPage }),
   upload: route({ ...ROUTES.upload, tag: 'assets', summary: 'Upload an image or video: a COMPLETED, UPLOADED asset; 413 over the cap, 415 for other types', status: 201, form: UploadForm, response: AssetDto }),
+  createResumableUpload: route({ ...ROUTES.createResumableUpload, tag: 'assets', summary: 'Start a resumable upload (tus 1.0 creation): headers Tus-Resumable: 1.0.0, Upload-Length (bytes, 413 over the cap) and optionally Upload-Metadata (filename, prompt_text; base64 values); answers Location', status: 201, response: ResumableUploadDto }),
+  resumableUploadOffset: route({ ...ROUTES.resumableUploadOffset, tag: 'assets', summary: 'How much of a resumable upload the server has (tus HEAD): Upload-Offset and Upload-Length headers; Genbox-Asset-Id once it is an asset', status: 200, response: 'none' }),
+  appendResumableUpload: route({ ...ROUTES.appendResumableUpload, tag: 'assets', summary: 'Send bytes of a resumable upload (tus PATCH): Content-Type application/offset+octet-stream and Upload-Offset equal to the server\'s (409 otherwise, 423 while another request writes it); bytes that arrive before a dropped connection are kept. Answers the new Upload-Offset; the last byte makes the asset (Genbox-Asset-Id header), exactly as POST /upload does (415 for other types)', status: 204, response: 'none' }),
+  deleteResumableUpload: route({ ...ROUTES.deleteResumableUpload, tag: 'assets', summary: 'Abandon a resumable upload (tus termination): its bytes are deleted', status: 204, response: 'none' }),
   generate: route({ ...ROUTES.generate, tag: 'assets', summary: "Start a generation: the new PENDING asset, or {items} when count > 1; 402 with the balance and the cost when the caller's credits are short", status: 202, body: GenerateRequest, response: GenerateResponse, alsoAnswers: { 402: InsufficientCreditsBody } }),
   getAsset: route({ ...ROUTES.getAsset, tag: 'assets', summary: 'One asset', status: 200, response: AssetDto }),
   assetHistory: route({ ...ROUTES.assetHistory, tag: 'assets', summary: 'Every status change of the asset, oldest first', status: 200, response: listOf(AssetHistoryEntry) }),

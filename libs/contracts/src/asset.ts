@@ -133,6 +133,19 @@ export const UploadForm = z
     prompt_text: z.string().optional().describe('A caption kept as the asset\'s prompt'),
   });
 
+/** `POST /api/boxes/:id/uploads`: a resumable (tus 1.0) upload, created empty; `Location` (= `url`) takes HEAD and PATCH. */
+export const ResumableUploadDto = z
+  .strictObject({
+    id: z.string(),
+    url: z.string().describe('Where to PATCH the bytes and HEAD the offset (also the Location header)'),
+    length: z.number().int().describe('Upload-Length: the whole file, in bytes'),
+    offset: z.number().int().describe('Bytes the server has'),
+    expires_at: z.string().describe('An unfinished upload is dropped after this'),
+    asset_id: z.string().nullable().describe('The asset made once the last byte arrived'),
+  })
+  .meta({ id: 'ResumableUpload' });
+export type ResumableUploadDto = z.infer<typeof ResumableUploadDto>;
+
 /** One change of an asset's status, as the history holds it; `detail` carries the provider's own words of a failure, for admins only (others get its error_code). */
 export const AssetHistoryEntry = z.strictObject({
   from_status: z.enum(ASSET_STATUSES).nullable(),

@@ -27,6 +27,10 @@ export const ROUTES = {
   cancelInvitation: { method: 'DELETE', path: '/api/boxes/:id/invitations/:invitationId' },
   listAssets: { method: 'GET', path: '/api/boxes/:id/assets' },
   upload: { method: 'POST', path: '/api/boxes/:id/upload' },
+  createResumableUpload: { method: 'POST', path: '/api/boxes/:id/uploads' },
+  resumableUploadOffset: { method: 'HEAD', path: '/api/uploads/:id' },
+  appendResumableUpload: { method: 'PATCH', path: '/api/uploads/:id' },
+  deleteResumableUpload: { method: 'DELETE', path: '/api/uploads/:id' },
   generate: { method: 'POST', path: '/api/boxes/:id/generate' },
   getAsset: { method: 'GET', path: '/api/assets/:id' },
   assetHistory: { method: 'GET', path: '/api/assets/:id/history' },
@@ -75,5 +79,5 @@ export const ROUTES = {
   openapi: { method: 'GET', path: '/api/docs/openapi.json' },
 } as const satisfies Record<string, { method: HttpMethod; path: string; raw?: true }>;
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'DELETE';
 export type RouteName = keyof typeof ROUTES;

@@ -11,18 +11,21 @@ import { AssetsRepository } from './assets.repository.js';
 import { AssetsService } from './assets.service.js';
 import { FileDeliveryService } from './file-delivery.service.js';
 import { FileUrls } from './file-urls.js';
+import { ResumableUploadService } from './resumable-upload.service.js';
+import { ResumableUploadsController } from './resumable-uploads.controller.js';
+import { ResumableUploadsRepository } from './resumable-uploads.repository.js';
 
 /** Assets: rows, uploads, their files and signed URLs, and the events their changes send. */
 @Module({
   imports: [AuthModule, BoxesModule, RealtimeModule],
-  providers: [AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService],
-  exports: [AssetsRepository, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService],
+  providers: [AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService, ResumableUploadsRepository, ResumableUploadService],
+  exports: [AssetsRepository, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService, ResumableUploadService],
 })
 export class AssetsModule {}
 
-/** Asset routes: list, upload, read, delete, file bytes (ROLE=api|all). */
+/** Asset routes: list, upload (plain and resumable), read, delete, file bytes (ROLE=api|all). */
 @Module({
   imports: [AssetsModule],
-  controllers: [AssetsController],
+  controllers: [AssetsController, ResumableUploadsController],
 })
 export class AssetsApiModule {}

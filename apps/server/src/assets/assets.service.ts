@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AssetDto, AssetHistoryEntry, AssetPage } from '@genbox/contracts';
 import { BoxAccessService } from '../boxes/box-access.service.js';
@@ -10,7 +11,7 @@ import type { AppConfig } from '../config/env.js';
 import { CONFIG, STORAGE } from '../common/tokens.js';
 import { inspectStoredMedia, storeThumbnail } from '../media/media-inspector.js';
 import type { StorageDriver } from '../storage/storage.port.js';
-import { EmptyUploadError, UnsupportedMediaTypeError, UploadAbortedError, UploadTooLargeError, ingestUpload } from '../storage/upload-stream.js';
+import { EmptyUploadError, type StoredMedia, UnsupportedMediaTypeError, UploadAbortedError, UploadTooLargeError, formatBytes, ingestUpload } from '../storage/upload-stream.js';
 import { type ListQueryInput, decodeCursor, encodeCursor, toFilter } from './asset-list.query.js';
 import { AssetListRepository } from './asset-list.repository.js';
 import { AssetMapper } from './asset.mapper.js';
@@ -89,18 +90,36 @@ export class AssetsService {
     await this.access.require(boxId, userId, 'editor');
     const declared = Number(req.headers['content-length']);
     if (declared > this.config.maxUploadBytes + 64 * 1024) throw tooLarge(this.config.maxUploadBytes);
+    return this.storeAndRecord(userId, boxId, async (key) => {
+      const { file, fields } = await readMultipart(req, (stream) => this.ingest(stream, key));
+      return { stored: file, promptText: fields.prompt_text };
+    });
+  }
+
+  /**
+   * An upload whose bytes arrived some other way (a finished resumable upload): the same checks,
+   * measuring and row as a multipart upload. The caller has checked the editor role.
+   */
+  async uploadFrom(userId: string, boxId: string, source: Readable, promptText: string | null): Promise<AssetDto> {
+    return this.storeAndRecord(userId, boxId, async (key) => ({ stored: await this.ingest(source, key), promptText }));
+  }
+
+  private ingest(stream: Readable, key: string): Promise<StoredMedia> {
+    return ingestUpload(stream, { storage: this.storage, key, maxBytes: this.config.maxUploadBytes }).catch((e) => {
+      throw mapUploadError(e, this.config.maxUploadBytes);
+    });
+  }
+
+  /** Stores the file under a fresh key, measures it and inserts the COMPLETED, UPLOADED row; keeps nothing on failure. */
+  private async storeAndRecord(userId: string, boxId: string, store: (key: string) => Promise<{ stored: StoredMedia; promptText?: string | null }>): Promise<AssetDto> {
     const id = randomUUID();
     const keys = storageKeys(boxId, id);
     let created: AssetWritten | undefined;
     try {
-      const { file: stored, fields } = await readMultipart(req, (stream) =>
-        ingestUpload(stream, { storage: this.storage, key: keys.file, maxBytes: this.config.maxUploadBytes }).catch((e) => {
-          throw mapUploadError(e, this.config.maxUploadBytes);
-        }),
-      );
+      const { stored, promptText } = await store(keys.file);
       const facts = await inspectStoredMedia(this.storage, keys.file, stored.type);
       const thumbnailKey = await storeThumbnail(this.storage, keys, facts);
-      const prompt = fields.prompt_text?.trim().slice(0, 4000) || null;
+      const prompt = promptText?.trim().slice(0, 4000) || null;
       [created] = await this.writer.create(boxId, [{
         id, box_id: boxId, type: stored.type, status: 'COMPLETED', source_type: 'UPLOADED', prompt, created_by: userId,
         changes: { storage_key: keys.file, thumbnail_key: thumbnailKey, mime_type: stored.mimeType, size_bytes: stored.sizeBytes, width: facts.width, height: facts.height, duration_s: facts.durationS, completed_at: new Date(), progress: null },
@@ -130,7 +149,7 @@ function withoutProviderWords(d: Record<string, unknown>): Record<string, unknow
   return rest;
 }
 
-const tooLarge = (max: number) => new AppError('payload_too_large', `The file is larger than the ${Math.round(max / 1024 / 1024)} MB limit`);
+export const tooLarge = (max: number) => new AppError('payload_too_large', `The file is larger than the ${formatBytes(max)} limit`);
 
 function mapUploadError(e: unknown, max: number): unknown {
   if (e instanceof UploadTooLargeError) return tooLarge(max);

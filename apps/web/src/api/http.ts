@@ -51,6 +51,11 @@ const config: HttpConfig = {
   onUnauthorized: () => {},
 };
 
+/** An XMLHttpRequest from the configured factory (tests give a fake). */
+export const newXhr = (): XMLHttpRequest => config.createXhr();
+/** Tells the session a 401 came back. */
+export const unauthorized = (): void => config.onUnauthorized();
+
 export function configureHttp(patch: Partial<HttpConfig>) {
   Object.assign(config, patch);
 }
@@ -66,7 +71,7 @@ function parseJson(text: string): unknown {
   try { return JSON.parse(text); } catch { return undefined; }
 }
 
-function authHeaders(): Record<string, string> {
+export function authHeaders(): Record<string, string> {
   const token = config.getToken();
   return token ? { Authorization: `Bearer ${token}` } : {};
 }
@@ -108,38 +113,6 @@ export async function generate(boxId: string, body: GenerateRequest): Promise<As
   return 'items' in res ? res.items : [res];
 }
 
-export interface UploadOptions {
-  promptText?: string;
-  /** Fraction sent, 0–1. */
-  onProgress?: (fraction: number) => void;
-  signal?: AbortSignal;
-}
-
-/** XMLHttpRequest rather than fetch: only XHR reports upload progress. */
-export function uploadAsset(boxId: string, file: File, opts: UploadOptions = {}): Promise<AssetDto> {
-  return new Promise((resolve, reject) => {
-    const xhr = config.createXhr();
-    xhr.open(ROUTES.upload.method, pathFor(ROUTES.upload.path, { id: boxId }));
-    for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
-    xhr.setRequestHeader('Accept', 'application/json');
-    xhr.upload.onprogress = (e) => { if (e.lengthComputable) opts.onProgress?.(e.loaded / e.total); };
-    xhr.onload = () => {
-      const data = xhr.responseText ? parseJson(xhr.responseText) : undefined;
-      if (xhr.status >= 200 && xhr.status < 300) return resolve(data as AssetDto);
-      const body = toErrorBody(xhr.status, xhr.statusText, data);
-      if (body.statusCode === 401) config.onUnauthorized();
-      reject(new ApiError(body));
-    };
-    xhr.onerror = () => reject(new ApiError(NETWORK_ERROR));
-    xhr.onabort = () => reject(new ApiError({ statusCode: 0, error: 'aborted', message: 'Upload canceled.' }));
-    opts.signal?.addEventListener('abort', () => xhr.abort());
-    const form = new FormData();
-    // the caption first: a server reading the stream then has it before the file's bytes
-    if (opts.promptText) form.append('prompt_text', opts.promptText);
-    form.append('file', file);
-    xhr.send(form);
-  });
-}
 
 // Models (everyone) and the admin catalog
 export const listModels = () => api.call('listModels') as Promise<{ items: ModelDto[] }>;

@@ -1,69 +1,120 @@
 // @vitest-environment happy-dom
 import { createTestingPinia } from '@pinia/testing';
 import { describe, expect, it, vi } from 'vitest';
+import { watch } from 'vue';
 import { configureHttp } from '../api/http';
 import { useAssetsStore } from '../stores/assets';
 import { makeAsset } from '../test/fixtures';
 import { useUpload } from './useUpload';
 
-/** An XHR that reports half the bytes sent, then answers `status` with `body`. */
-function fakeXhr(status: number, body: unknown, seen: { url?: string; auth?: string; form?: FormData }) {
-  return () => {
+interface Sent { method: string; url: string; headers: Record<string, string>; bytes: number }
+
+/**
+ * A tus server in an XHR: POST makes an upload, PATCH appends (reporting half the bytes sent
+ * first), HEAD says the offset, GET answers the asset. `dropFirstPatch` cuts the first PATCH
+ * after half its bytes arrived, as a lost connection does (the server keeps those bytes).
+ */
+function fakeTus(opts: { asset?: unknown; refuse?: { status: number; body: unknown }; dropFirstPatch?: boolean } = {}) {
+  const sent: Sent[] = [];
+  let length = 0;
+  let offset = 0;
+  let patches = 0;
+  const createXhr = () => {
+    const headers: Record<string, string> = {};
+    let method = '';
+    let url = '';
+    const answer: Record<string, string> = {};
     const xhr = {
       status: 0,
-      statusText: '',
       responseText: '',
-      upload: { onprogress: null as ((e: { lengthComputable: boolean; loaded: number; total: number }) => void) | null },
+      upload: { onprogress: null as ((e: { loaded: number }) => void) | null },
       onload: null as (() => void) | null,
-      onerror: null,
+      onerror: null as (() => void) | null,
       onabort: null,
-      open: (_m: string, url: string) => { seen.url = url; },
-      setRequestHeader: (k: string, v: string) => { if (k === 'Authorization') seen.auth = v; },
-      send: (form: FormData) => {
-        seen.form = form;
-        xhr.upload.onprogress?.({ lengthComputable: true, loaded: 50, total: 100 });
-        xhr.status = status;
-        xhr.responseText = JSON.stringify(body);
-        queueMicrotask(() => xhr.onload?.());
+      open: (m: string, u: string) => { method = m; url = u; },
+      setRequestHeader: (k: string, v: string) => { headers[k] = v; },
+      getResponseHeader: (k: string) => answer[k] ?? null,
+      send: (body: Blob | null) => {
+        sent.push({ method, url, headers: { ...headers }, bytes: body?.size ?? 0 });
+        const reply = (status: number, json?: unknown) => {
+          xhr.status = status;
+          xhr.responseText = json === undefined ? '' : JSON.stringify(json);
+          queueMicrotask(() => xhr.onload?.());
+        };
+        if (opts.refuse) return reply(opts.refuse.status, opts.refuse.body);
+        if (method === 'POST') {
+          length = Number(headers['Upload-Length']);
+          offset = 0;
+          answer.Location = '/api/uploads/u1';
+          return reply(201, { id: 'u1', url: '/api/uploads/u1', length, offset: 0, expires_at: 'x', asset_id: null });
+        }
+        if (method === 'HEAD') {
+          answer['Upload-Offset'] = String(offset);
+          return reply(200);
+        }
+        if (method === 'GET') return reply(200, opts.asset);
+        const size = body!.size;
+        xhr.upload.onprogress?.({ loaded: size / 2 });
+        if (opts.dropFirstPatch && patches++ === 0) {
+          offset += size / 2;
+          return queueMicrotask(() => xhr.onerror?.());
+        }
+        offset += size;
+        answer['Upload-Offset'] = String(offset);
+        if (offset === length) answer['Genbox-Asset-Id'] = 'a1';
+        return reply(204);
       },
       abort: () => {},
     };
     return xhr as unknown as XMLHttpRequest;
   };
+  return { createXhr, sent };
 }
 
-const file = (name: string, type: string) => new File(['x'], name, { type });
+const file = (name: string, type: string, size = 1000) => new File([new Uint8Array(size)], name, { type });
 
 describe('uploading', () => {
   it('shows progress and puts the new asset on the board', async () => {
     createTestingPinia({ stubActions: false, createSpy: vi.fn });
     const asset = makeAsset();
-    const seen: { url?: string; auth?: string } = {};
-    configureHttp({ createXhr: fakeXhr(201, asset, seen), getToken: () => 'tok' });
+    const tus = fakeTus({ asset });
+    configureHttp({ createXhr: tus.createXhr, getToken: () => 'tok' });
     const up = useUpload(() => 'box-1');
-    const started = up.start([file('cat.png', 'image/png')]);
-    expect(up.items.value[0]).toMatchObject({ name: 'cat.png', progress: 0.5, done: false });
-    await started;
-    expect(seen).toMatchObject({ url: '/api/boxes/box-1/upload', auth: 'Bearer tok' });
+    const shown: number[] = [];
+    watch(() => up.items.value[0]?.progress, (p) => shown.push(p!), { flush: 'sync' });
+    await up.start([file('cat.png', 'image/png')]);
+    expect(shown).toContain(0.5);
+    expect(tus.sent.map((s) => `${s.method} ${s.url}`)).toEqual(['POST /api/boxes/box-1/uploads', 'PATCH /api/uploads/u1', 'GET /api/assets/a1']);
+    expect(tus.sent[0]!.headers).toMatchObject({ Authorization: 'Bearer tok', 'Tus-Resumable': '1.0.0', 'Upload-Length': '1000' });
     expect(up.items.value[0]).toMatchObject({ progress: 1, done: true, error: null });
     expect(useAssetsStore().list('box-1')).toEqual([asset]);
   });
 
-  it('sends an optional caption as prompt_text with every file, and none when it is blank', async () => {
+  it('after a dropped connection it asks the server what it has and sends only the rest', async () => {
     createTestingPinia({ stubActions: false, createSpy: vi.fn });
-    const seen: { form?: FormData } = {};
-    configureHttp({ createXhr: fakeXhr(201, makeAsset({ prompt: 'Brand swatch' }), seen) });
+    const tus = fakeTus({ asset: makeAsset(), dropFirstPatch: true });
+    configureHttp({ createXhr: tus.createXhr });
+    const up = useUpload(() => 'box-1');
+    await up.start([file('clip.mp4', 'video/mp4', 1000)]);
+    expect(tus.sent.map((s) => `${s.method} ${s.bytes}`)).toEqual(['POST 0', 'PATCH 1000', 'HEAD 0', 'PATCH 500', 'GET 0']);
+    expect(tus.sent[3]!.headers['Upload-Offset']).toBe('500');
+    expect(up.items.value[0]).toMatchObject({ done: true, error: null });
+  });
+
+  it('sends an optional caption as prompt_text metadata with every file, and none when it is blank', async () => {
+    createTestingPinia({ stubActions: false, createSpy: vi.fn });
+    const tus = fakeTus({ asset: makeAsset({ prompt: 'Brand swatch' }) });
+    configureHttp({ createXhr: tus.createXhr });
     const up = useUpload(() => 'box-1');
     await up.start([file('swatch.png', 'image/png')], '  Brand swatch ');
-    expect(seen.form!.get('prompt_text')).toBe('Brand swatch');
-    expect((seen.form!.get('file') as File).name).toBe('swatch.png');
+    expect(tus.sent[0]!.headers['Upload-Metadata']).toBe(`filename ${btoa('swatch.png')},prompt_text ${btoa('Brand swatch')}`);
     await up.start([file('other.png', 'image/png')], '   ');
-    expect(seen.form!.has('prompt_text')).toBe(false);
+    expect(tus.sent.at(-3)!.headers['Upload-Metadata']).toBe(`filename ${btoa('other.png')}`);
   });
 
   it("shows the server's reason when a file is refused", async () => {
     createTestingPinia({ stubActions: false, createSpy: vi.fn });
-    configureHttp({ createXhr: fakeXhr(413, { statusCode: 413, error: 'payload_too_large', message: 'The file is larger than 50 MB' }, {}) });
+    configureHttp({ createXhr: fakeTus({ refuse: { status: 413, body: { statusCode: 413, error: 'payload_too_large', message: 'The file is larger than 50 MB' } } }).createXhr });
     const up = useUpload(() => 'box-1');
     await up.start([file('huge.mp4', 'video/mp4')]);
     expect(up.items.value[0]!.error).toBe('The file is larger than 50 MB');

@@ -1,5 +1,6 @@
 import { ref } from 'vue';
-import { errorMessage, uploadAsset } from '../api/http';
+import { errorMessage } from '../api/http';
+import { resumableUpload } from '../api/resumableUpload';
 import { useAssetsStore } from '../stores/assets';
 
 export interface UploadItem {
@@ -14,6 +15,8 @@ export interface UploadItem {
   /** Measured while it sends; null until there is something to measure. */
   bytesPerSecond: number | null;
   secondsLeft: number | null;
+  /** The connection dropped: it waits, then resumes where the server's copy ends. */
+  reconnecting: boolean;
 }
 
 /** "1.2 MB/s", "340 kB/s" */
@@ -28,7 +31,7 @@ const ACCEPTED = /^(image|video)\//;
 /** How long a finished upload stays listed, in ms. */
 const LINGER_MS = 1500;
 
-/** Uploads files into a box one request each, with a progress bar per file. */
+/** Uploads files into a box, resumable (tus), with a progress bar, speed and time left per file. */
 export function useUpload(boxId: () => string) {
   const assets = useAssetsStore();
   const items = ref<UploadItem[]>([]);
@@ -45,21 +48,23 @@ export function useUpload(boxId: () => string) {
 
   async function uploadOne(file: File, promptText?: string) {
     const key = nextKey++;
-    items.value.push({ key, name: file.name, progress: 0, error: null, done: false, size: file.size, bytesPerSecond: null, secondsLeft: null });
+    items.value.push({ key, name: file.name, progress: 0, error: null, done: false, size: file.size, bytesPerSecond: null, secondsLeft: null, reconnecting: false });
     if (!ACCEPTED.test(file.type)) {
       patch(key, { error: 'Only images and videos can be uploaded.' });
       return;
     }
     try {
-      const started = performance.now();
-      const onProgress = (p: number) => {
-        const seconds = (performance.now() - started) / 1000;
-        const rate = seconds > 0.2 ? (p * file.size) / seconds : null;
-        patch(key, { progress: p, bytesPerSecond: rate, secondsLeft: rate ? ((1 - p) * file.size) / rate : null });
+      // speed is measured from the last (re)start: bytes the server already had do not count
+      let since = { at: performance.now(), bytes: 0 };
+      const onProgress = (sent: number) => {
+        if (items.value.find((i) => i.key === key)?.reconnecting) since = { at: performance.now(), bytes: sent };
+        const seconds = (performance.now() - since.at) / 1000;
+        const rate = seconds > 0.2 ? (sent - since.bytes) / seconds : null;
+        patch(key, { progress: file.size ? sent / file.size : 1, reconnecting: false, bytesPerSecond: rate, secondsLeft: rate ? (file.size - sent) / rate : null });
       };
-      const asset = await uploadAsset(boxId(), file, { promptText, onProgress });
+      const asset = await resumableUpload(boxId(), file, { promptText, onProgress, onRetry: () => patch(key, { reconnecting: true, bytesPerSecond: null, secondsLeft: null }) });
       assets.upsert(asset);
-      patch(key, { progress: 1, done: true });
+      patch(key, { progress: 1, done: true, reconnecting: false });
       setTimeout(() => dismiss(key), LINGER_MS);
     } catch (err) {
       patch(key, { error: errorMessage(err) });

@@ -1,0 +1,21 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ffmpegPath, runTool } from '@genbox/media';
+
+/** A short MP4 with its index in front (seekable, so later bytes may be anything), as ffmpeg writes it to a file. */
+export async function shortMp4(w = 160, h = 96, seconds = 1): Promise<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), 'genbox-clip-'));
+  const out = join(dir, 'clip.mp4');
+  try {
+    await runTool(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${w}x${h}:rate=12:duration=${seconds}`, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', out]);
+    return await readFile(out);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** tus headers for a user's token. */
+export const tusHeaders = (token: string | null, extra: Record<string, string> = {}): Record<string, string> => ({ authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', ...extra });
+
+export const b64 = (s: string) => Buffer.from(s).toString('base64');
