@@ -9,6 +9,7 @@ import { AuthApiModule, AuthModule } from './auth/auth.module.js';
 import { BoxesApiModule, BoxesModule } from './boxes/boxes.module.js';
 import { DependencyProbes } from './common/dependency-probes.js';
 import { ErrorFilter } from './common/error.filter.js';
+import { QueueDrains } from './common/queue-drain.js';
 import { ShutdownState } from './common/shutdown-state.js';
 import { Signer } from './common/signer.js';
 import { CONFIG, DATABASE, REDIS, SIGNER, STORAGE } from './common/tokens.js';
@@ -50,7 +51,7 @@ class KernelModule {
       { provide: STORAGE, useValue: rt.storage },
       { provide: SIGNER, useValue: new Signer(rt.config.appSecret) },
     ];
-    return { module: KernelModule, providers: [...values, DependencyProbes, ShutdownState], exports: [...values.map((p) => p.provide), DependencyProbes, ShutdownState] };
+    return { module: KernelModule, providers: [...values, DependencyProbes, ShutdownState, QueueDrains], exports: [...values.map((p) => p.provide), DependencyProbes, ShutdownState, QueueDrains] };
   }
 }
 

@@ -26,6 +26,7 @@ import { createStorage } from './storage/create-storage.js';
 import { serveSwaggerUi } from './docs/serve-swagger-ui.js';
 import { drainProcess } from './common/graceful-shutdown.js';
 import { HttpDrain } from './common/http-drain.js';
+import { QueueDrains } from './common/queue-drain.js';
 import { ShutdownState } from './common/shutdown-state.js';
 import { GenerationProcessor } from './generation/generation.processor.js';
 import { QueueBoardAccess } from './admin-queues/queue-board.access.js';
@@ -117,7 +118,10 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
     demo: seeded.demo ? DEMO_USER : null,
     close() {
       closing ??= (async () => {
-        const worker = config.role !== 'api' ? app.get(GenerationProcessor) : null;
+        // a worker drains every queue it runs: generation's processor, and each other queue's QueueDrain
+        const generation = config.role !== 'api' ? app.get(GenerationProcessor) : null;
+        const queues = app.get(QueueDrains);
+        const worker = generation ? { drain: (deadline: number) => Promise.all([generation.drain(deadline), queues.drain(deadline)]).then(() => undefined) } : null;
         await drainProcess({ state: app.get(ShutdownState), http, server: app.getHttpServer(), sockets, worker, graceMs: config.shutdownGraceMs });
         await app.close();
         await dataSource.destroy().catch(() => undefined);

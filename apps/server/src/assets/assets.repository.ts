@@ -112,6 +112,11 @@ export class AssetsRepository {
    * (one transaction, one round trip). Returns the moved row as the wire needs it, or null when
    * the asset was not in `from` (someone else moved it first). With `onlyAttempt`, only that attempt
    * of the asset moves (a late job of an earlier attempt does nothing).
+   *
+   * Plain SQL on purpose, not TypeORM's entity manager (asset.entity.ts describes the table): the
+   * guard, the history row and the seq bump are one statement, so PostgreSQL alone decides which
+   * of two racing callers wins, in one round trip; a find-then-save would need a transaction with
+   * a row lock and four round trips for the same, and could not hand back the joined wire row.
    */
   // Plain SQL on purpose, like insert() and patch(): one statement locks the row, moves it only if
   // it is still in `from`, writes the history row and bumps the box's seq, in one round trip and

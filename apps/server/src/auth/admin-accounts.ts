@@ -1,5 +1,6 @@
 import argon2 from 'argon2';
 import type { Queryable } from '../database/database.js';
+import { UsersRepository } from './users.repository.js';
 
 /** Said when GENBOX_ADMIN_EMAIL names someone else's account: start refuses instead of promoting it. */
 export class AdminEmailTakenError extends Error {
@@ -17,15 +18,17 @@ export class AdminEmailTakenError extends Error {
  * registered that email first.
  */
 export async function ensureConfiguredAdmin(q: Queryable, email: string, password: string): Promise<{ id: string; created: boolean }> {
-  const [found] = await q.query<{ id: string; is_admin: boolean }>('SELECT id, is_admin FROM users WHERE lower(email) = lower($1)', [email]);
+  const users = new UsersRepository(q);
+  const found = await users.findByEmail(email);
   if (found && !found.is_admin) throw new AdminEmailTakenError(email);
   const hash = await argon2.hash(password);
   if (found) {
-    await q.query('UPDATE users SET password_hash = $2 WHERE id = $1', [found.id, hash]);
+    await users.setPassword(found.id, hash);
     return { id: found.id, created: false };
   }
-  const [u] = await q.query<{ id: string }>(`INSERT INTO users (email, display_name, password_hash, is_admin) VALUES ($1, 'Admin', $2, true) RETURNING id`, [email, hash]);
-  return { id: u!.id, created: true };
+  const made = await users.insert({ email, displayName: 'Admin', passwordHash: hash, isAdmin: true });
+  if (!made) throw new AdminEmailTakenError(email); // registered between the read and the insert
+  return { id: made.id, created: true };
 }
 
 /**
@@ -33,8 +36,7 @@ export async function ensureConfiguredAdmin(q: Queryable, email: string, passwor
  * server host (DATABASE_URL). Answers false when no account uses that email.
  */
 export async function promoteToAdmin(q: Queryable, email: string): Promise<boolean> {
-  const rows = await q.query('UPDATE users SET is_admin = true WHERE lower(email) = lower($1) RETURNING id', [email]);
-  return rows.length > 0;
+  return new UsersRepository(q).promote(email);
 }
 
 /**
@@ -42,9 +44,6 @@ export async function promoteToAdmin(q: Queryable, email: string): Promise<boole
  * `genbox admin create EMAIL` runs (with a password it asks for).
  */
 export async function createAdmin(q: Queryable, email: string, password: string, displayName = 'Admin'): Promise<{ id: string } | 'taken'> {
-  const rows = await q.query<{ id: string }>(
-    `INSERT INTO users (email, display_name, password_hash, is_admin) VALUES ($1, $2, $3, true) ON CONFLICT ((lower(email))) DO NOTHING RETURNING id`,
-    [email.trim().toLowerCase(), displayName, await argon2.hash(password)],
-  );
-  return rows[0] ?? 'taken';
+  const made = await new UsersRepository(q).insert({ email: email.trim().toLowerCase(), displayName, passwordHash: await argon2.hash(password), isAdmin: true });
+  return made ? { id: made.id } : 'taken';
 }

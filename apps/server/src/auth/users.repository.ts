@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { UserDto } from '@genbox/contracts';
-import type { Database } from '../database/database.js';
+import type { Queryable } from '../database/database.js';
 import { DATABASE } from '../common/tokens.js';
 
 export interface UserRow {
@@ -23,9 +23,13 @@ export const toUserDto = (u: UserRow): UserDto => ({
   credits: Number(u.credits),
 });
 
+/**
+ * Every statement on `users`. It takes any Queryable, not only the pool, so the `genbox admin`
+ * command (a bare pg client) and the start-up seed (inside its transaction) use the same SQL.
+ */
 @Injectable()
 export class UsersRepository {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(@Inject(DATABASE) private readonly db: Queryable) {}
 
   async findById(id: string): Promise<UserRow | null> {
     const rows = await this.db.query('SELECT * FROM users WHERE id = $1', [id]);
@@ -49,5 +53,11 @@ export class UsersRepository {
 
   async setPassword(id: string, passwordHash: string): Promise<void> {
     await this.db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
+  }
+
+  /** Makes the account an administrator; false when no account uses that email. */
+  async promote(email: string): Promise<boolean> {
+    const rows = await this.db.query('UPDATE users SET is_admin = true WHERE lower(email) = lower($1) RETURNING id', [email]);
+    return rows.length > 0;
   }
 }

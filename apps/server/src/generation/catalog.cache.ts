@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { ModelConfig, ProviderConfig } from '@genbox/providers';
-import { CatalogRepository, type ModelRow, toModelConfig, toProviderConfig } from '../providers/catalog.repository.js';
-import { SECRET_BOX, type SecretBox } from '../providers/secret-box.js';
+import type { ModelRow } from '../providers/catalog.repository.js';
+import { ProviderConfigs } from '../providers/provider-configs.js';
 import { type ProviderLimits, rateLimitFor } from './provider-limiter.js';
 
 /** A model with its provider as a generation job uses them: the provider's secrets already decrypted. */
@@ -22,20 +22,20 @@ export interface CatalogEntry {
 export class CatalogCache {
   private readonly entries = new Map<string, { stamp: string; entry: CatalogEntry }>();
 
-  constructor(private readonly catalog: CatalogRepository, @Inject(SECRET_BOX) private readonly secrets: SecretBox) {}
+  constructor(private readonly configs: ProviderConfigs) {}
 
   /** null when the model (or its provider) no longer exists. */
   async get(modelId: string, stamp?: string | null): Promise<CatalogEntry | null> {
     const hit = stamp ? this.entries.get(modelId) : undefined;
     if (hit && hit.stamp === stamp) return hit.entry;
     // read after the stamp: these rows are at least as new as it says, so keeping them under it is safe
-    const model = await this.catalog.findModel(modelId);
-    const row = model ? await this.catalog.findProvider(model.provider_id) : null;
-    if (!model || !row) return null;
+    const found = await this.configs.model(modelId);
+    if (!found) return null;
+    const { model, modelConfig, provider, providerRow: row } = found;
     const entry: CatalogEntry = {
       model,
-      modelConfig: toModelConfig(model),
-      provider: toProviderConfig(row, this.secrets),
+      modelConfig,
+      provider,
       limits: { id: row.id, maxConcurrency: row.max_concurrency, rateLimit: rateLimitFor(row.kind, row.rate_limit) },
     };
     if (stamp) this.entries.set(modelId, { stamp, entry });

@@ -1,15 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BoxRole, ChatTemplate, ModelAdminDto, ModelDto, ProviderDto } from '@genbox/contracts';
-import type { ModelConfig, ProviderConfig } from '@genbox/providers';
+import type { Catalog } from '@genbox/providers';
 import { DATABASE } from '../common/tokens.js';
 import type { Database } from '../database/database.js';
-import type { SecretBox } from './secret-box.js';
 
 export interface ProviderRow {
   id: string; name: string; kind: ProviderDto['kind']; base_url: string | null; api_key_encrypted: string | null;
   extra_headers: Record<string, string>; webhook_secret_encrypted: string | null; max_concurrency: number; rate_limit: { requests: number; per_ms: number } | null;
   upload_base_url: string | null; allow_private_network: boolean; chat_template: ChatTemplate | null; is_active: boolean; created_at: Date; updated_at: Date;
 }
+export interface ImportReport { providers: { created: number; updated: number }; models: { created: number; updated: number } }
+
 export interface ModelRow {
   id: string; provider_id: string; name: string; slug: string; model_type: ModelDto['model_type']; input_type: ModelDto['input_type'];
   api_endpoint: string | null; request_schema: unknown; response_mapping: unknown; parameters_schema: ModelDto['parameters_schema'];
@@ -34,18 +35,6 @@ export const toModelDto = (m: ModelRow): ModelDto => ({
 export const toModelAdminDto = (m: ModelRow): ModelAdminDto => ({
   ...toModelDto(m), is_active: m.is_active, api_endpoint: m.api_endpoint, request_schema: m.request_schema, response_mapping: m.response_mapping,
   created_at: m.created_at.toISOString(), updated_at: m.updated_at.toISOString(),
-});
-
-export const toProviderConfig = (p: ProviderRow, secrets: SecretBox): ProviderConfig => ({
-  id: p.id, name: p.name, kind: p.kind, baseUrl: p.base_url, uploadBaseUrl: p.upload_base_url, extraHeaders: p.extra_headers,
-  apiKey: p.api_key_encrypted ? secrets.open(p.api_key_encrypted) : null,
-  webhookSecret: p.webhook_secret_encrypted ? secrets.open(p.webhook_secret_encrypted) : null,
-  allowPrivateNetwork: p.allow_private_network,
-});
-
-export const toModelConfig = (m: ModelRow): ModelConfig => ({
-  id: m.id, name: m.name, slug: m.slug, modelType: m.model_type, inputType: m.input_type, apiEndpoint: m.api_endpoint,
-  requestSchema: m.request_schema, responseMapping: m.response_mapping, parametersSchema: m.parameters_schema,
 });
 
 const PROVIDER_COLS = ['name', 'kind', 'base_url', 'api_key_encrypted', 'extra_headers', 'webhook_secret_encrypted', 'max_concurrency', 'rate_limit', 'upload_base_url', 'allow_private_network', 'chat_template', 'is_active'] as const;
@@ -100,6 +89,42 @@ export class CatalogRepository {
   }
   async updateModel(id: string, values: Partial<Record<(typeof MODEL_COLS)[number], unknown>>): Promise<boolean> {
     return !!(await this.update('ai_models', MODEL_COLS, id, values));
+  }
+
+  /**
+   * Upserts a catalog in one transaction: providers by name, models by slug. A provider it creates
+   * starts inactive (keys are never in a catalog); what an admin set on one (key, URLs, activity) is kept.
+   */
+  async upsertCatalog(catalog: Catalog): Promise<ImportReport> {
+    const report: ImportReport = { providers: { created: 0, updated: 0 }, models: { created: 0, updated: 0 } };
+    await this.db.tx(async (q) => {
+      const ids = new Map<string, string>();
+      for (const p of catalog.providers) {
+        const [row] = await q.query<{ id: string; created: boolean }>(
+          `INSERT INTO ai_providers (name, kind, base_url, upload_base_url, is_active) VALUES ($1, $2, $3, $4, false)
+           ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, updated_at = now()
+           RETURNING id, (xmax = 0) AS created`,
+          [p.name, p.kind, p.base_url, p.upload_base_url],
+        );
+        ids.set(p.key, row!.id);
+        report.providers[row!.created ? 'created' : 'updated']++;
+      }
+      for (const m of catalog.models) {
+        const providerId = ids.get(m.provider);
+        if (!providerId) throw new Error(`catalog model ${m.slug} names an unknown provider ${m.provider}`);
+        const [row] = await q.query<{ created: boolean }>(
+          `INSERT INTO ai_models (provider_id, name, slug, model_type, input_type, api_endpoint, request_schema, response_mapping, parameters_schema, cost)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (slug) DO UPDATE SET provider_id = excluded.provider_id, name = excluded.name, model_type = excluded.model_type,
+             input_type = excluded.input_type, api_endpoint = excluded.api_endpoint, request_schema = excluded.request_schema,
+             response_mapping = excluded.response_mapping, parameters_schema = excluded.parameters_schema, cost = excluded.cost, updated_at = now()
+           RETURNING (xmax = 0) AS created`,
+          [providerId, m.name, m.slug, m.model_type, m.input_type, m.api_endpoint, JSON.stringify(m.request_schema ?? null), JSON.stringify(m.response_mapping ?? null), JSON.stringify(m.parameters_schema), m.cost],
+        );
+        report.models[row!.created ? 'created' : 'updated']++;
+      }
+    });
+    return report;
   }
 
   private async insert(table: string, allowed: readonly string[], values: Record<string, unknown>) {

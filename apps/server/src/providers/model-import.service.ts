@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { IMPORTABLE_KINDS, importModelByName, ProviderError } from '@genbox/providers';
 import type { ImportModelRequest, ImportedModelDto } from '@genbox/contracts';
 import type { z } from 'zod';
 import { AppError } from '../common/app-error.js';
-import { CatalogRepository, toProviderConfig } from './catalog.repository.js';
+import { CatalogRepository } from './catalog.repository.js';
 import { CatalogService } from './catalog.service.js';
-import { SECRET_BOX, type SecretBox } from './secret-box.js';
+import { ProviderConfigs } from './provider-configs.js';
 
 /** How long reading a provider's schema may take. */
 const SCHEMA_TIMEOUT_MS = 30_000;
@@ -19,17 +19,18 @@ export class ModelImportService {
   constructor(
     private readonly repo: CatalogRepository,
     private readonly catalog: CatalogService,
-    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+    private readonly configs: ProviderConfigs,
   ) {}
 
   async importModel(input: z.output<typeof ImportModelRequest>): Promise<ImportedModelDto> {
-    const provider = await this.repo.findProvider(input.provider_id);
-    if (!provider) throw new AppError('validation_failed', 'provider_id: no such provider');
+    const found = await this.configs.provider(input.provider_id);
+    if (!found) throw new AppError('validation_failed', 'provider_id: no such provider');
+    const provider = found.row;
     if (!(IMPORTABLE_KINDS as readonly string[]).includes(provider.kind)) {
       throw new AppError('validation_failed', `provider_id: ${provider.name} is a ${provider.kind} provider; import by name reads Replicate's and fal's published schemas`);
     }
     const ctx = { fetch: globalThis.fetch.bind(globalThis), signal: AbortSignal.timeout(SCHEMA_TIMEOUT_MS), now: () => Date.now(), log: () => undefined };
-    const imported = await importModelByName(toProviderConfig(provider, this.secrets), input.name, ctx).catch((e: unknown) => {
+    const imported = await importModelByName(found.config, input.name, ctx).catch((e: unknown) => {
       throw asAppError(e, input.name);
     });
     const model = await this.catalog.createModel({

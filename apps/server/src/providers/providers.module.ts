@@ -7,16 +7,17 @@ import { CatalogRepository } from './catalog.repository.js';
 import { CatalogService } from './catalog.service.js';
 import { ModelImportController } from './model-import.controller.js';
 import { ModelImportService } from './model-import.service.js';
+import { ProviderConfigs } from './provider-configs.js';
 import { ProviderTestService } from './provider-test.service.js';
 import { SECRET_BOX, SecretBox } from './secret-box.js';
 
 /** AI providers and their models (what admins manage, what the generate form lists), and the catalog import. */
 @Module({
   providers: [
-    CatalogRepository, CatalogService, CatalogImportService, ModelImportService, ProviderTestService,
+    CatalogRepository, CatalogService, CatalogImportService, ModelImportService, ProviderConfigs, ProviderTestService,
     { provide: SECRET_BOX, inject: [CONFIG], useFactory: (config: AppConfig & { appSecret: string }) => new SecretBox(config.appSecret) },
   ],
-  exports: [CatalogRepository, CatalogService, CatalogImportService, ModelImportService, ProviderTestService, SECRET_BOX],
+  exports: [CatalogRepository, CatalogService, CatalogImportService, ModelImportService, ProviderConfigs, ProviderTestService, SECRET_BOX],
 })
 export class ProvidersModule {}
 

@@ -78,9 +78,8 @@ export class FilmMaker {
   async createFilm(sb: StoryboardWithScenes): Promise<void> {
     const { row, scenes } = sb;
     const last = scenes[scenes.length - 1]!;
-    const made = await this.repo.locked(row.id, ['RUNNING'], async (q) => {
-      const [cur] = await q.query<{ final_asset_id: string | null }>('SELECT final_asset_id FROM storyboards WHERE id = $1', [row.id]);
-      if (cur?.final_asset_id) return null;
+    const made = await this.repo.locked(row.id, ['RUNNING'], async (q, cur) => {
+      if (cur.final_asset_id) return null;
       const [asset] = await this.writer.createIn(q, row.box_id, [{
         box_id: row.box_id, type: 'VIDEO', status: 'PROCESSING', source_type: 'GENERATED', parent_asset_id: last.asset_id, prompt: row.prompt,
         generation_config: { storyboard_id: row.id, scenes: scenes.length }, created_by: row.created_by as string,

@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { StoryboardPlanner as PlannerChoice } from '@genbox/contracts';
 import { type AdapterContext, type ChatPlanner, ProviderError, continuityLocally, continuityWithChat, guardedFetch, planLocally, planWithChat } from '@genbox/providers';
-import { CatalogRepository, toProviderConfig } from '../providers/catalog.repository.js';
-import { SECRET_BOX, type SecretBox } from '../providers/secret-box.js';
+import { ProviderConfigs } from '../providers/provider-configs.js';
 import { AppError } from '../common/app-error.js';
 
 /** Provider kinds a chat planner can be on: OpenAI, or a template provider (its chat_template, or OpenAI's chat completions at its base URL). */
@@ -19,7 +18,7 @@ const PASS_TIMEOUT_MS = 120_000;
 export class StoryboardPlannerService {
   private readonly logger = new Logger('Storyboards');
 
-  constructor(private readonly catalog: CatalogRepository, @Inject(SECRET_BOX) private readonly secrets: SecretBox) {}
+  constructor(private readonly configs: ProviderConfigs) {}
 
   /** Refuses a planner that cannot plan (422 naming it) and answers the label the storyboard shows. */
   async check(choice: PlannerChoice): Promise<string> {
@@ -53,10 +52,11 @@ export class StoryboardPlannerService {
   }
 
   private async chatPlanner(choice: { provider_id: string; model: string }): Promise<ChatPlanner> {
-    const row = await this.catalog.findProvider(choice.provider_id);
-    if (!row) throw new AppError('invalid_parameters', 'planner.provider_id: no such provider');
+    const found = await this.configs.provider(choice.provider_id);
+    if (!found) throw new AppError('invalid_parameters', 'planner.provider_id: no such provider');
+    const { row } = found;
     if (!row.is_active) throw new AppError('invalid_parameters', `planner.provider_id: ${row.name} is not active`);
     if (!CHAT_KINDS.has(row.kind)) throw new AppError('invalid_parameters', `planner.provider_id: ${row.name} is a ${row.kind} provider; plans come from a chat model of an openai or template provider, or use "local"`);
-    return { provider: toProviderConfig(row, this.secrets), model: choice.model, template: row.kind === 'template' ? row.chat_template : null };
+    return { provider: found.config, model: choice.model, template: row.kind === 'template' ? row.chat_template : null };
   }
 }

@@ -1,14 +1,22 @@
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /** The `storyboards` table (migration 1796180825158-storyboards): described for TypeORM; queries stay in the repository. */
 @Entity('storyboards')
+@Check('storyboards_status_check', "status IN ('PLANNING', 'PLANNED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELED')")
+// (box_id, created_at DESC): a box's storyboards newest first; TypeORM has no per-column order, the migration owns it
+@Index('storyboards_box', { synchronize: false })
+@Index('storyboards_active', ['id'], { where: "status IN ('PLANNING', 'RUNNING')" })
 export class StoryboardEntity {
-  @PrimaryGeneratedColumn('uuid') id!: string;
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'storyboards_pkey' }) id!: string;
+  @ForeignKey('boxes', { name: 'storyboards_box_id_fkey', onDelete: 'CASCADE' })
   @Column('uuid') box_id!: string;
+  @ForeignKey('users', { name: 'storyboards_created_by_fkey', onDelete: 'SET NULL' })
   @Column('uuid', { nullable: true }) created_by!: string | null;
   @Column('text') prompt!: string;
+  @ForeignKey('ai_models', { name: 'storyboards_model_id_fkey' })
   @Column('uuid') model_id!: string;
   @Column('jsonb', { default: () => "'{}'" }) generation_config!: Record<string, unknown>;
+  @ForeignKey('assets', { name: 'storyboards_image_asset_id_fkey', onDelete: 'SET NULL' })
   @Column('uuid', { nullable: true }) image_asset_id!: string | null;
   /** Who planned it: `local`, or `<provider>: <chat model>`. */
   @Column('text') planner!: string;
@@ -18,6 +26,7 @@ export class StoryboardEntity {
   @Column('smallint') scene_count!: number;
   @Column('text') status!: string;
   @Column('text', { nullable: true }) error_message!: string | null;
+  @ForeignKey('assets', { name: 'storyboards_final_asset_id_fkey', onDelete: 'SET NULL' })
   @Column('uuid', { nullable: true }) final_asset_id!: string | null;
   /** Credits of finished scene videos that a retry replaced. */
   @Column('numeric', { default: 0 }) discarded_cost!: string;
@@ -33,10 +42,14 @@ export class StoryboardEntity {
 
 /** The `storyboard_scenes` table: one row per scene, keyed by its storyboard and place. */
 @Entity('storyboard_scenes')
+@Check('storyboard_scenes_index_check', 'index >= 0')
 export class StoryboardSceneEntity {
-  @PrimaryColumn('uuid') storyboard_id!: string;
-  @PrimaryColumn('smallint') index!: number;
+  @ForeignKey('storyboards', { name: 'storyboard_scenes_storyboard_id_fkey', onDelete: 'CASCADE' })
+  @PrimaryColumn('uuid', { primaryKeyConstraintName: 'storyboard_scenes_pkey' }) storyboard_id!: string;
+  @PrimaryColumn('smallint', { primaryKeyConstraintName: 'storyboard_scenes_pkey' }) index!: number;
   @Column('text') prompt!: string;
+  @ForeignKey('assets', { name: 'storyboard_scenes_asset_id_fkey', onDelete: 'SET NULL' })
   @Column('uuid', { nullable: true }) asset_id!: string | null;
+  @ForeignKey('assets', { name: 'storyboard_scenes_frame_asset_id_fkey', onDelete: 'SET NULL' })
   @Column('uuid', { nullable: true }) frame_asset_id!: string | null;
 }

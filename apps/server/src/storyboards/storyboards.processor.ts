@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
+import { type QueueDrain, QueueDrains } from '../common/queue-drain.js';
 import { FilmMaker } from './film-maker.service.js';
 import { StoryboardPlanSteps } from './storyboard-plan-steps.service.js';
 import { StoryboardRunner } from './storyboard-runner.service.js';
@@ -15,12 +16,14 @@ export const STORYBOARD_SWEEP_MS = 500;
 /**
  * Runs the storyboard jobs (ROLE=worker or all), and sweeps: the storyboards table, not Redis, says
  * which storyboards are planning or running, so a Redis that lost its jobs or a killed worker costs
- * one sweep.
+ * one sweep. On a graceful stop a job still running (a long stitch) is handed back (QueueDrain)
+ * rather than left to stall.
  */
 @Injectable()
 export class StoryboardsProcessor implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private sweeping = false;
+  private readonly drain: QueueDrain;
 
   constructor(
     @InjectQueue(STORYBOARD_QUEUE) private readonly queue: Queue,
@@ -29,7 +32,10 @@ export class StoryboardsProcessor implements OnModuleInit, OnApplicationBootstra
     private readonly runner: StoryboardRunner,
     private readonly film: FilmMaker,
     private readonly planSteps: StoryboardPlanSteps,
-  ) {}
+    drains: QueueDrains,
+  ) {
+    this.drain = drains.for(queue);
+  }
 
   /** One handler per job name, each unwrapping its job and calling one service method. */
   readonly handlers: { [K in keyof StoryboardJobs]: (d: StoryboardJobs[K]) => Promise<void> } = {
@@ -42,7 +48,7 @@ export class StoryboardsProcessor implements OnModuleInit, OnApplicationBootstra
 
   onModuleInit() {
     for (const name of Object.keys(this.handlers) as (keyof StoryboardJobs)[]) {
-      void this.queue.process(name, CONCURRENCY[name], (job: Job) => (this.handlers[name] as (d: unknown) => Promise<void>)(job.data));
+      void this.queue.process(name, CONCURRENCY[name], (job: Job) => this.drain.run(job, () => (this.handlers[name] as (d: unknown) => Promise<void>)(job.data)));
     }
   }
 

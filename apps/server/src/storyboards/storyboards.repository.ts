@@ -43,6 +43,8 @@ export interface SceneRow {
 }
 
 export interface StoryboardWithScenes { row: StoryboardRow; scenes: SceneRow[] }
+/** What a change under the storyboard's lock sees of it. */
+export type LockedStoryboard = Pick<StoryboardRow, 'box_id' | 'status' | 'final_asset_id'>;
 
 /** Columns a guarded change may set. */
 export interface StoryboardChanges {
@@ -102,9 +104,9 @@ export class StoryboardsRepository {
    * not in `inStatus` (someone else moved it first). Every change of a storyboard goes through here,
    * so two of them (a worker's step and a person's cancel) never interleave.
    */
-  async locked<T>(id: string, inStatus: StoryboardStatus[], fn: (q: Queryable, row: { box_id: string; status: StoryboardStatus }) => Promise<T | null>): Promise<{ value: T; seq: number } | null> {
+  async locked<T>(id: string, inStatus: StoryboardStatus[], fn: (q: Queryable, row: LockedStoryboard) => Promise<T | null>): Promise<{ value: T; seq: number } | null> {
     return this.db.tx(async (q) => {
-      const [row] = await q.query<{ box_id: string; status: StoryboardStatus }>('SELECT box_id, status FROM storyboards WHERE id = $1 FOR UPDATE', [id]);
+      const [row] = await q.query<LockedStoryboard>('SELECT box_id, status, final_asset_id FROM storyboards WHERE id = $1 FOR UPDATE', [id]);
       if (!row || !inStatus.includes(row.status)) return null;
       const value = await fn(q, row);
       if (value === null) return null;
@@ -117,6 +119,10 @@ export class StoryboardsRepository {
     const params: unknown[] = [id, status];
     const sets = Object.entries(changes).filter(([, v]) => v !== undefined).map(([k, v]) => `, ${k} = $${params.push(v)}`).join('');
     await q.query(`UPDATE storyboards SET status = $2${sets} WHERE id = $1`, params);
+  }
+
+  async setPrompt(q: Queryable, id: string, prompt: string): Promise<void> {
+    await q.query('UPDATE storyboards SET prompt = $2 WHERE id = $1', [id, prompt]);
   }
 
   /** The scenes in their new order (edit, reorder, add, remove), or the planner's prompts. */

@@ -102,7 +102,7 @@ export class StoryboardsService {
   async update(userId: string, id: string, body: UpdateStoryboardRequest): Promise<StoryboardDto> {
     const current = await this.readable(userId, id, 'editor');
     const changed = await this.repo.locked(id, ['PLANNED'], async (q) => {
-      if (body.prompt !== undefined) await q.query('UPDATE storyboards SET prompt = $2 WHERE id = $1', [id, body.prompt]);
+      if (body.prompt !== undefined) await this.repo.setPrompt(q, id, body.prompt);
       if (body.scenes) await this.repo.replaceScenes(q, id, body.scenes.map((s) => s.prompt));
       return true;
     });

@@ -1,10 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type IncomingWebhook, ProviderError } from '@genbox/providers';
 import { AssetsRepository } from '../assets/assets.repository.js';
 import { isUuid } from '../common/is-uuid.js';
-import { CatalogRepository, toModelConfig, toProviderConfig } from '../providers/catalog.repository.js';
-import { SECRET_BOX, type SecretBox } from '../providers/secret-box.js';
+import { ProviderConfigs } from '../providers/provider-configs.js';
 import { AppError } from '../common/app-error.js';
 import { AdapterRegistry } from '../generation/adapter.registry.js';
 import { CreditsService } from '../credits/credits.service.js';
@@ -22,10 +21,9 @@ export class WebhooksService {
 
   constructor(
     private readonly assets: AssetsRepository,
-    private readonly catalog: CatalogRepository,
+    private readonly configs: ProviderConfigs,
     private readonly registry: AdapterRegistry,
     private readonly polls: PollStep,
-    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     private readonly verdicts: WebhookVerdicts,
     private readonly credits: CreditsService,
   ) {}
@@ -47,14 +45,13 @@ export class WebhooksService {
     const asset = isUuid(assetId) ? await this.assets.find(assetId) : null;
     const token = hook.query.token ?? '';
     if (!asset || !asset.webhook_token || !sameSecret(token, asset.webhook_token)) throw new AppError('not_found', 'Unknown callback');
-    const model = asset.model_id ? await this.catalog.findModel(asset.model_id) : null;
-    const providerRow = model ? await this.catalog.findProvider(model.provider_id) : null;
-    if (!model || !providerRow || providerRow.kind !== kind) throw new AppError('not_found', 'Unknown callback');
+    const found = asset.model_id ? await this.configs.model(asset.model_id) : null;
+    if (!found || found.providerRow.kind !== kind) throw new AppError('not_found', 'Unknown callback');
 
-    const adapter = this.registry.get(providerRow.kind);
+    const adapter = this.registry.get(found.providerRow.kind);
     if (adapter.parseWebhook) {
       try {
-        const parsed = adapter.parseWebhook(hook, toProviderConfig(providerRow, this.secrets), toModelConfig(model));
+        const parsed = adapter.parseWebhook(hook, found.provider, found.modelConfig);
         if (parsed.taskId && asset.external_task_id && parsed.taskId !== asset.external_task_id) return { ok: true }; // about an older attempt
         // only a callback may say what the run cost (Kie's consumeCredits); the poll below cannot
         if (parsed.result?.status === 'COMPLETED') await this.credits.recordProviderCost(asset.id, asset.attempts, parsed.result.providerCost);
