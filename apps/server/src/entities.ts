@@ -1,4 +1,5 @@
 import { AssetEntity, AssetEventEntity } from './assets/asset.entity.js';
+import { ResumableUploadEntity } from './assets/resumable-upload.entity.js';
 import { ApiTokenEntity, UserEntity } from './auth/user.entity.js';
 import { BoxEntity, BoxInvitationEntity, BoxMemberEntity } from './boxes/box.entity.js';
 import { CreditHoldEntity, CreditLedgerEntity, ProviderCostEntity } from './credits/credit.entity.js';
@@ -16,4 +17,5 @@ import { StoryboardEntity, StoryboardSceneEntity } from './storyboards/storyboar
 export const ENTITIES = [
   UserEntity, ApiTokenEntity, BoxEntity, BoxMemberEntity, BoxInvitationEntity, AiProviderEntity, AiModelEntity, AssetEntity, AssetEventEntity,
   CreditHoldEntity, CreditLedgerEntity, ProviderCostEntity, StoryboardEntity, StoryboardSceneEntity, WebhookEndpointEntity, WebhookDeliveryEntity,
+  ResumableUploadEntity,
 ];
