@@ -28,6 +28,11 @@ export function checkAnswer(method: string, url: string, status: number, body: u
   const fail = (what: string) => {
     throw new Error(`${method} ${url} (${name}) answered ${status} against its documented contract: ${what}`);
   };
+  // an answer to HEAD never has a body (RFC 9110 §9.3.2): only its status can be held to the contract
+  if (method.toUpperCase() === 'HEAD') {
+    if (status >= 400 || status === route.status || route.alsoAnswers?.[status]) return;
+    fail(`the documented success status is ${route.status}`);
+  }
   const isJson = contentType?.includes('application/json') ?? false;
   const other = route.alsoAnswers?.[status];
   if (other) return check(other, body, fail);

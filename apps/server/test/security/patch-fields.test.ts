@@ -45,6 +45,9 @@ beforeAll(async () => {
 });
 afterAll(() => gb?.stop());
 
+/** PATCH routes that name no fields: tus appends the request's bytes at `Upload-Offset` (resumable uploads). */
+const NOT_FIELD_PATCHES = new Set(['/api/uploads/{id}']);
+
 const ROUTES: Record<string, Route> = {
   '/api/models/{id}': {
     read: () => row('SELECT * FROM ai_models WHERE id = $1', [ids.model]), path: () => `/api/models/${ids.model}`,
@@ -129,6 +132,6 @@ describe('a PATCH changes only what it names', () => {
   it('every PATCH route of the API document is in this table', async () => {
     const doc = await gb.client.get('/api/docs/openapi.json').ok();
     const patchRoutes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).filter(([, ops]) => ops.patch).map(([path]) => path);
-    expect(patchRoutes.filter((p) => !ROUTES[p]), 'add a row to ROUTES for each new PATCH route').toEqual([]);
+    expect(patchRoutes.filter((p) => !ROUTES[p] && !NOT_FIELD_PATCHES.has(p)), 'add a row to ROUTES for each new PATCH route').toEqual([]);
   });
 });
