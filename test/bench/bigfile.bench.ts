@@ -1,3 +1,4 @@
+/// <reference path="../../apps/server/test/storage/s3rver.d.ts" />
 // Files of any size at flat memory (issue 15): a big upload through the API and a big result
 // ingested from the Replicate simulator, each against a raw write of the same bytes to the same store.
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
