@@ -29,7 +29,6 @@ import { drainProcess } from './common/graceful-shutdown.js';
 import { HttpDrain } from './common/http-drain.js';
 import { QueueDrains } from './common/queue-drain.js';
 import { ShutdownState } from './common/shutdown-state.js';
-import { GenerationProcessor } from './generation/generation.processor.js';
 import { QueueBoardAccess } from './admin-queues/queue-board.access.js';
 import { bullQueuesOf, mountQueueBoard } from './admin-queues/queue-board.js';
 import { serveWeb } from './web/serve-web.js';
@@ -120,10 +119,8 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
     demo: seeded.demo ? DEMO_USER : null,
     close() {
       closing ??= (async () => {
-        // a worker drains every queue it runs: generation's processor, and each other queue's QueueDrain
-        const generation = config.role !== 'api' ? app.get(GenerationProcessor) : null;
-        const queues = app.get(QueueDrains);
-        const worker = generation ? { drain: (deadline: number) => Promise.all([generation.drain(deadline), queues.drain(deadline)]).then(() => undefined) } : null;
+        // a worker drains every queue it runs (each processor registered its QueueDrain)
+        const worker = config.role !== 'api' ? app.get(QueueDrains) : null;
         await drainProcess({ state: app.get(ShutdownState), http, server: app.getHttpServer(), sockets, worker, graceMs: config.shutdownGraceMs });
         await app.close();
         await dataSource.destroy().catch(() => undefined);
