@@ -9,6 +9,7 @@ import { AppModule, type Runtime } from './app.module.js';
 import { AdminEmailTakenError } from './auth/admin-accounts.js';
 import { resolveAppSecret } from './config/app-secret.js';
 import { exposureProblem } from './config/exposure-check.js';
+import { cutStalledBodies } from './common/body-idle-timeout.js';
 import { rejectNul } from './common/reject-nul.js';
 import { securityHeaders } from './common/security-headers.js';
 import { type AppConfig, loadConfig } from './config/env.js';
@@ -104,6 +105,7 @@ export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise
     if (!serveWeb(app.getHttpAdapter().getInstance(), WEB_DIST)) logger.warn(`no built web app at ${WEB_DIST}: run npm run build`);
   }
   // no enableShutdownHooks(): main.ts turns SIGTERM into close(), which drains first
+  cutStalledBodies(app.getHttpServer(), config.requestBodyIdleTimeoutMs);
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : config.port}`;
