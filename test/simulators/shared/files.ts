@@ -17,6 +17,16 @@ interface StoredFile {
   bytes: Buffer;
   mimeType: string;
   expiresAt: number | null;
+  /** Served by a host that never finishes (one byte a second); what it sent and whether the client hung up. */
+  trickle?: TrickleRecord;
+}
+
+export interface TrickleRecord {
+  path: string;
+  bytesSent: number;
+  /** Downloads started, and those whose connection the client closed. */
+  requests: number;
+  closed: number;
 }
 
 /**
@@ -40,6 +50,18 @@ export class FileShelf {
     return this.put(s.bytes, s.mimeType, s.ext, ttlMs);
   }
 
+  /** Every file served by a trickling host, in the order they were made. */
+  readonly trickles: TrickleRecord[] = [];
+
+  /** A sample served with its headers at once and then one byte a second, for ever: a host too slow to finish. */
+  putTrickling(kind: SampleKind): string {
+    const path = this.putSample(kind);
+    const record: TrickleRecord = { path, bytesSent: 0, requests: 0, closed: 0 };
+    this.get(path)!.trickle = record;
+    this.trickles.push(record);
+    return path;
+  }
+
   get(path: string): StoredFile | undefined {
     return this.files.get(path.replace(/^\/files\//, ''));
   }
@@ -50,6 +72,12 @@ export class FileShelf {
     const file = this.get(req.path);
     if (!file || (file.expiresAt !== null && this.now() >= file.expiresAt)) {
       return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found' };
+    }
+    const trickle = file.trickle;
+    if (trickle) {
+      trickle.requests++;
+      const record = { everyMs: 1000, onByte: () => void trickle.bytesSent++, onClose: () => void trickle.closed++ };
+      return { status: 200, headers: { 'content-type': file.mimeType }, body: file.bytes, trickle: record };
     }
     return { status: 200, headers: { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) }, body: file.bytes };
   }
