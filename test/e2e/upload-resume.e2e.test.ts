@@ -44,7 +44,7 @@ async function writeBigVideo(path: string, size: number): Promise<void> {
     const n = Math.min(block.length, size - at);
     block.fill((at / block.length) & 0xff);
     if (at === 0) mp4.copy(block);
-    if (!out.write(Buffer.from(block.subarray(0, n)))) await new Promise((r) => out.once('drain', r));
+    if (!out.write(Buffer.from(block.subarray(0, n)))) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end(() => resolve()).once('error', reject));
 }
