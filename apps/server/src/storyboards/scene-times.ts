@@ -16,7 +16,7 @@ export interface TimeEstimate {
 
 /**
  * Per-scene seconds of a video model with no finished runs here yet, by provider kind: rough
- * figures for a clip of a few seconds, wide on purpose (docs/storyboards.md). The local provider
+ * figures for a clip of a few seconds, wide on purpose (README: Storyboards). The local provider
  * renders on this machine (seconds when idle, much longer on a busy one); cloud video models
  * queue, then render for one to several minutes.
  */
