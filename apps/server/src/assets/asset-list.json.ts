@@ -82,7 +82,7 @@ function failureText(status: AssetStatus, code: string | null): string {
 
 /** One card's JSON from its pieces, with the signed URLs and the failure put in. */
 export function cardJson(c: CardPieces, urls: FileUrls): string {
-  const url = (id: string, variant: 'file' | 'thumbnail', has: boolean) => (has ? JSON.stringify(urls.url(id, variant)) : 'null');
+  const url = (id: string, variant: 'file' | 'thumbnail', has: boolean) => (has ? urls.quoted(id, variant) : 'null');
   const parent = c.parent_id
     ? `${c.parent_head}${url(c.parent_id, 'file', c.parent_file)},"thumbnail_url":${url(c.parent_id, 'thumbnail', c.parent_thumbnail)}}`
     : 'null';
