@@ -80,8 +80,8 @@ export async function startReplicateSim(options: ReplicateSimOptions = {}): Prom
     const done = TERMINAL_PHASES.includes(phase);
     if (phase === 'succeeded' && p.output === undefined) {
       const known = REPLICATE_MODELS[p.model]?.output;
-      const kind = script.output ?? (known ? (known === 'video' ? 'mp4' : 'png') : /veo|video|kling|wan/i.test(p.model) ? 'mp4' : 'png');
-      const url = base + files.putSample(kind, script.resultTtlMs);
+      const kind = script.outputFile ? (script.outputFile.mimeType.startsWith('video/') ? 'mp4' : 'png') : (script.output ?? (known ? (known === 'video' ? 'mp4' : 'png') : /veo|video|kling|wan/i.test(p.model) ? 'mp4' : 'png'));
+      const url = base + (script.outputFile ? files.putFile(script.outputFile, script.resultTtlMs) : files.putSample(kind, script.resultTtlMs));
       p.output = kind === 'mp4' ? url : [url]; // video models answer one URL, image models a list
     }
     const removed = phase === 'succeeded' && script.resultTtlMs !== undefined && now() - p.createdAt >= script.resultTtlMs;

@@ -4,7 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { AdminQueuesModule } from './admin-queues/admin-queues.module.js';
 import { AnalyticsModule } from './analytics/analytics.module.js';
-import { AssetsApiModule, AssetsModule } from './assets/assets.module.js';
+import { AssetsApiModule, AssetsModule, AssetsWorkerModule } from './assets/assets.module.js';
 import { AuthApiModule, AuthModule } from './auth/auth.module.js';
 import { BoxesApiModule, BoxesModule } from './boxes/boxes.module.js';
 import { DependencyProbes } from './common/dependency-probes.js';
@@ -76,7 +76,7 @@ export class AppModule {
         // a worker answers /api/health too, for container health checks
         HealthModule.register({ api }),
         ...(api ? [AuthApiModule, BoxesApiModule, CreditsApiModule, ProvidersApiModule, AssetsApiModule, GenerationApiModule, WebhooksModule, AnalyticsModule, MetricsModule, AdminQueuesModule, DocsModule] : []),
-        ...(worker ? [GenerationWorkerModule] : []),
+        ...(worker ? [GenerationWorkerModule, AssetsWorkerModule] : []),
       ],
       providers: api ? [{ provide: APP_FILTER, useClass: ErrorFilter }] : [],
     };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SimReply, SimRequest } from './server.js';
 
@@ -13,8 +13,15 @@ export type SampleKind = 'png' | 'mp4';
 export const sample = (kind: SampleKind) =>
   kind === 'png' ? { bytes: SAMPLE_PNG, mimeType: 'image/png', ext: 'png' } : { bytes: SAMPLE_MP4, mimeType: 'video/mp4', ext: 'mp4' };
 
+/** A result kept on disk rather than in memory (a bench's 1 GB video): served streamed. */
+export interface FileOnDisk {
+  path: string;
+  mimeType: string;
+  ext: string;
+}
+
 interface StoredFile {
-  bytes: Buffer;
+  bytes: Buffer | FileOnDisk;
   mimeType: string;
   expiresAt: number | null;
 }
@@ -40,6 +47,13 @@ export class FileShelf {
     return this.put(s.bytes, s.mimeType, s.ext, ttlMs);
   }
 
+  /** Serves a file from disk, read as it is sent (never whole in memory); answers the path like put(). */
+  putFile(file: FileOnDisk, ttlMs?: number | null): string {
+    const name = `${randomUUID()}.${file.ext}`;
+    this.files.set(name, { bytes: file, mimeType: file.mimeType, expiresAt: ttlMs ? this.now() + ttlMs : null });
+    return `/files/${name}`;
+  }
+
   get(path: string): StoredFile | undefined {
     return this.files.get(path.replace(/^\/files\//, ''));
   }
@@ -51,6 +65,7 @@ export class FileShelf {
     if (!file || (file.expiresAt !== null && this.now() >= file.expiresAt)) {
       return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found' };
     }
-    return { status: 200, headers: { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) }, body: file.bytes };
+    if (Buffer.isBuffer(file.bytes)) return { status: 200, headers: { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) }, body: file.bytes };
+    return { status: 200, headers: { 'content-type': file.mimeType, 'content-length': String(statSync(file.bytes.path).size) }, body: createReadStream(file.bytes.path) };
   }
 }

@@ -1,4 +1,4 @@
-import type { SampleKind } from './files.js';
+import type { FileOnDisk, SampleKind } from './files.js';
 import type { SimReply, SimRequest } from './server.js';
 
 /** Where a scripted task stands, in words every simulator maps to its own protocol. */
@@ -19,6 +19,8 @@ export interface TaskScript {
   /** The provider's own failure reason. */
   failMessage?: string;
   output?: SampleKind;
+  /** A result file on disk served instead of the sample (simulators that answer result URLs: Replicate). */
+  outputFile?: FileOnDisk;
   /** Result URL lifetime in ms (404 afterwards). */
   resultTtlMs?: number;
   callbacks?: CallbackPlan;

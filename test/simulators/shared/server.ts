@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { Readable } from 'node:stream';
 
 /** A request as a simulator sees it (and as tests assert on it through `log`). */
 export interface SimRequest {
@@ -14,7 +15,7 @@ export interface SimRequest {
   at: number;
 }
 
-/** What a route answers. `body` objects are sent as JSON; Buffers and strings as they are. */
+/** What a route answers. `body` objects are sent as JSON; Buffers, strings and streams as they are. */
 export interface SimReply {
   status: number;
   headers?: Record<string, string>;
@@ -92,6 +93,13 @@ async function readRequest(req: IncomingMessage): Promise<SimRequest> {
 
 function writeReply(res: ServerResponse, reply: SimReply): void {
   const headers: Record<string, string> = { ...reply.headers };
+  if (reply.body instanceof Readable) {
+    res.writeHead(reply.status, headers);
+    // a client that stops reading (a size cap) closes the connection: stop reading the source too
+    res.on('close', () => (reply.body as Readable).destroy());
+    (reply.body as Readable).pipe(res);
+    return;
+  }
   let payload: Buffer | string | undefined;
   if (Buffer.isBuffer(reply.body) || typeof reply.body === 'string') payload = reply.body;
   else if (reply.body !== undefined) {

@@ -12,52 +12,68 @@ export interface SummaryRow {
   total: number; completed: number; failed: number; canceled: number; in_progress: number;
   gen_p50: number | null; gen_p95: number | null; wait_p50: number | null; wait_p95: number | null;
 }
-export interface ModelRow {
-  model_id: string | null; name: string | null; slug: string | null;
-  count: number; completed: number; failed: number; canceled: number; avg_seconds: number | null; cost: number;
+interface Outcomes { count: number; completed: number; failed: number; canceled: number; cost: number }
+export interface ModelRow extends Outcomes {
+  model_id: string | null; name: string | null; slug: string | null; avg_seconds: number | null;
+  gen_p50: number | null; gen_p95: number | null; wait_p50: number | null; wait_p95: number | null; list_cost: number;
 }
-export interface FailureRow { error_code: string; count: number; sample_message: string | null }
+export interface PersonRow extends Outcomes { user_id: string | null; name: string | null; email: string | null }
+export interface FailureRow { error_code: string | null; count: number; sample_message: string | null }
+export interface ProviderCostRow { model_id: string | null; unit: string; amount: number; runs: number }
+export interface AnalyticsRows { summary: SummaryRow; models: ModelRow[]; people: PersonRow[]; failures: FailureRow[]; providerCosts: ProviderCostRow[] }
 
 const GEN_SECONDS = `extract(epoch FROM g.completed_at - g.created_at)::float8`;
 const WAIT_SECONDS = `extract(epoch FROM g.started_at - g.created_at)::float8`;
+const COMPLETED_TIMED = `g.status = 'COMPLETED' AND g.completed_at IS NOT NULL`;
+const percentiles = (prefix: string, seconds: string, filter: string) =>
+  `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${seconds}) FILTER (WHERE ${filter}) AS ${prefix}_p50,
+   percentile_cont(0.95) WITHIN GROUP (ORDER BY ${seconds}) FILTER (WHERE ${filter}) AS ${prefix}_p95`;
+const TIMES = `${percentiles('gen', GEN_SECONDS, COMPLETED_TIMED)}, ${percentiles('wait', WAIT_SECONDS, 'g.started_at IS NOT NULL')}`;
+const OUTCOMES = `count(*)::int AS count,
+  count(*) FILTER (WHERE g.status = 'COMPLETED')::int AS completed,
+  count(*) FILTER (WHERE g.status = 'FAILED')::int AS failed,
+  count(*) FILTER (WHERE g.status = 'CANCELED')::int AS canceled,
+  coalesce(sum(g.charged), 0)::float8 AS cost`;
 
 /** Analytics queries: aggregates and percentiles in PostgreSQL, generations only (never uploads). */
 @Injectable()
 export class AnalyticsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  async read(scope: AnalyticsScope): Promise<{ summary: SummaryRow; models: ModelRow[]; failures: FailureRow[] }> {
+  async read(scope: AnalyticsScope): Promise<AnalyticsRows> {
     const { from, params } = scoped(scope);
-    const [[summary], models, failures] = await Promise.all([
+    const [[summary], models, people, failures, providerCosts] = await Promise.all([
       this.db.query<SummaryRow>(
         `SELECT count(*)::int AS total,
                 count(*) FILTER (WHERE g.status = 'COMPLETED')::int AS completed,
                 count(*) FILTER (WHERE g.status = 'FAILED')::int AS failed,
                 count(*) FILTER (WHERE g.status = 'CANCELED')::int AS canceled,
                 count(*) FILTER (WHERE g.status IN ('PENDING', 'PROCESSING'))::int AS in_progress,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY ${GEN_SECONDS}) FILTER (WHERE g.status = 'COMPLETED' AND g.completed_at IS NOT NULL) AS gen_p50,
-                percentile_cont(0.95) WITHIN GROUP (ORDER BY ${GEN_SECONDS}) FILTER (WHERE g.status = 'COMPLETED' AND g.completed_at IS NOT NULL) AS gen_p95,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY ${WAIT_SECONDS}) FILTER (WHERE g.started_at IS NOT NULL) AS wait_p50,
-                percentile_cont(0.95) WITHIN GROUP (ORDER BY ${WAIT_SECONDS}) FILTER (WHERE g.started_at IS NOT NULL) AS wait_p95
+                ${TIMES}
            ${from}`,
         params,
       ),
       this.db.query<ModelRow>(
-        `SELECT g.model_id, m.name, m.slug,
-                count(*)::int AS count,
-                count(*) FILTER (WHERE g.status = 'COMPLETED')::int AS completed,
-                count(*) FILTER (WHERE g.status = 'FAILED')::int AS failed,
-                count(*) FILTER (WHERE g.status = 'CANCELED')::int AS canceled,
-                avg(${GEN_SECONDS}) FILTER (WHERE g.status = 'COMPLETED' AND g.completed_at IS NOT NULL)::float8 AS avg_seconds,
-                (coalesce(m.cost, 0) * count(*) FILTER (WHERE g.status = 'COMPLETED'))::float8 AS cost
+        `SELECT g.model_id, m.name, m.slug, ${OUTCOMES},
+                avg(${GEN_SECONDS}) FILTER (WHERE ${COMPLETED_TIMED})::float8 AS avg_seconds,
+                ${TIMES},
+                (coalesce(m.cost, 0) * count(*) FILTER (WHERE g.status = 'COMPLETED'))::float8 AS list_cost
            ${from}
            LEFT JOIN ai_models m ON m.id = g.model_id
           GROUP BY g.model_id, m.name, m.slug, m.cost
           ORDER BY count(*) DESC, m.slug`,
         params,
       ),
+      this.db.query<PersonRow>(
+        `SELECT g.created_by AS user_id, u.display_name AS name, u.email, ${OUTCOMES}
+           ${from}
+           LEFT JOIN users u ON u.id = g.created_by
+          GROUP BY g.created_by, u.display_name, u.email
+          ORDER BY count(*) DESC, u.display_name`,
+        params,
+      ),
       this.db.query<FailureRow>(
-        `SELECT coalesce(g.error_code, 'unknown') AS error_code, count(*)::int AS count,
+        `SELECT g.error_code, count(*)::int AS count,
                 (array_agg(g.error_message ORDER BY g.completed_at DESC NULLS LAST) FILTER (WHERE g.error_message IS NOT NULL))[1] AS sample_message
            ${from}
           WHERE g.status = 'FAILED'
@@ -65,19 +81,32 @@ export class AnalyticsRepository {
           ORDER BY count(*) DESC, 1`,
         params,
       ),
+      // every attempt the provider billed, also one whose result was then lost (it was still charged)
+      this.db.query<ProviderCostRow>(
+        `SELECT g.model_id, pc.provider_cost_unit AS unit, sum(pc.provider_cost)::float8 AS amount, count(DISTINCT pc.asset_id)::int AS runs
+           ${from}
+           JOIN provider_costs pc ON pc.asset_id = g.id
+          GROUP BY 1, 2
+          ORDER BY 2`,
+        params,
+      ),
     ]);
-    return { summary: summary!, models, failures };
+    return { summary: summary!, models, people, failures, providerCosts };
   }
 }
 
-/** `FROM (…) g`: the generations in scope, as a subquery so each query adds its own WHERE. */
+/**
+ * `FROM (…) g`: the generations in scope, as a subquery so each query adds its own WHERE, each
+ * with `charged`: the credits its ledger capture took (null when it was never charged).
+ */
 function scoped(scope: AnalyticsScope): { from: string; params: unknown[] } {
   const where = [`a.source_type <> 'UPLOADED'`];
   const params: unknown[] = [];
   if (scope.boxId) where.push(`a.box_id = $${params.push(scope.boxId)}`);
   if (scope.from) where.push(`a.created_at >= $${params.push(scope.from)}`);
   if (scope.to) where.push(`a.created_at < $${params.push(scope.to)}`);
-  const from = `FROM (SELECT a.status, a.model_id, a.error_code, a.error_message, a.created_at, a.started_at, a.completed_at
+  const from = `FROM (SELECT a.id, a.status, a.model_id, a.created_by, a.error_code, a.error_message, a.created_at, a.started_at, a.completed_at,
+                             (SELECT sum(l.amount) FROM credit_ledger l WHERE l.asset_id = a.id AND l.kind = 'capture') AS charged
                         FROM assets a WHERE ${where.join(' AND ')}) g`;
   return { from, params };
 }

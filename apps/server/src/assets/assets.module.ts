@@ -13,6 +13,7 @@ import { AssetsService } from './assets.service.js';
 import { FileDeliveryService } from './file-delivery.service.js';
 import { FileUrls } from './file-urls.js';
 import { ResumableUploadService } from './resumable-upload.service.js';
+import { ResumableUploadSweeper } from './resumable-upload.sweeper.js';
 import { ResumableUploadsController } from './resumable-uploads.controller.js';
 import { ResumableUploadsRepository } from './resumable-uploads.repository.js';
 
@@ -20,9 +21,16 @@ import { ResumableUploadsRepository } from './resumable-uploads.repository.js';
 @Module({
   imports: [AuthModule, BoxesModule, RealtimeModule],
   providers: [AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService, ResumableUploadsRepository, ResumableUploadService, BatchesRepository],
-  exports: [AssetsRepository, BatchesRepository, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService, ResumableUploadService],
+  exports: [AssetsRepository, BatchesRepository, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService, ResumableUploadService, ResumableUploadsRepository],
 })
 export class AssetsModule {}
+
+/** What workers do for assets: the sweep of expired resumable uploads (ROLE=worker|all). */
+@Module({
+  imports: [AssetsModule],
+  providers: [ResumableUploadSweeper],
+})
+export class AssetsWorkerModule {}
 
 /** Asset routes: list, upload (plain and resumable), read, delete, file bytes (ROLE=api|all). */
 @Module({

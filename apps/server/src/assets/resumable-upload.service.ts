@@ -14,8 +14,6 @@ import { AssetsService, tooLarge } from './assets.service.js';
 import { LEASE_RENEW_MS, ResumableUploadsRepository, type ResumableUploadRow } from './resumable-uploads.repository.js';
 import { parseUploadMetadata, receivedBytes } from './tus-wire.js';
 
-/** An unfinished resumable upload is kept this long after its creation, in seconds. */
-const TTL_S = 24 * 3600;
 /** Pieces one upload may have: each PATCH stores one, so a client sending tiny chunks is stopped. */
 const MAX_PIECES = 10_000;
 /** How long a HEAD waits for a PATCH still being written (a dropped connection the server is wrapping up), in ms. */
@@ -47,8 +45,7 @@ export class ResumableUploadService {
     if (length === 0) throw new AppError('validation_failed', 'file: is empty');
     if (length > this.config.maxUploadBytes) throw tooLarge(this.config.maxUploadBytes);
     const meta = parseUploadMetadata(headers['upload-metadata']);
-    void this.sweepExpired();
-    return this.uploads.create({ boxId, userId, length, filename: meta.filename?.slice(0, 255) ?? null, prompt: meta.prompt_text?.slice(0, 4000) ?? null, ttlS: TTL_S });
+    return this.uploads.create({ boxId, userId, length, filename: meta.filename?.slice(0, 255) ?? null, prompt: meta.prompt_text?.slice(0, 4000) ?? null, ttlS: this.config.resumableUploads.expiryS });
   }
 
   /** The upload's state for HEAD; waits a little while a PATCH (e.g. one whose client just dropped) is still storing its piece. */
@@ -122,7 +119,7 @@ export class ResumableUploadService {
       throw new AppError('payload_too_large', `The body goes past Upload-Length (${row.length} bytes)`);
     }
     if (sizeBytes === 0) return this.storage.delete(key).then(() => 0);
-    if (!(await this.uploads.append(row.id, writer, key, sizeBytes))) {
+    if (!(await this.uploads.append(row.id, writer, key, sizeBytes, this.config.resumableUploads.expiryS))) {
       await this.storage.delete(key);
       throw new AppError('conflict', 'The upload changed while this request was writing it; ask for its offset (HEAD) and try again');
     }
@@ -146,19 +143,17 @@ export class ResumableUploadService {
     })(), { objectMode: false });
   }
 
-  /** The upload when `userId` started it; 404 for anyone else and for unknown ids. */
+  /** The upload when `userId` started it; 404 for anyone else, for unknown ids and for an unfinished upload past its expiry. */
   private async own(userId: string, id: string): Promise<ResumableUploadRow> {
     const row = isUuid(id) ? await this.uploads.find(id) : null;
     if (!row || row.user_id !== userId) throw new AppError('not_found', 'Upload not found');
+    // the sweep may not have come by yet: an expired upload is gone all the same
+    if (!row.asset_id && row.expires_at.getTime() <= Date.now()) throw new AppError('not_found', 'Upload not found: it expired, start it again');
     return row;
   }
 
   private async deleteKeys(keys: string[]): Promise<void> {
     await Promise.all(keys.map((k) => this.storage.delete(k).catch((e) => this.logger.warn(`could not delete upload piece ${k}: ${(e as Error).message}`))));
-  }
-
-  private async sweepExpired(): Promise<void> {
-    await this.deleteKeys(await this.uploads.removeExpired(20)).catch((e) => this.logger.warn(`expired uploads sweep failed: ${(e as Error).message}`));
   }
 }
 

@@ -50,7 +50,7 @@ export class ResumableUploadsRepository {
   async claim(id: string, offset: number, writer: string): Promise<ResumableUploadRow | null> {
     const rows = await this.db.query<{ id: string }>(
       `UPDATE resumable_uploads SET writer = $3, writer_seen = now()
-        WHERE id = $1 AND received = $2 AND asset_id IS NULL AND (writer IS NULL OR writer_seen <= now() - interval '${LEASE_S} seconds') RETURNING id`,
+        WHERE id = $1 AND received = $2 AND asset_id IS NULL AND expires_at > now() AND (writer IS NULL OR writer_seen <= now() - interval '${LEASE_S} seconds') RETURNING id`,
       [id, offset, writer],
     );
     return rows.length ? this.find(id) : null;
@@ -60,12 +60,17 @@ export class ResumableUploadsRepository {
     await this.db.query(`UPDATE resumable_uploads SET writer_seen = now() WHERE id = $1 AND writer = $2`, [id, writer]);
   }
 
-  /** Appends a stored piece; false when the lease was lost meanwhile (the caller deletes its piece). */
-  async append(id: string, writer: string, key: string, bytes: number): Promise<boolean> {
+  /**
+   * Appends a stored piece and moves the expiry to `ttlS` from now (an upload expires when bytes
+   * stop coming, not while a slow one is still arriving); false when the lease was lost meanwhile
+   * or the row is gone (the caller deletes its piece).
+   */
+  async append(id: string, writer: string, key: string, bytes: number, ttlS: number): Promise<boolean> {
     const rows = await this.db.query(
-      `UPDATE resumable_uploads SET received = received + $4, part_keys = array_append(part_keys, $3), writer_seen = now()
+      `UPDATE resumable_uploads SET received = received + $4, part_keys = array_append(part_keys, $3), writer_seen = now(),
+              expires_at = now() + make_interval(secs => $5)
         WHERE id = $1 AND writer = $2 AND received + $4 <= length RETURNING id`,
-      [id, writer, key, bytes],
+      [id, writer, key, bytes, ttlS],
     );
     return rows.length > 0;
   }
@@ -84,14 +89,18 @@ export class ResumableUploadsRepository {
     return row ? row.part_keys : null;
   }
 
-  /** Removes a few uploads past their expiry that nobody writes; their pieces' keys. */
-  async removeExpired(limit: number): Promise<string[]> {
+  /**
+   * Removes up to `limit` uploads past their expiry that nobody writes; their pieces' keys.
+   * SKIP LOCKED: workers sweeping at once each take different rows, and none waits on a PATCH.
+   */
+  async removeExpired(limit: number): Promise<{ count: number; keys: string[] }> {
     const rows = await this.db.query<{ part_keys: string[] }>(
       `DELETE FROM resumable_uploads WHERE id IN (
-         SELECT id FROM resumable_uploads WHERE expires_at < now() AND (writer IS NULL OR writer_seen <= now() - interval '${LEASE_S} seconds') LIMIT $1
+         SELECT id FROM resumable_uploads WHERE expires_at < now() AND (writer IS NULL OR writer_seen <= now() - interval '${LEASE_S} seconds')
+          ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED
        ) RETURNING part_keys`,
       [limit],
     );
-    return rows.flatMap((r) => r.part_keys);
+    return { count: rows.length, keys: rows.flatMap((r) => r.part_keys) };
   }
 }

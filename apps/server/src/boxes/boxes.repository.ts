@@ -79,10 +79,14 @@ export class BoxesRepository {
     return !!(await this.db.query<{ paused: boolean }>('SELECT paused FROM boxes WHERE id = $1', [boxId]))[0]?.paused;
   }
 
-  /** Deletes the box (its assets go with it, by cascade); returns the storage keys their files leave behind. */
+  /** Deletes the box (its assets and resumable uploads go with it, by cascade); returns the storage keys their files and pieces leave behind. */
   async delete(boxId: string): Promise<string[]> {
     return this.db.tx(async (q) => {
       const rows = await q.query<{ k: string | null }>('SELECT unnest(array[storage_key, thumbnail_key]) AS k FROM assets WHERE box_id = $1', [boxId]);
+      // unfinished resumable uploads go with the box (the rows by cascade), so their stored pieces
+      // do too; FOR UPDATE: a PATCH appending now waits, finds no row, and deletes its own piece
+      const uploads = await q.query<{ part_keys: string[] }>('SELECT part_keys FROM resumable_uploads WHERE box_id = $1 FOR UPDATE', [boxId]);
+      for (const u of uploads) rows.push(...u.part_keys.map((k) => ({ k })));
       await q.query('DELETE FROM boxes WHERE id = $1', [boxId]);
       return rows.map((r) => r.k).filter((k): k is string => !!k);
     });

@@ -35,6 +35,12 @@ const schema = z
     APP_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Largest upload accepted, in bytes. */
     MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+    /** How long an unfinished resumable upload is kept after its last byte arrived, in seconds; then its pieces and row are deleted. */
+    UPLOAD_EXPIRY_SECONDS: z.coerce.number().int().min(1).default(24 * 3600),
+    /** How often workers delete expired resumable uploads, in ms; 0 turns the sweep off. */
+    UPLOAD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(10 * 60_000),
+    /** A request whose body sends no byte for this long is cut, in ms; there is no cap on a whole upload that keeps moving. */
+    REQUEST_BODY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
     /** Largest provider result accepted, in bytes. */
     MAX_RESULT_BYTES: z.coerce.number().int().positive().default(500 * 1024 * 1024),
     /** Bull jobs one worker process runs at once. */
@@ -110,6 +116,10 @@ export interface AppConfig {
   storage: { storage: Env['STORAGE']; dataDir: string; s3: { endpoint?: string; bucket: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean } };
   appSecret: string | undefined;
   maxUploadBytes: number;
+  /** Resumable uploads: kept `expiryS` after their last byte; the worker's sweep runs every `sweepIntervalMs` (0: never). */
+  resumableUploads: { expiryS: number; sweepIntervalMs: number };
+  /** How long a request body may stall before it is cut, in ms. */
+  requestBodyIdleTimeoutMs: number;
   maxResultBytes: number;
   workerConcurrency: number;
   localProviderDelayMs: number;
@@ -160,6 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     appSecret: e.APP_SECRET,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    resumableUploads: { expiryS: e.UPLOAD_EXPIRY_SECONDS, sweepIntervalMs: e.UPLOAD_SWEEP_INTERVAL_MS },
+    requestBodyIdleTimeoutMs: e.REQUEST_BODY_IDLE_TIMEOUT_MS,
     maxResultBytes: e.MAX_RESULT_BYTES,
     workerConcurrency: e.WORKER_CONCURRENCY,
     localProviderDelayMs: e.LOCAL_PROVIDER_DELAY_MS,

@@ -5,6 +5,7 @@ import { AssetsRepository } from '../assets/assets.repository.js';
 import { DEPENDENCY_NAMES, unavailableDependency } from '../common/dependency-errors.js';
 import { DependencyProbes } from '../common/dependency-probes.js';
 import { addLogContext, withLogContext } from '../common/logging/log-context.js';
+import { type JobSlot, type QueueDrain, QueueDrains } from '../common/queue-drain.js';
 import { ShutdownState } from '../common/shutdown-state.js';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG } from '../common/tokens.js';
@@ -17,7 +18,6 @@ import { PollStep } from './poll.step.js';
 import { SubmitStep } from './submit.step.js';
 
 type Handlers = { [K in keyof GenerationJobs]: (data: GenerationJobs[K]) => Promise<void> };
-interface Running { job: Job; waiting: boolean; handBack: () => void }
 /** A job's data in this version's shape (older jobs are converted on the way in), with its trace. */
 type Data = GenerationJobs[GenerationJobName] & { trace?: JobTrace };
 
@@ -29,12 +29,13 @@ type Data = GenerationJobs[GenerationJobName] & { trace?: JobTrace };
  * A step that fails because PostgreSQL, Redis or storage is gone spends none of the job's tries:
  * the job waits until the dependency answers again and runs the step again (every step is
  * idempotent). On shutdown the worker takes no new job, lets running ones finish for a bounded
- * time, and hands back the rest as fresh copies other workers take at once.
+ * time, and hands back the rest as fresh copies other workers take at once (QueueDrain, with
+ * generation's own job identity for the copies' ids).
  */
 @Injectable()
 export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Worker');
-  private readonly running = new Map<string, Running>();
+  private readonly drain: QueueDrain;
 
   readonly handlers: Handlers = {
     submit: (d) => this.submits.submit(d),
@@ -52,7 +53,13 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
     private readonly probes: DependencyProbes,
     private readonly shutdown: ShutdownState,
     @Inject(CONFIG) private readonly config: AppConfig,
-  ) {}
+    drains: QueueDrains,
+  ) {
+    this.drain = drains.for(jobs.queue, {
+      copy: (job) => this.jobs.handBack(job, currentJobData(job.name as GenerationJobName, job.data, String(job.id))),
+      ifCopyFails: 'the reconciler will requeue it',
+    });
+  }
 
   private get queue() {
     return this.jobs.queue;
@@ -72,41 +79,24 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
     });
   }
 
-  /**
-   * Stops taking jobs, gives running ones until `deadline` (ms since epoch) to finish, and hands
-   * back the rest: those waiting for a dependency at once, since they cannot finish anyway.
-   */
-  async drain(deadline: number): Promise<void> {
-    await withTimeout(this.queue.pause(true, true), Math.max(0, deadline - Date.now())).catch(() => undefined);
-    for (const r of this.running.values()) if (r.waiting) r.handBack();
-    while (this.running.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    for (const r of this.running.values()) r.handBack();
-  }
-
   async onApplicationShutdown() {
     // drain() has run (bootstrap's shutdown): nothing left to wait for
     await this.queue.close(true).catch(() => undefined);
   }
 
   private async run(job: Job, data: Data, handler: (d: unknown) => Promise<void>): Promise<void> {
-    let handBack!: () => void;
-    const handedBack = new Promise<'handed-back'>((resolve) => (handBack = () => resolve('handed-back')));
-    const entry: Running = { job, waiting: false, handBack };
-    this.running.set(String(job.id), entry);
     const started = Date.now();
     try {
       if (!data.trace?.boxId) await this.findBox(data.assetId);
       this.logger.debug(`${job.name} ${job.id} started`);
-      const outcome = await Promise.race([this.attempt(job, data, handler, entry), handedBack]);
-      if (outcome === 'handed-back') await this.copyForAnotherWorker(job, data);
+      await this.drain.run(job, (slot) => this.attempt(job, data, handler, slot));
     } finally {
-      this.running.delete(String(job.id));
       this.logger.debug(`${job.name} ${job.id} ended after ${Date.now() - started} ms`);
     }
   }
 
   /** Runs the handler, again and again while what failed it was our own infrastructure. */
-  private async attempt(job: Job, data: Data, handler: (d: unknown) => Promise<void>, entry: Running): Promise<'done'> {
+  private async attempt(job: Job, data: Data, handler: (d: unknown) => Promise<void>, slot: JobSlot): Promise<'done'> {
     for (;;) {
       try {
         await handler(data);
@@ -114,11 +104,11 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
       } catch (err) {
         const dep = unavailableDependency(err);
         if (dep && !this.shutdown.draining) {
-          entry.waiting = true;
+          slot.waiting(true);
           this.logger.warn(`${job.name} ${job.id} waits for ${dep === 'unknown' ? 'PostgreSQL, Redis and storage' : DEPENDENCY_NAMES[dep]}: ${(err as Error).message}`);
           // false: it answers right now, so this was not an outage; count it like any other error
           const waited = await this.probes.waitUntilUp(dep, this.shutdown.signal).catch(() => null);
-          entry.waiting = false;
+          slot.waiting(false);
           if (waited === null) return new Promise(() => undefined); // shutting down: drain() hands it back
           if (waited) continue;
         }
@@ -141,24 +131,9 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
     await this.outcomes.fail(data.assetId, failure, data.assetAttempt);
   }
 
-  /**
-   * A copy of the job under a new id, for another worker, before this one completes: the steps are
-   * idempotent, so the copy carries on wherever this one stopped. Without Redis there is nowhere to
-   * put it: the reconciler gives the asset a job once Redis is back.
-   */
-  private async copyForAnotherWorker(job: Job, data: Data): Promise<void> {
-    await this.jobs.handBack(job, data)
-      .then(() => this.logger.log(`${job.name} ${job.id} handed back for another worker`))
-      .catch((e: Error) => this.logger.warn(`${job.name} ${job.id} could not be handed back (${e.message}); the reconciler will requeue it`));
-  }
-
   /** Jobs queued before box ids rode along (or by a webhook): read it, so every line names the box. */
   private async findBox(assetId: string): Promise<void> {
     const asset = await this.assets.find(assetId).catch(() => null);
     if (asset) addLogContext({ boxId: asset.box_id });
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms).unref())]);
 }

@@ -31,8 +31,7 @@ export class StoryboardPlanSteps {
     const scenes = await this.failing(id, () => this.planner.draft(sb.row.plan_choice, sb.row.prompt, sb.row.scene_count));
     if (!scenes) return;
     const stored = await this.repo.locked(id, ['PLANNING'], async (q) => {
-      const [n] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM storyboard_scenes WHERE storyboard_id = $1', [id]);
-      if (n!.n > 0) return null; // another run of this job stored its draft first
+      if (await this.repo.hasScenes(q, id)) return null; // another run of this job stored its draft first
       await this.repo.replaceScenes(q, id, scenes);
       await this.repo.setStatus(q, id, 'PLANNING', { drafted_at: new Date() });
       return true;

@@ -125,6 +125,12 @@ export class StoryboardsRepository {
     await q.query('UPDATE storyboards SET prompt = $2 WHERE id = $1', [id, prompt]);
   }
 
+  /** Whether the planner's draft is stored already (inside `locked`, so two runs of a plan job store one draft). */
+  async hasScenes(q: Queryable, id: string): Promise<boolean> {
+    const [row] = await q.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM storyboard_scenes WHERE storyboard_id = $1) AS any', [id]);
+    return row!.any;
+  }
+
   /** The scenes in their new order (edit, reorder, add, remove), or the planner's prompts. */
   async replaceScenes(q: Queryable, id: string, scenes: string[]): Promise<void> {
     await q.query('DELETE FROM storyboard_scenes WHERE storyboard_id = $1', [id]);

@@ -3,6 +3,8 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AssetDto } from '@genbox/contracts';
+import { expect } from 'vitest';
+import type { KieSim } from '../../../../test/simulators/kie.sim.js';
 import { type TestGenbox, UserClient, freePort } from '../harness.js';
 
 export const ADMIN = { email: 'faults-admin@example.com', password: 'faults-admin-password' };
@@ -107,6 +109,27 @@ export async function startGenerations(user: UserClient, boxId: string, modelId:
     out.push(...(count === 1 ? [res] : res.items));
   }
   return out;
+}
+
+/**
+ * The start of an outage test: a Kie model on `sim` whose tasks run 2 s each, with room for 8 at
+ * once, and `total` generations started in a new box; after a second both kinds of work are in
+ * flight (some PROCESSING at the provider, the rest PENDING for a slot), which it checks, so the
+ * outage that follows hits both.
+ */
+export async function startMidRun(gb: TestGenbox, admin: UserClient, sim: KieSim, p: { slug: string; boxName: string; total: number; outage: string }): Promise<{ model: string; boxId: string }> {
+  const model = await registerModel(admin, {
+    kind: 'kie', baseUrl: sim.url, apiKey: sim.apiKey, slug: p.slug, apiEndpoint: 'nano-banana-2', responseMapping: { poll: { interval_ms: 150 } },
+    provider: { max_concurrency: 8 },
+  });
+  for (let i = 0; i < p.total; i++) sim.scripts.push({ steps: [{ phase: 'running', ms: 2000 }], outcome: 'succeeded' });
+  const box = await admin.createBox(p.boxName);
+  await startGenerations(admin, box.id, model, p.total);
+  await sleep(1000);
+  const before = await gb.sql<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM assets WHERE box_id = $1 GROUP BY status', [box.id]);
+  expect(before.find((r) => r.status === 'PROCESSING')?.n, `some assets PROCESSING when ${p.outage}`).toBeGreaterThan(0);
+  expect(before.find((r) => r.status === 'PENDING')?.n, `some assets PENDING when ${p.outage}`).toBeGreaterThan(0);
+  return { model, boxId: box.id };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KieSim, startKieSim } from '../../../../test/simulators/kie.sim.js';
 import { type TestGenbox, type UserClient, freePort, startTestGenbox } from '../harness.js';
-import { ADMIN, WorkerProcess, allSettled, historyProblems, loginAdmin, missingLocalFiles, registerModel, sleep, startGenerations } from './fault-kit.js';
+import { ADMIN, WorkerProcess, allSettled, historyProblems, loginAdmin, missingLocalFiles, sleep, startMidRun } from './fault-kit.js';
 import { OwnPostgres } from './own-services.js';
 
 const TOTAL = 24;
@@ -37,17 +37,7 @@ describe('PostgreSQL stopped in the middle of a run', () => {
   });
 
   it('readiness says 503 meanwhile, and every asset then finishes exactly once, each sent to the provider once', async () => {
-    const model = await registerModel(admin, {
-      kind: 'kie', baseUrl: sim.url, apiKey: sim.apiKey, slug: 'kie-pg-blip', apiEndpoint: 'nano-banana-2', responseMapping: { poll: { interval_ms: 150 } },
-      provider: { max_concurrency: 8 }, // the rest wait PENDING for a slot: both kinds of work are in flight when PostgreSQL goes
-    });
-    for (let i = 0; i < TOTAL; i++) sim.scripts.push({ steps: [{ phase: 'running', ms: 2000 }], outcome: 'succeeded' });
-    const box = await admin.createBox('Database outage');
-    await startGenerations(admin, box.id, model, TOTAL);
-    await sleep(1000);
-    const before = await gb.sql('SELECT status, count(*)::int AS n FROM assets WHERE box_id = $1 GROUP BY status', [box.id]);
-    expect(before.find((r) => r.status === 'PROCESSING')?.n, 'some assets PROCESSING when PostgreSQL stops').toBeGreaterThan(0);
-    expect(before.find((r) => r.status === 'PENDING')?.n, 'some assets PENDING when PostgreSQL stops').toBeGreaterThan(0);
+    const { model, boxId } = await startMidRun(gb, admin, sim, { slug: 'kie-pg-blip', boxName: 'Database outage', total: TOTAL, outage: 'PostgreSQL stops' });
 
     await pg.stop();
     const stopped = Date.now();
@@ -55,22 +45,22 @@ describe('PostgreSQL stopped in the middle of a run', () => {
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: 'unavailable' });
     // what needs the database says so, with a hint to come back, rather than a bare 500
-    const list = await admin.get(`/api/boxes/${box.id}/assets`);
+    const list = await admin.get(`/api/boxes/${boxId}/assets`);
     expect(list.status).toBe(503);
     expect(list.body.error).toBe('service_unavailable');
     await sleep(OUTAGE_MS - (Date.now() - stopped));
 
     await pg.start();
     const restarted = Date.now();
-    const rows = await allSettled(gb, box.id, 30_000);
+    const rows = await allSettled(gb, boxId, 30_000);
     const recoveredMs = Date.now() - restarted;
     expect(rows.filter((r) => r.status !== 'COMPLETED').map((r) => `${r.id} ${r.status} ${r.error_code}`), 'not COMPLETED within 30 s of the restart').toEqual([]);
-    expect(await historyProblems(gb, box.id)).toEqual([]);
+    expect(await historyProblems(gb, boxId)).toEqual([]);
     expect(await missingLocalFiles(gb, rows)).toEqual([]);
     expect(sim.tasks.size, 'tasks created at the provider').toBe(TOTAL);
     expect(worker.alive, `worker died:\n${worker.output.join('').slice(-3000)}`).toBe(true);
     expect((await fetch(`${gb.url}/api/health/ready`)).status).toBe(200);
-    const fresh = await admin.post(`/api/boxes/${box.id}/generate`, { prompt: 'after the outage', ai_model_id: model }).ok(202);
+    const fresh = await admin.post(`/api/boxes/${boxId}/generate`, { prompt: 'after the outage', ai_model_id: model }).ok(202);
     expect((await admin.settled(fresh.id, 15_000)).status).toBe('COMPLETED');
     console.log(`[faults] PostgreSQL down ${((restarted - stopped) / 1000).toFixed(1)} s; all ${TOTAL} assets COMPLETED ${(recoveredMs / 1000).toFixed(1)} s after it came back (noisy: shared machine)`);
   }, 120_000);

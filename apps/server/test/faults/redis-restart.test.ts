@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KieSim, startKieSim } from '../../../../test/simulators/kie.sim.js';
 import { type TestGenbox, type UserClient, freePort, startTestGenbox } from '../harness.js';
 import { OwnRedis } from './own-services.js';
-import { ADMIN, WorkerProcess, allSettled, historyProblems, loginAdmin, missingLocalFiles, registerModel, sleep, startGenerations } from './fault-kit.js';
+import { ADMIN, WorkerProcess, allSettled, historyProblems, loginAdmin, missingLocalFiles, sleep, startMidRun } from './fault-kit.js';
 
 const TOTAL = 24;
 
@@ -32,18 +32,7 @@ describe('Redis restarted in the middle of a run', () => {
   });
 
   it('health says redis is down (503, quickly), the API lives on, and after the restart every asset finishes once', async () => {
-    const model = await registerModel(admin, {
-      kind: 'kie', baseUrl: sim.url, apiKey: sim.apiKey, slug: 'kie-redis', apiEndpoint: 'nano-banana-2', responseMapping: { poll: { interval_ms: 150 } },
-      provider: { max_concurrency: 8 }, // the rest wait PENDING for a slot: both kinds of work are in flight when Redis goes
-    });
-    // each task runs for 2 s at the provider
-    for (let i = 0; i < TOTAL; i++) sim.scripts.push({ steps: [{ phase: 'running', ms: 2000 }], outcome: 'succeeded' });
-    const box = await admin.createBox('Redis outage');
-    await startGenerations(admin, box.id, model, TOTAL);
-    await sleep(1000);
-    const before = await gb.sql('SELECT status, count(*)::int AS n FROM assets WHERE box_id = $1 GROUP BY status', [box.id]);
-    expect(before.find((r) => r.status === 'PROCESSING')?.n, 'some assets PROCESSING when Redis dies').toBeGreaterThan(0);
-    expect(before.find((r) => r.status === 'PENDING')?.n, 'some assets PENDING when Redis dies').toBeGreaterThan(0);
+    const { model, boxId } = await startMidRun(gb, admin, sim, { slug: 'kie-redis', boxName: 'Redis outage', total: TOTAL, outage: 'Redis dies' });
 
     await redis.kill();
     const t0 = Date.now();
@@ -54,22 +43,22 @@ describe('Redis restarted in the middle of a run', () => {
     expect(health.body.redis.ok).toBe(false);
     expect(health.body.postgres.ok).toBe(true);
     // the API still answers what does not need Redis
-    expect((await admin.get(`/api/boxes/${box.id}/assets`).ok()).items).toHaveLength(TOTAL);
+    expect((await admin.get(`/api/boxes/${boxId}/assets`).ok()).items).toHaveLength(TOTAL);
     await sleep(2000);
     expect(worker.alive, `worker died:\n${worker.output.join('').slice(-3000)}`).toBe(true);
 
     await redis.start(); // same port, empty: every queued job is gone
     const restarted = Date.now();
-    const rows = await allSettled(gb, box.id, 30_000);
+    const rows = await allSettled(gb, boxId, 30_000);
     const recoveredMs = Date.now() - restarted;
     expect(rows.filter((r) => r.status === 'PENDING' || r.status === 'PROCESSING').map((r) => `${r.id} ${r.status}`), 'unfinished 30 s after the restart').toEqual([]);
     expect(rows.filter((r) => r.status !== 'COMPLETED').map((r) => `${r.id} ${r.status} ${r.error_code}`)).toEqual([]);
-    expect(await historyProblems(gb, box.id)).toEqual([]);
+    expect(await historyProblems(gb, boxId)).toEqual([]);
     expect(await missingLocalFiles(gb, rows)).toEqual([]);
     expect((await admin.get('/api/health')).status).toBe(200);
     expect(worker.alive).toBe(true);
     // new work goes through as usual
-    const fresh = await admin.post(`/api/boxes/${box.id}/generate`, { prompt: 'after the storm', ai_model_id: model }).ok(202);
+    const fresh = await admin.post(`/api/boxes/${boxId}/generate`, { prompt: 'after the storm', ai_model_id: model }).ok(202);
     expect((await admin.settled(fresh.id, 15_000)).status).toBe('COMPLETED');
     console.log(`[faults] Redis down ${((restarted - t0) / 1000).toFixed(1)} s; health answered 503 in ${healthMs} ms; all ${TOTAL} assets COMPLETED ${(recoveredMs / 1000).toFixed(1)} s after Redis came back`);
   }, 120_000);

@@ -1,35 +1,43 @@
 import type { AssetDto, BoxDto } from '@genbox/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestS3, startS3 } from '../storage/fixtures.js';
 import { type TestGenbox, type UserClient, startTestGenbox } from '../harness.js';
-import { b64, shortMp4, tusHeaders } from './resumable-fixtures.js';
+import { b64, s3Env, shortMp4, tusHeaders } from './resumable-fixtures.js';
 
 /*
- * Resumable uploads (tus 1.0) through the real API, local storage: bytes come in pieces, each
- * PATCH appends at the offset the server names, and the last byte makes an asset exactly like a
- * multipart upload does. Refusals leave nothing behind.
+ * Resumable uploads (tus 1.0) through the real API, on local storage and on S3 (s3rver): bytes
+ * come in pieces, each PATCH appends at the offset the server names, and the last byte makes an
+ * asset exactly like a multipart upload does. Refusals leave nothing behind.
  */
 
 const CAP = 2 * 1024 * 1024;
-let gb: TestGenbox;
-let editor: UserClient;
-let box: BoxDto;
 
-beforeAll(async () => {
-  gb = await startTestGenbox({ MAX_UPLOAD_BYTES: String(CAP) });
-  editor = await gb.newUser('editor');
-  box = await editor.createBox('Resumable');
-});
-afterAll(() => gb?.stop());
+describe.each(['local', 's3'] as const)('resumable uploads (tus) on %s storage', (storage) => {
+  let gb: TestGenbox;
+  let s3: TestS3 | null = null;
+  let editor: UserClient;
+  let box: BoxDto;
 
-async function create(user: UserClient, length: number, meta = `filename ${b64('clip.mp4')},prompt_text ${b64('a test card')}`, boxId = box.id) {
-  return fetch(`${gb.url}/api/boxes/${boxId}/uploads`, { method: 'POST', headers: tusHeaders(user.token!, { 'upload-length': String(length), 'upload-metadata': meta }) });
-}
-const patch = (user: UserClient, url: string, offset: number, bytes: Buffer) =>
-  fetch(gb.url + url, { method: 'PATCH', headers: tusHeaders(user.token!, { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) }), body: new Uint8Array(bytes) });
-const head = (user: UserClient, url: string) => fetch(gb.url + url, { method: 'HEAD', headers: tusHeaders(user.token!) });
-const pieces = async () => (await gb.storedFiles()).filter((f) => f.startsWith('uploads/'));
+  beforeAll(async () => {
+    if (storage === 's3') s3 = await startS3();
+    gb = await startTestGenbox({ MAX_UPLOAD_BYTES: String(CAP), ...(s3 ? s3Env(s3) : {}) });
+    editor = await gb.newUser('editor');
+    box = await editor.createBox('Resumable');
+  });
+  afterAll(async () => {
+    await gb?.stop();
+    await s3?.close();
+  });
 
-describe('resumable uploads (tus)', () => {
+  async function create(user: UserClient, length: number, meta = `filename ${b64('clip.mp4')},prompt_text ${b64('a test card')}`, boxId = box.id) {
+    return fetch(`${gb.url}/api/boxes/${boxId}/uploads`, { method: 'POST', headers: tusHeaders(user.token!, { 'upload-length': String(length), 'upload-metadata': meta }) });
+  }
+  const patch = (user: UserClient, url: string, offset: number, bytes: Buffer) =>
+    fetch(gb.url + url, { method: 'PATCH', headers: tusHeaders(user.token!, { 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) }), body: new Uint8Array(bytes) });
+  const head = (user: UserClient, url: string) => fetch(gb.url + url, { method: 'HEAD', headers: tusHeaders(user.token!) });
+  /** The upload pieces in the store: files under the data dir, or objects in the bucket. */
+  const pieces = async () => (s3 ? await s3.keys() : await gb.storedFiles()).filter((f) => f.startsWith('uploads/'));
+
   it('takes a video in three PATCHes and makes a COMPLETED, UPLOADED asset with its size, duration and poster', async () => {
     const video = await shortMp4(320, 180, 2);
     const created = await create(editor, video.length);
