@@ -61,11 +61,11 @@ describe('two teammates and a viewer on one box', () => {
     await a.getByTestId('generate-prompt').fill('four koi variations');
     await a.getByTestId('generate-count').fill('4');
     await a.getByTestId('generate-submit').click();
-    await expect.poll(() => a.getByTestId('generate-count').inputValue()).toBe('1'); // the count resets with the prompt
+    await expect.poll(() => a.getByTestId('generate-count').inputValue(), { timeout: 10_000 }).toBe('1'); // the count resets with the prompt (once the POST has answered)
     const batchOnB = b.getByTestId('batch').filter({ hasText: 'four koi variations' });
     await batchOnB.waitFor();
     expect(await batchOnB.getAttribute('data-size')).toBe('4');
-    await expect.poll(() => batchOnB.getByTestId('batch-queue-position').innerText()).toBe('Paused: waits for Resume');
+    await expect.poll(() => batchOnB.getByTestId('batch-queue-position').innerText(), { timeout: 10_000 }).toBe('Paused: waits for Resume');
     await a.screenshot({ path: `${SHOTS}/batch.png` });
     await a.getByTestId('batch').getByTestId('batch-cancel-all').click();
     await expect.poll(() => b.locator('[data-testid=asset-card][data-status=CANCELED]').count(), { timeout: 10_000 }).toBe(4);
