@@ -97,6 +97,10 @@ export class LocalStorageDriver implements StorageDriver {
     return null;
   }
 
+  localPath(key: string): string {
+    return this.pathOf(key);
+  }
+
   async health(): Promise<void> {
     try {
       await mkdir(this.tmpDir(), { recursive: true });

@@ -7,9 +7,9 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { putInParts } from './s3-parts.js';
 import {
   assertValidKey,
   StorageNotFoundError,
@@ -34,9 +34,9 @@ export interface S3StorageConfig {
   createBucket?: boolean;
 }
 
-/** Multipart part size in bytes: S3's minimum, so an upload holds at most partSize × queueSize in memory. */
+/** Multipart part size in bytes: S3's minimum, so an upload holds at most partSize × (queueSize + 1) in memory. */
 const PART_SIZE = 5 * 1024 * 1024;
-/** Parts in flight at once: 2 keeps memory near 10 MB per upload and still overlaps network and reading. */
+/** Parts in flight at once: with the one filling, 15 MB per upload, and reading overlaps sending. */
 const QUEUE_SIZE = 2;
 
 export class S3StorageDriver implements StorageDriver {
@@ -80,31 +80,13 @@ export class S3StorageDriver implements StorageDriver {
 
   async put(key: string, body: Readable, opts: { contentType: string; contentLength?: number }): Promise<{ sizeBytes: number }> {
     assertValidKey(key);
-    let sizeBytes = 0;
-    // Counted on our side: the SDK does not report how many bytes a streamed multipart upload carried.
-    const counted = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        sizeBytes += chunk.length;
-        done(null, chunk);
-      },
-    });
-    body.on('error', (err) => counted.destroy(err));
-    body.pipe(counted);
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.bucket, Key: key, Body: counted, ContentType: opts.contentType, ContentLength: opts.contentLength },
-      partSize: PART_SIZE,
-      queueSize: QUEUE_SIZE,
-      leavePartsOnError: false, // a failed multipart upload is aborted, so no parts linger
-    });
     try {
-      await upload.done();
+      const target = { Bucket: this.bucket, Key: key, ContentType: opts.contentType };
+      return { sizeBytes: await putInParts(this.client, target, body, { partSize: PART_SIZE, queueSize: QUEUE_SIZE, expectedBytes: opts.contentLength }) };
     } catch (err) {
       body.destroy();
-      counted.destroy();
       throw err;
     }
-    return { sizeBytes };
   }
 
   async get(key: string, range?: ByteRange): Promise<StoredObject> {
@@ -139,6 +121,10 @@ export class S3StorageDriver implements StorageDriver {
     assertValidKey(key);
     const command = new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentType: response.contentType, ResponseContentDisposition: response.contentDisposition });
     return getSignedUrl(this.client, command, { expiresIn: expiresInS });
+  }
+
+  localPath(): null {
+    return null;
   }
 
   async health(): Promise<void> {

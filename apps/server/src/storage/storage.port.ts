@@ -30,6 +30,11 @@ export interface StorageDriver {
    * the object was stored with.
    */
   signedUrl(key: string, expiresInS: number, response?: SignedResponseHeaders): Promise<string | null>;
+  /**
+   * The object's file on this machine, for tools that read in place (ffprobe seeks to an MP4's
+   * index instead of copying a whole video first); null for stores that have none (S3).
+   */
+  localPath(key: string): string | null;
   /** Resolves when the store is usable; throws an Error whose message says what is wrong. */
   health(): Promise<void>;
 }

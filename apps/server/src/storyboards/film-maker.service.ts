@@ -14,6 +14,7 @@ import { STORAGE } from '../common/tokens.js';
 import { inspectStoredMedia, storeThumbnail } from '../media/media-inspector.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { lastFrame, stitchFilm } from './film-tools.js';
+import { filmFailed } from './storyboard-failures.js';
 import { StoryboardNotifier } from './storyboard.notifier.js';
 import { StoryboardsQueue } from './storyboards.queue.js';
 import { StoryboardsRepository, type StoryboardWithScenes } from './storyboards.repository.js';
@@ -109,8 +110,9 @@ export class FilmMaker {
     const done = await this.assets.find(row.final_asset_id!);
     if (done?.status === 'PROCESSING') return this.jobs.film({ storyboardId: row.id, filmAssetId: done.id });
     const ok = done?.status === 'COMPLETED';
+    const failed = ok ? null : filmFailed(`The film could not be made: ${done?.error_message ?? 'its asset is gone'}`);
     const moved = await this.repo.locked(row.id, ['RUNNING'], async (q) => {
-      await this.repo.setStatus(q, row.id, ok ? 'COMPLETED' : 'FAILED', { completed_at: new Date(), error_message: ok ? null : `The film could not be made: ${done?.error_message ?? 'its asset is gone'}` });
+      await this.repo.setStatus(q, row.id, ok ? 'COMPLETED' : 'FAILED', { completed_at: new Date(), error_message: failed?.detail ?? null, failure: failed?.failure ?? null });
       return true;
     });
     if (moved) await this.notifier.updated(row.id, moved.seq);

@@ -1,3 +1,4 @@
+import { type StoryboardFailed, sceneStopped } from './storyboard-failures.js';
 import type { StoryboardWithScenes } from './storyboards.repository.js';
 
 /** What a RUNNING storyboard needs next, read from the database alone. */
@@ -6,7 +7,7 @@ export type NextStep =
   | { kind: 'frame'; index: number }
   | { kind: 'film' }
   | { kind: 'finish' }
-  | { kind: 'fail'; message: string }
+  | { kind: 'fail'; failed: StoryboardFailed }
   | { kind: 'wait' };
 
 /**
@@ -20,10 +21,8 @@ export function nextStep({ row, scenes }: StoryboardWithScenes): NextStep {
     if (!s.asset_id) return { kind: 'scene', index: s.index };
     if (s.asset_status === 'PENDING' || s.asset_status === 'PROCESSING') return { kind: 'wait' };
     if (s.asset_status !== 'COMPLETED') {
-      const rest = scenes.length - n;
-      const after = rest === 0 ? '' : rest === 1 ? ` Scene ${n + 1} did not start.` : ` Scenes ${n + 1}–${scenes.length} did not start.`;
-      const why = s.asset_status === 'CANCELED' ? 'was canceled' : `failed${s.asset_error ? `: ${s.asset_error.replace(/\.$/, '')}` : ''}`;
-      return { kind: 'fail', message: `Scene ${n} ${why}.${after} Edit it and retry it to carry on.` };
+      // a scene whose asset was deleted reads as failed with no reason
+      return { kind: 'fail', failed: sceneStopped(n, scenes.length, { status: s.asset_status ?? 'FAILED', errorCode: s.asset_error_code, errorMessage: s.asset_error }) };
     }
     const last = s.index === scenes.length - 1;
     if (!last && (!s.frame_asset_id || s.frame_status !== 'COMPLETED')) return { kind: 'frame', index: s.index };

@@ -18,7 +18,7 @@ export class StoryboardCanceler {
   /** null when the storyboard was not PLANNING, PLANNED or RUNNING. */
   async cancel(id: string, userId: string): Promise<StoryboardDto | null> {
     const moved = await this.repo.locked(id, ['PLANNING', 'PLANNED', 'RUNNING'], async (q) => {
-      await this.repo.setStatus(q, id, 'CANCELED', { completed_at: new Date(), error_message: null });
+      await this.repo.setStatus(q, id, 'CANCELED', { completed_at: new Date(), error_message: null, failure: null });
       return true;
     });
     if (!moved) return null;

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
 import { StoryboardNotifier } from './storyboard.notifier.js';
-import { StoryboardPlannerService } from './storyboard-planner.service.js';
+import { plannerFailed } from './storyboard-failures.js';
+import { PlannerFailedError, StoryboardPlannerService } from './storyboard-planner.service.js';
 import { StoryboardsQueue } from './storyboards.queue.js';
 import { StoryboardsRepository } from './storyboards.repository.js';
 
@@ -60,8 +61,10 @@ export class StoryboardPlanSteps {
       return await pass();
     } catch (err) {
       if (!(err instanceof AppError)) throw err; // the database or Redis: the job is retried
+      // a planner provider that is gone or may not plan (a 422 at create) has no provider code
+      const { failure, detail } = plannerFailed(err instanceof PlannerFailedError ? err.providerCode : null, err.code === 'planner_failed' ? err.message : `The planner could not plan this storyboard: ${err.message}`);
       const moved = await this.repo.locked(id, ['PLANNING'], async (q) => {
-        await this.repo.setStatus(q, id, 'FAILED', { error_message: err.code === 'planner_failed' ? err.message : `The planner could not plan this storyboard: ${err.message}`, completed_at: new Date() });
+        await this.repo.setStatus(q, id, 'FAILED', { error_message: detail, failure, completed_at: new Date() });
         return true;
       });
       if (moved) await this.notifier.updated(id, moved.seq);

@@ -4,6 +4,13 @@ import { type AdapterContext, type ChatPlanner, ProviderError, continuityLocally
 import { ProviderConfigs } from '../providers/provider-configs.js';
 import { AppError } from '../common/app-error.js';
 
+/** The planner's provider answered in a way it cannot use: planner_failed, with the provider's error code (what a member is told, storyboard-failures.ts). */
+export class PlannerFailedError extends AppError {
+  constructor(readonly providerCode: string, message: string) {
+    super('planner_failed', message);
+  }
+}
+
 /** Provider kinds a chat planner can be on: OpenAI, or a template provider (its chat_template, or OpenAI's chat completions at its base URL). */
 const CHAT_KINDS = new Set(['openai', 'template']);
 /** One pass (the plan, or the continuity pass) may take this long. */
@@ -46,7 +53,7 @@ export class StoryboardPlannerService {
     try {
       return await pass(ctx);
     } catch (err) {
-      if (err instanceof ProviderError) throw new AppError('planner_failed', `The planner could not plan this storyboard: ${err.message}`);
+      if (err instanceof ProviderError) throw new PlannerFailedError(err.code, `The planner could not plan this storyboard: ${err.message}`);
       throw err;
     }
   }

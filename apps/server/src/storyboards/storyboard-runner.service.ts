@@ -9,6 +9,7 @@ import { GenerationQueue } from '../generation/generation.queue.js';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { FilmMaker } from './film-maker.service.js';
 import { nextStep } from './next-step.js';
+import { type StoryboardFailed, sceneModelGone, sceneUnpaid } from './storyboard-failures.js';
 import { configFor, sceneModelId } from './scene-models.js';
 import { StoryboardNotifier } from './storyboard.notifier.js';
 import { StoryboardsQueue } from './storyboards.queue.js';
@@ -51,7 +52,7 @@ export class StoryboardRunner {
         case 'frame': return this.jobs.frame({ storyboardId: id, index: step.index, sceneAssetId: sb.scenes[step.index]!.asset_id! });
         case 'film': await this.film.createFilm(sb); break;
         case 'finish': return this.film.finishOrStitch(sb);
-        case 'fail': await this.fail(id, step.message); return;
+        case 'fail': await this.fail(id, step.failed); return;
       }
     }
   }
@@ -61,9 +62,9 @@ export class StoryboardRunner {
     const { row } = sb;
     const input = index === 0 ? row.image_asset_id : sb.scenes[index - 1]!.frame_asset_id;
     const model = await this.catalog.findModel(row.model_id);
-    if (!model || !model.is_active || !model.provider_active) return this.fail(row.id, `Scene ${index + 1} could not start: the model ${model?.name ?? ''} is not available any more.`);
+    if (!model || !model.is_active || !model.provider_active) return this.fail(row.id, sceneModelGone(index + 1, `Scene ${index + 1} could not start: the model ${model?.name ?? ''} is not available any more.`));
     const sceneModel = await this.catalog.findModel(await sceneModelId(this.repo.db, model, !!input));
-    if (!sceneModel) return this.fail(row.id, `Scene ${index + 1} could not start: it has no model.`);
+    if (!sceneModel) return this.fail(row.id, sceneModelGone(index + 1, `Scene ${index + 1} could not start: it has no model.`));
     // the insert holds the scene's price from the storyboard's author (credits trigger): one scene at a time
     const created = await this.credits.charging(row.created_by as string, Number(sceneModel.cost), () => this.repo.locked(row.id, ['RUNNING'], async (q) => {
       const scene = await this.repo.lockScene(q, row.id, index);
@@ -76,7 +77,7 @@ export class StoryboardRunner {
       await this.repo.setScene(q, row.id, index, { asset_id: asset!.id });
       return asset!;
     })).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'insufficient_credits') return this.fail(row.id, `Scene ${index + 1} could not start: ${err.message}. Retry it once credits are granted.`).then(() => null);
+      if (err instanceof AppError && err.code === 'insufficient_credits') return this.fail(row.id, sceneUnpaid(index + 1, err.message)).then(() => null);
       throw err;
     });
     if (!created) return;
@@ -86,12 +87,12 @@ export class StoryboardRunner {
     await this.generations.submitAttempt(created.value.id, 1);
   }
 
-  private async fail(id: string, message: string): Promise<void> {
+  private async fail(id: string, { failure, detail }: StoryboardFailed): Promise<void> {
     const moved = await this.repo.locked(id, ['RUNNING'], async (q) => {
-      await this.repo.setStatus(q, id, 'FAILED', { error_message: message, completed_at: new Date() });
+      await this.repo.setStatus(q, id, 'FAILED', { error_message: detail, failure, completed_at: new Date() });
       return true;
     });
     if (moved) await this.notifier.updated(id, moved.seq);
-    this.logger.warn(`storyboard ${id}: ${message}`);
+    this.logger.warn(`storyboard ${id}: ${detail}`);
   }
 }

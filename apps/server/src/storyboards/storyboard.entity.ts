@@ -25,13 +25,18 @@ export class StoryboardEntity {
   /** Scenes asked for (the estimate while PLANNING, before there are scenes). */
   @Column('smallint') scene_count!: number;
   @Column('text') status!: string;
+  /** The technical reason it failed, with the provider's words: admins only. */
   @Column('text', { nullable: true }) error_message!: string | null;
+  /** What every member reads when it failed: `{message, fixed_by, retry_helps}` (migration 1796191800000). */
+  @Column('jsonb', { nullable: true }) failure!: unknown;
   @ForeignKey('assets', { name: 'storyboards_final_asset_id_fkey', onDelete: 'SET NULL' })
   @Column('uuid', { nullable: true }) final_asset_id!: string | null;
   /** Credits of finished scene videos that a retry replaced. */
   @Column('numeric', { default: 0 }) discarded_cost!: string;
   /** Expected seconds per scene, measured when planned. */
   @Column('integer') scene_seconds!: number;
+  /** Seconds per scene (scene 1, later scenes) with their range and basis, measured when planned. */
+  @Column('jsonb', { nullable: true }) time_estimate!: unknown;
   @Column('timestamptz', { default: () => 'now()' }) created_at!: Date;
   @Column('timestamptz', { default: () => 'now()' }) updated_at!: Date;
   @Column('timestamptz', { nullable: true }) drafted_at!: Date | null;

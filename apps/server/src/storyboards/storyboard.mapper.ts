@@ -1,16 +1,19 @@
-import type { StoryboardDto } from '@genbox/contracts';
+import { failureOf, type StoryboardDto } from '@genbox/contracts';
+import { totalSeconds } from './scene-times.js';
+import { costOf, sceneModelOf } from './storyboard-costs.js';
+import { UNKNOWN_STORYBOARD_FAILURE } from './storyboard-failures.js';
 import type { StoryboardWithScenes } from './storyboards.repository.js';
 
-/** Seconds a run spends besides its scenes: frames, stitching, the hand-overs between steps. */
-const OVERHEAD_S = { base: 5, perScene: 2 };
-
-/** The one mapping from rows to the wire shape (REST and `storyboard.updated` alike). */
-export function toStoryboardDto({ row, scenes }: StoryboardWithScenes): StoryboardDto {
+/**
+ * The one mapping from rows to the wire shape (REST and `storyboard.updated` alike). `forAdmin`:
+ * the answer goes to an admin alone, who may read the technical reason of a failure with the
+ * provider's words (error_message); everyone else, and every broadcast event, gets `failure` only.
+ */
+export function toStoryboardDto(sb: StoryboardWithScenes, forAdmin = false): StoryboardDto {
+  const { row, scenes } = sb;
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
-  const price = Number(row.model_cost);
   // while PLANNING there are no scenes yet: the estimate is for the number asked for
-  const count = scenes.length || row.scene_count;
-  const finished = scenes.filter((s) => s.asset_status === 'COMPLETED').length;
+  const time = totalSeconds(row.time_estimate, row.scene_seconds, scenes.length || row.scene_count);
   return {
     id: row.id,
     box_id: row.box_id,
@@ -20,11 +23,19 @@ export function toStoryboardDto({ row, scenes }: StoryboardWithScenes): Storyboa
     generation_config: row.generation_config ?? {},
     image_asset_id: row.image_asset_id,
     planner: row.planner,
-    scenes: scenes.map((s) => ({ index: s.index, prompt: s.prompt, asset_id: s.asset_id, frame_asset_id: s.frame_asset_id, status: s.asset_status ?? 'PLANNED' })),
+    scenes: scenes.map((s) => {
+      const model = sceneModelOf(row, s);
+      return {
+        index: s.index, prompt: s.prompt, asset_id: s.asset_id, frame_asset_id: s.frame_asset_id, status: s.asset_status ?? 'PLANNED',
+        ai_model_id: model?.id ?? null, cost: model?.cost ?? 0, failure: s.asset_status ? failureOf(s.asset_status, s.asset_error_code) : null,
+      };
+    }),
     final_asset_id: row.final_asset_id,
-    cost: { estimated: price * count, so_far: Number(row.discarded_cost) + price * finished },
-    estimated_seconds: Math.round(count * (row.scene_seconds + OVERHEAD_S.perScene) + OVERHEAD_S.base),
-    error_message: row.error_message,
+    cost: costOf(sb),
+    estimated_seconds: time.seconds,
+    time_estimate: time.range,
+    error_message: forAdmin ? row.error_message : null,
+    failure: row.status === 'FAILED' ? row.failure ?? UNKNOWN_STORYBOARD_FAILURE : null,
     created_by: row.created_by,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),

@@ -14,17 +14,17 @@ export class StoryboardsController {
 
   @Post('boxes/:id/storyboards')
   create(@CurrentUser() u: UserRow, @Param('id') boxId: string, @Body() body: unknown) {
-    return this.storyboards.create(u.id, boxId, parseInput(CreateStoryboardRequest, body));
+    return this.storyboards.create(u.id, boxId, parseInput(CreateStoryboardRequest, body), u.is_admin);
   }
 
   @Get('boxes/:id/storyboards')
   async list(@CurrentUser() u: UserRow, @Param('id') boxId: string) {
-    return { items: await this.storyboards.list(u.id, boxId) };
+    return { items: await this.storyboards.list(u.id, boxId, u.is_admin) };
   }
 
   @Get('storyboards/:id')
   get(@CurrentUser() u: UserRow, @Param('id') id: string) {
-    return this.storyboards.get(u.id, id);
+    return this.storyboards.get(u.id, id, u.is_admin);
   }
 
   @Patch('storyboards/:id')

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AssetStatus, StoryboardPlanner, StoryboardStatus } from '@genbox/contracts';
+import type { AssetFailure, AssetStatus, StoryboardPlanner, StoryboardStatus } from '@genbox/contracts';
 import { bumpSeq } from '../boxes/boxes.repository.js';
 import { DATABASE } from '../common/tokens.js';
 import type { Database, Queryable } from '../database/database.js';
+import type { SceneSeconds, TimeEstimate } from './scene-times.js';
 
 export interface StoryboardRow {
   id: string;
@@ -16,18 +17,27 @@ export interface StoryboardRow {
   plan_choice: StoryboardPlanner;
   scene_count: number;
   status: StoryboardStatus;
+  /** The technical reason it failed (admins read it); `failure` is what everyone reads. */
   error_message: string | null;
+  failure: AssetFailure | null;
   final_asset_id: string | null;
   discarded_cost: string;
   scene_seconds: number;
+  /** Seconds per scene measured when planned (null on storyboards planned before it was stored). */
+  time_estimate: TimeEstimate | null;
   created_at: Date;
   updated_at: Date;
   drafted_at: Date | null;
   planned_at: Date | null;
   started_at: Date | null;
   completed_at: Date | null;
-  /** The model's price per run (joined). */
+  /** The model's price per run and what it takes, and its provider's text- and image-to-video partners (joined: scene-models.ts picks from them). */
   model_cost: string;
+  model_input_type: 'TEXT' | 'IMAGE';
+  text_partner_id: string | null;
+  text_partner_cost: string | null;
+  image_partner_id: string | null;
+  image_partner_cost: string | null;
 }
 
 /** A scene with the status of its video and of its frame (joined). */
@@ -39,6 +49,10 @@ export interface SceneRow {
   frame_asset_id: string | null;
   asset_status: AssetStatus | null;
   asset_error: string | null;
+  asset_error_code: string | null;
+  /** The model the scene's video ran on, and its price. */
+  asset_model_id: string | null;
+  asset_cost: string | null;
   frame_status: AssetStatus | null;
 }
 
@@ -50,6 +64,7 @@ export type LockedStoryboard = Pick<StoryboardRow, 'box_id' | 'status' | 'final_
 export interface StoryboardChanges {
   prompt?: string;
   error_message?: string | null;
+  failure?: AssetFailure | null;
   drafted_at?: Date | null;
   planned_at?: Date | null;
   final_asset_id?: string | null;
@@ -57,10 +72,18 @@ export interface StoryboardChanges {
   completed_at?: Date | null;
 }
 
-const SELECT = `SELECT s.*, m.cost::text AS model_cost FROM storyboards s JOIN ai_models m ON m.id = s.model_id`;
-/** Scenes (of one storyboard, or of several: `ids` = ANY) with the statuses of their assets. */
-const scenesWhere = (which: string) => `SELECT sc.storyboard_id, sc.index, sc.prompt, sc.asset_id, sc.frame_asset_id, a.status AS asset_status, a.error_message AS asset_error, f.status AS frame_status
-  FROM storyboard_scenes sc LEFT JOIN assets a ON a.id = sc.asset_id LEFT JOIN assets f ON f.id = sc.frame_asset_id
+/** The first active video model of provider `provider` (an SQL expression) taking `inputType`: a storyboard model's scene partner. */
+const partnerOf = (provider: string, inputType: 'TEXT' | 'IMAGE') =>
+  `SELECT id, cost FROM ai_models WHERE provider_id = ${provider} AND model_type = 'VIDEO' AND input_type = '${inputType}' AND is_active ORDER BY created_at, id LIMIT 1`;
+const SELECT = `SELECT s.*, m.cost::text AS model_cost, m.input_type AS model_input_type,
+    tp.id AS text_partner_id, tp.cost::text AS text_partner_cost, ip.id AS image_partner_id, ip.cost::text AS image_partner_cost
+  FROM storyboards s JOIN ai_models m ON m.id = s.model_id
+  LEFT JOIN LATERAL (${partnerOf('m.provider_id', 'TEXT')}) tp ON true
+  LEFT JOIN LATERAL (${partnerOf('m.provider_id', 'IMAGE')}) ip ON true`;
+/** Scenes (of one storyboard, or of several: `ids` = ANY) with the statuses, errors and prices of their assets. */
+const scenesWhere = (which: string) => `SELECT sc.storyboard_id, sc.index, sc.prompt, sc.asset_id, sc.frame_asset_id, a.status AS asset_status, a.error_message AS asset_error,
+    a.error_code AS asset_error_code, a.model_id AS asset_model_id, am.cost::text AS asset_cost, f.status AS frame_status
+  FROM storyboard_scenes sc LEFT JOIN assets a ON a.id = sc.asset_id LEFT JOIN ai_models am ON am.id = a.model_id LEFT JOIN assets f ON f.id = sc.frame_asset_id
   WHERE ${which} ORDER BY sc.storyboard_id, sc.index`;
 
 /** Every storyboard query. Each change bumps the box's seq in its transaction: the caller publishes `storyboard.updated` with it. */
@@ -69,12 +92,12 @@ export class StoryboardsRepository {
   constructor(@Inject(DATABASE) readonly db: Database) {}
 
   /** A new storyboard, PLANNING with no scenes yet: the plan job writes them. */
-  async insertPlanning(s: Pick<StoryboardRow, 'box_id' | 'created_by' | 'prompt' | 'model_id' | 'generation_config' | 'image_asset_id' | 'planner' | 'plan_choice' | 'scene_count' | 'scene_seconds'>): Promise<{ id: string; seq: number }> {
+  async insertPlanning(s: Pick<StoryboardRow, 'box_id' | 'created_by' | 'prompt' | 'model_id' | 'generation_config' | 'image_asset_id' | 'planner' | 'plan_choice' | 'scene_count' | 'scene_seconds'> & { time_estimate: TimeEstimate }): Promise<{ id: string; seq: number }> {
     return this.db.tx(async (q) => {
       const [r] = await q.query<{ id: string }>(
-        `INSERT INTO storyboards (box_id, created_by, prompt, model_id, generation_config, image_asset_id, planner, plan_choice, scene_count, status, scene_seconds)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PLANNING', $10) RETURNING id`,
-        [s.box_id, s.created_by, s.prompt, s.model_id, JSON.stringify(s.generation_config), s.image_asset_id, s.planner, JSON.stringify(s.plan_choice), s.scene_count, s.scene_seconds],
+        `INSERT INTO storyboards (box_id, created_by, prompt, model_id, generation_config, image_asset_id, planner, plan_choice, scene_count, status, scene_seconds, time_estimate)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PLANNING', $10, $11) RETURNING id`,
+        [s.box_id, s.created_by, s.prompt, s.model_id, JSON.stringify(s.generation_config), s.image_asset_id, s.planner, JSON.stringify(s.plan_choice), s.scene_count, s.scene_seconds, JSON.stringify(s.time_estimate)],
       );
       return { id: r!.id, seq: await bumpSeq(q, s.box_id) };
     });
@@ -117,7 +140,8 @@ export class StoryboardsRepository {
 
   async setStatus(q: Queryable, id: string, status: StoryboardStatus, changes: StoryboardChanges = {}): Promise<void> {
     const params: unknown[] = [id, status];
-    const sets = Object.entries(changes).filter(([, v]) => v !== undefined).map(([k, v]) => `, ${k} = $${params.push(v)}`).join('');
+    const value = (k: string, v: unknown) => (k === 'failure' && v !== null ? JSON.stringify(v) : v);
+    const sets = Object.entries(changes).filter(([, v]) => v !== undefined).map(([k, v]) => `, ${k} = $${params.push(value(k, v))}`).join('');
     await q.query(`UPDATE storyboards SET status = $2${sets} WHERE id = $1`, params);
   }
 
@@ -152,28 +176,32 @@ export class StoryboardsRepository {
 
   /**
    * Forgets the videos and frames of scene `from` and every scene after it (their assets stay on
-   * the board, in the lineage), adding what the finished ones cost to the storyboard's discarded cost.
+   * the board, in the lineage), adding what the finished ones cost (each at its own model's price)
+   * to the storyboard's discarded cost.
    */
   async resetFrom(q: Queryable, id: string, from: number): Promise<void> {
     await q.query(
-      `UPDATE storyboards s SET discarded_cost = s.discarded_cost + m.cost * (
-         SELECT count(*) FROM storyboard_scenes sc JOIN assets a ON a.id = sc.asset_id
-         WHERE sc.storyboard_id = s.id AND sc.index >= $2 AND a.status = 'COMPLETED')
-       FROM ai_models m WHERE s.id = $1 AND m.id = s.model_id`,
+      `UPDATE storyboards s SET discarded_cost = s.discarded_cost + COALESCE((
+         SELECT sum(m.cost) FROM storyboard_scenes sc JOIN assets a ON a.id = sc.asset_id JOIN ai_models m ON m.id = a.model_id
+         WHERE sc.storyboard_id = s.id AND sc.index >= $2 AND a.status = 'COMPLETED'), 0)
+       WHERE s.id = $1`,
       [id, from],
     );
     await q.query('UPDATE storyboard_scenes SET asset_id = NULL, frame_asset_id = NULL WHERE storyboard_id = $1 AND index >= $2', [id, from]);
   }
 
-  /** Average seconds from request to COMPLETED of the model's last 20 generations; null with none yet. */
-  async recentSceneSeconds(modelId: string): Promise<number | null> {
-    const [r] = await this.db.query<{ s: string | null }>(
-      `SELECT avg(extract(epoch FROM completed_at - created_at))::text AS s FROM (
-         SELECT created_at, completed_at FROM assets WHERE model_id = $1 AND status = 'COMPLETED' AND completed_at IS NOT NULL
+  /**
+   * Seconds from request to COMPLETED of the model's last 20 finished generations (what a person
+   * waits for a scene): the average, and the 10th and 90th percentiles as the range; null with none yet.
+   */
+  async recentSceneSeconds(modelId: string): Promise<SceneSeconds | null> {
+    const [r] = await this.db.query<{ runs: number; typical: string | null; low: string | null; high: string | null }>(
+      `SELECT count(*)::int AS runs, avg(s)::text AS typical, percentile_cont(0.1) WITHIN GROUP (ORDER BY s)::text AS low, percentile_cont(0.9) WITHIN GROUP (ORDER BY s)::text AS high FROM (
+         SELECT extract(epoch FROM completed_at - created_at) AS s FROM assets WHERE model_id = $1 AND status = 'COMPLETED' AND completed_at IS NOT NULL
          ORDER BY completed_at DESC LIMIT 20) recent`,
       [modelId],
     );
-    return r?.s ? Number(r.s) : null;
+    return r && r.runs > 0 ? { typical: Number(r.typical), low: Number(r.low), high: Number(r.high), runs: r.runs } : null;
   }
 }
 
@@ -184,11 +212,8 @@ async function insertScenes(q: Queryable, id: string, scenes: string[]): Promise
   );
 }
 
-/** An active video model of the provider taking `inputType` (the scene-1 or image-to-video partner of a storyboard's model); null when there is none. */
-export async function partnerModelId(db: Queryable, providerId: string, inputType: 'TEXT' | 'IMAGE'): Promise<string | null> {
-  const [r] = await db.query<{ id: string }>(
-    `SELECT id FROM ai_models WHERE provider_id = $1 AND model_type = 'VIDEO' AND input_type = $2 AND is_active ORDER BY created_at, id LIMIT 1`,
-    [providerId, inputType],
-  );
-  return r?.id ?? null;
+/** An active video model of the provider taking `inputType` (the scene-1 or image-to-video partner of a storyboard's model) with its price; null when there is none. */
+export async function partnerModel(db: Queryable, providerId: string, inputType: 'TEXT' | 'IMAGE'): Promise<{ id: string; cost: number } | null> {
+  const [r] = await db.query<{ id: string; cost: string }>(partnerOf('$1', inputType), [providerId]);
+  return r ? { id: r.id, cost: Number(r.cost) } : null;
 }

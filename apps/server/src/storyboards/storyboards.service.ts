@@ -11,6 +11,8 @@ import { CONFIG } from '../common/tokens.js';
 import type { AppConfig } from '../config/env.js';
 import { AppError, notFound } from '../common/app-error.js';
 import { sceneModelId } from './scene-models.js';
+import { estimateOf } from './scene-times.js';
+import { priceToRun } from './storyboard-costs.js';
 import { StoryboardCanceler } from './storyboard-canceler.service.js';
 import { toStoryboardDto } from './storyboard.mapper.js';
 import { StoryboardNotifier } from './storyboard.notifier.js';
@@ -18,8 +20,6 @@ import { StoryboardPlannerService } from './storyboard-planner.service.js';
 import { StoryboardsQueue } from './storyboards.queue.js';
 import { StoryboardsRepository, type StoryboardWithScenes } from './storyboards.repository.js';
 
-/** Expected seconds per scene before the model has finished anything here: the local provider renders in seconds, a cloud video model takes minutes. */
-const DEFAULT_SCENE_SECONDS = { local: 10, cloud: 120 };
 /** How often a create request looks whether its plan is stored, in ms. */
 const PLAN_LOOK_MS = 50;
 
@@ -45,7 +45,7 @@ export class StoryboardsService {
    * it PLANNED with its scenes (nothing is paid for yet), or still PLANNING when the planner is
    * slower (storyboard.updated carries the rest). A planner that failed in the wait is a 502.
    */
-  async create(userId: string, boxId: string, body: CreateStoryboardRequest): Promise<StoryboardDto> {
+  async create(userId: string, boxId: string, body: CreateStoryboardRequest, forAdmin = false): Promise<StoryboardDto> {
     await this.access.require(boxId, userId, 'editor');
     const model = await this.catalog.findModel(body.ai_model_id);
     if (!model) throw new AppError('validation_failed', 'ai_model_id: no such model');
@@ -60,23 +60,27 @@ export class StoryboardsService {
       if (image.type !== 'IMAGE' || image.status !== 'COMPLETED') throw new AppError('invalid_parameters', 'image_asset_id: must be a finished image');
     }
     // every scene's model, and the planner, must exist before anything is created
-    await sceneModelId(this.repo.db, model, !!imageId);
-    await sceneModelId(this.repo.db, model, true);
+    const firstModel = await sceneModelId(this.repo.db, model, !!imageId);
+    const nextModel = await sceneModelId(this.repo.db, model, true);
     const choice = body.planner ?? 'local';
     const label = await this.planner.check(choice);
 
-    const recent = await this.repo.recentSceneSeconds(model.id);
+    // the time each scene's own model took here lately; a provider kind's default when it has no finished run yet
+    const [first, next] = await Promise.all([this.repo.recentSceneSeconds(firstModel), firstModel === nextModel ? null : this.repo.recentSceneSeconds(nextModel)]);
+    const estimate = estimateOf(model.provider_kind, first, firstModel === nextModel ? first : next, firstModel === nextModel);
     const { id, seq } = await this.repo.insertPlanning({
       box_id: boxId, created_by: userId, prompt: body.prompt, model_id: model.id, generation_config: checked.params, image_asset_id: imageId,
-      planner: label, plan_choice: choice, scene_count: body.scenes,
-      scene_seconds: Math.round(recent ?? (model.provider_kind === 'local' ? DEFAULT_SCENE_SECONDS.local : DEFAULT_SCENE_SECONDS.cloud)),
+      planner: label, plan_choice: choice, scene_count: body.scenes, scene_seconds: Math.round(estimate.next.typical), time_estimate: estimate,
     });
     await this.notifier.updated(id, seq);
     // a lost enqueue (Redis away) is made good by the workers' sweep of PLANNING storyboards
     await this.queue.plan(id).catch(() => undefined);
     const sb = await this.waitForPlan(id);
-    if (sb.row.status === 'FAILED') throw new AppError('planner_failed', sb.row.error_message ?? 'The planner could not plan this storyboard');
-    return toStoryboardDto(sb);
+    if (sb.row.status === 'FAILED') {
+      const dto = toStoryboardDto(sb, forAdmin);
+      throw new AppError('planner_failed', [dto.failure?.message ?? 'The planner could not plan this storyboard.', dto.error_message].filter(Boolean).join(' Detail: '));
+    }
+    return toStoryboardDto(sb, forAdmin);
   }
 
   /** The storyboard once it left PLANNING, or as it is when the wait ran out. */
@@ -89,13 +93,14 @@ export class StoryboardsService {
     }
   }
 
-  async get(userId: string, id: string): Promise<StoryboardDto> {
-    return toStoryboardDto(await this.readable(userId, id, 'viewer'));
+  /** `forAdmin`: the caller is an admin (reads error_message, the technical reason of a failure; see toStoryboardDto). */
+  async get(userId: string, id: string, forAdmin = false): Promise<StoryboardDto> {
+    return toStoryboardDto(await this.readable(userId, id, 'viewer'), forAdmin);
   }
 
-  async list(userId: string, boxId: string): Promise<StoryboardDto[]> {
+  async list(userId: string, boxId: string, forAdmin = false): Promise<StoryboardDto[]> {
     await this.access.require(boxId, userId, 'viewer');
-    return (await this.repo.listOfBox(boxId)).map(toStoryboardDto);
+    return (await this.repo.listOfBox(boxId)).map((sb) => toStoryboardDto(sb, forAdmin));
   }
 
   /** Edits, reorders, adds or removes scenes while PLANNED. */
@@ -112,8 +117,8 @@ export class StoryboardsService {
 
   async run(userId: string, id: string): Promise<StoryboardDto> {
     const current = await this.readable(userId, id, 'editor');
-    // 402 up front when the balance cannot pay for every scene; each scene then holds its own price as it starts
-    const moved = await this.credits.charging(current.row.created_by ?? userId, Number(current.row.model_cost) * current.scenes.length, () => this.repo.locked(id, ['PLANNED'], async (q) => {
+    // 402 up front when the balance cannot pay for every scene at its own model's price; each scene then holds that price as it starts
+    const moved = await this.credits.charging(current.row.created_by ?? userId, priceToRun(current), () => this.repo.locked(id, ['PLANNED'], async (q) => {
       await this.repo.setStatus(q, id, 'RUNNING', { started_at: new Date() });
       return true;
     }));
@@ -132,11 +137,10 @@ export class StoryboardsService {
     if (!current.scenes.some((s) => s.index === index)) throw notFound(`Scene ${index}`);
     const unfinished = current.scenes.find((s) => s.index < index && (s.asset_status !== 'COMPLETED' || (s.frame_status !== 'COMPLETED')));
     if (unfinished) throw new AppError('conflict', `Scene ${unfinished.index} is not finished with its last frame: retry from scene ${unfinished.index}`);
-    const rerun = current.scenes.length - index;
-    const moved = await this.credits.charging(current.row.created_by ?? userId, Number(current.row.model_cost) * rerun, () => this.repo.locked(id, ['FAILED', 'CANCELED', 'COMPLETED'], async (q) => {
+    const moved = await this.credits.charging(current.row.created_by ?? userId, priceToRun(current, index), () => this.repo.locked(id, ['FAILED', 'CANCELED', 'COMPLETED'], async (q) => {
       await this.repo.resetFrom(q, id, index);
       if (body.prompt !== undefined) await this.repo.setScene(q, id, index, { prompt: body.prompt });
-      await this.repo.setStatus(q, id, 'RUNNING', { error_message: null, final_asset_id: null, completed_at: null, started_at: new Date() });
+      await this.repo.setStatus(q, id, 'RUNNING', { error_message: null, failure: null, final_asset_id: null, completed_at: null, started_at: new Date() });
       return true;
     }));
     if (!moved) throw wrongState(current, 'A scene can be retried once the storyboard has stopped (COMPLETED, FAILED or CANCELED)');

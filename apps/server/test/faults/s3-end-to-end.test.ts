@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_MP4 } from '../../../../test/simulators/shared/index.js';
 import { type TestS3, startS3 } from '../storage/fixtures.js';
 import { type TestGenbox, type UserClient, pngBytes, startTestGenbox } from '../harness.js';
 
@@ -58,5 +59,15 @@ describe('S3 storage end to end', () => {
     expect(after.filter((k) => k.includes(done.id))).toEqual([]);
     expect(after).toContain(stored.find((r) => r.id === uploaded.id)!.storage_key);
     expect((await fetch(done.file_url!)).status).toBe(404);
+  });
+
+  it('a video in the bucket is measured and gets its poster frame, read where it lies (ffprobe over a presigned URL)', async () => {
+    const box = await alice.createBox('Clips on S3');
+    const video = await alice.upload(box.id, SAMPLE_MP4, 'clip.mp4').ok(201);
+    expect(video).toMatchObject({ status: 'COMPLETED', type: 'VIDEO', mime_type: 'video/mp4', size_bytes: SAMPLE_MP4.length, width: 64, height: 64 });
+    expect(video.duration_s).toBeCloseTo(1, 0);
+    const poster = await fetch(video.thumbnail_url!);
+    expect(poster.status).toBe(200);
+    expect(await sharp(Buffer.from(await poster.arrayBuffer())).metadata()).toMatchObject({ format: 'webp', width: 64, height: 64 });
   });
 });

@@ -104,6 +104,25 @@ describe('S3 storage (against s3rver)', () => {
     expect(await s3.keys()).not.toContain('broken.mp4');
   });
 
+  it('objects at and just past a part boundary come back byte for byte, whatever size the chunks arrive in', async () => {
+    const part = 5 * 1024 * 1024;
+    for (const [total, chunk] of [[part, 64 * 1024], [part + 1, 64 * 1024], [part - 1, 1000], [2 * part + 12345, 3 * 1024 * 1024 + 7]] as const) {
+      const key = `edges/${total}-${chunk}.bin`;
+      expect((await storage.put(key, Readable.from(patterned(total, chunk)), { contentType: 'video/mp4' })).sizeBytes).toBe(total);
+      const got = await storage.get(key);
+      expect(got.sizeBytes).toBe(total);
+      expect(await sha(got.stream), key).toBe(await sha(patterned(total)));
+    }
+  });
+
+  it('a body shorter or longer than its announced length stores nothing', async () => {
+    const part = 5 * 1024 * 1024;
+    await expect(storage.put('short.mp4', Readable.from(patterned(part + 10)), { contentType: 'video/mp4', contentLength: part + 11 })).rejects.toThrow(/Expected 5242891 bytes/);
+    await expect(storage.put('long.png', Readable.from(patterned(100)), { contentType: 'image/png', contentLength: 99 })).rejects.toThrow(/Expected 99 bytes/);
+    expect(await s3.keys()).not.toContain('short.mp4');
+    expect(await s3.keys()).not.toContain('long.png');
+  });
+
   it('says clearly when the bucket does not exist, and creates it when asked', async () => {
     const missing = new S3StorageDriver(s3.config('no-such-bucket'));
     await expect(missing.health()).rejects.toThrow(/bucket "no-such-bucket" .* does not exist/);

@@ -9,6 +9,8 @@ import { kieSeedance, startImage, storyboardSettled } from './storyboard-kit.js'
 describe('a failed scene stops what follows; retrying it re-runs only it and its successors', () => {
   let gb: TestGenbox;
   let admin: UserClient;
+  /** A viewer of the box: reads failures as members do. */
+  let viewer: UserClient;
   let sim: KieSim;
   let model: string;
   let boxId: string;
@@ -22,6 +24,8 @@ describe('a failed scene stops what follows; retrying it re-runs only it and its
     model = await kieSeedance(admin, sim, 'seedance-retry');
     await gb.sql('UPDATE ai_models SET cost = 10 WHERE id = $1', [model]);
     boxId = (await admin.createBox('Retries')).id;
+    viewer = await gb.newUser('viewer');
+    await admin.post(`/api/boxes/${boxId}/members`, { email: viewer.email, role: 'viewer' }).ok(201);
     image = await startImage(admin, boxId);
   });
   afterAll(async () => {
@@ -40,6 +44,14 @@ describe('a failed scene stops what follows; retrying it re-runs only it and its
     expect(failed.status).toBe('FAILED');
     expect(failed.error_message).toMatch(/^Scene 2 failed: .*The content could not be generated.*\. Scene 3 did not start\. Edit it and retry it to carry on\.$/);
     expect(failed.scenes.map((s) => s.status)).toEqual(['COMPLETED', 'FAILED', 'PLANNED']);
+    // a member reads what happened and what to do, never the provider's words; the scene says so too, as its card does
+    const asViewer = await viewer.get<StoryboardDto>(`/api/storyboards/${planned.id}`).ok();
+    const card = await viewer.get<AssetDto>(`/api/assets/${failed.scenes[1]!.asset_id}`).ok();
+    expect(asViewer.error_message).toBeNull();
+    expect(asViewer.failure).toEqual({ message: expect.stringMatching(/^Scene 2 failed\. .+ Scene 3 did not start\. Re-run from scene 2 to carry on\.$/), fixed_by: card.failure!.fixed_by, retry_helps: card.failure!.retry_helps });
+    expect(asViewer.failure!.message).toContain(card.failure!.message.replace(' (Remix)', ''));
+    expect(asViewer.scenes[1]!.failure).toEqual(card.failure);
+    expect(JSON.stringify(asViewer)).not.toContain('The content could not be generated');
     expect(failed.final_asset_id).toBeNull();
     expect(failed.cost.so_far).toBe(10);
     const firstRun = await sceneAssets();
@@ -118,7 +130,8 @@ describe('a failed scene stops what follows; retrying it re-runs only it and its
     await admin.post('/api/admin/credits', { user_id: carol.id, amount: -10 }).ok(201);
     const sb = await storyboardSettled(carol, planned.id);
     expect(sb.status).toBe('FAILED');
-    expect(sb.error_message).toMatch(/^Scene 2 could not start: Not enough credits: this costs 10 and the balance is 0/);
+    expect(sb.failure).toMatchObject({ message: expect.stringMatching(/^Scene 2 could not start: Not enough credits: this costs 10 and the balance is 0\..*once credits are granted/), fixed_by: 'admin' });
+    expect(sb.error_message).toBeNull(); // carol is no admin
     expect(sb.scenes.map((s) => s.status)).toEqual(['COMPLETED', 'PLANNED']);
     expect((await carol.get<{ balance: number; held: number }>('/api/credits').ok())).toMatchObject({ balance: 0, held: 0 });
   }, 60_000);

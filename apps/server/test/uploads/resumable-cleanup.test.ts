@@ -1,44 +1,51 @@
 import type { BoxDto } from '@genbox/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResumableUploadsRepository } from '../../src/assets/resumable-uploads.repository.js';
+import { type TestS3, startS3 } from '../storage/fixtures.js';
 import { type TestGenbox, type UserClient, startTestGenbox } from '../harness.js';
-import { b64, shortMp4, tusHeaders } from './resumable-fixtures.js';
+import { b64, s3Env, shortMp4, tusHeaders } from './resumable-fixtures.js';
 
 /*
  * Abandoned resumable uploads do not stay forever: past UPLOAD_EXPIRY_SECONDS without a byte, the
  * worker's sweep deletes their stored pieces and rows; deleting a box deletes its unfinished
- * uploads' pieces at once. Local storage, with a short expiry and sweep interval (the feature
- * under test is that both are configurable).
+ * uploads' pieces at once. Local storage and S3 (s3rver), with a short expiry and sweep interval
+ * (the feature under test is that both are configurable).
  */
 
-const EXPIRY_S = 3;
-let gb: TestGenbox;
-let editor: UserClient;
-let video: Buffer;
+describe.each(['local', 's3'] as const)('abandoned resumable uploads on %s storage', (storage) => {
+  const EXPIRY_S = 3;
+  let gb: TestGenbox;
+  let s3: TestS3 | null = null;
+  let editor: UserClient;
+  let video: Buffer;
 
-beforeAll(async () => {
-  gb = await startTestGenbox({ UPLOAD_EXPIRY_SECONDS: String(EXPIRY_S), UPLOAD_SWEEP_INTERVAL_MS: '300' });
-  editor = await gb.newUser('editor');
-  video = await shortMp4(320, 180, 2);
-});
-afterAll(() => gb?.stop());
+  beforeAll(async () => {
+    if (storage === 's3') s3 = await startS3();
+    gb = await startTestGenbox({ UPLOAD_EXPIRY_SECONDS: String(EXPIRY_S), UPLOAD_SWEEP_INTERVAL_MS: '300', ...(s3 ? s3Env(s3) : {}) });
+    editor = await gb.newUser('editor');
+    video = await shortMp4(320, 180, 2);
+  });
+  afterAll(async () => {
+    await gb?.stop();
+    await s3?.close();
+  });
 
-const pieces = async () => (await gb.storedFiles()).filter((f) => f.startsWith('uploads/'));
-const piecesOf = async (url: string) => (await pieces()).filter((f) => f.startsWith(`uploads/${url.split('/').pop()}/`));
-const head = (url: string) => fetch(gb.url + url, { method: 'HEAD', headers: tusHeaders(editor.token!) });
+  /** The upload pieces in the store: files under the data dir, or objects in the bucket. */
+  const pieces = async () => (s3 ? await s3.keys() : await gb.storedFiles()).filter((f) => f.startsWith('uploads/'));
+  const piecesOf = async (url: string) => (await pieces()).filter((f) => f.startsWith(`uploads/${url.split('/').pop()}/`));
+  const head = (url: string) => fetch(gb.url + url, { method: 'HEAD', headers: tusHeaders(editor.token!) });
 
-/** An upload of the test video with its first 4200 bytes sent: one piece in storage. */
-async function startedUpload(box: BoxDto): Promise<string> {
-  const created = await fetch(`${gb.url}/api/boxes/${box.id}/uploads`, { method: 'POST', headers: tusHeaders(editor.token!, { 'upload-length': String(video.length), 'upload-metadata': `filename ${b64('clip.mp4')}` }) });
-  expect(created.status).toBe(201);
-  const url = created.headers.get('location')!;
-  const res = await fetch(gb.url + url, { method: 'PATCH', headers: tusHeaders(editor.token!, { 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' }), body: new Uint8Array(video.subarray(0, 4200)) });
-  expect(res.headers.get('upload-offset')).toBe('4200');
-  expect(await piecesOf(url)).toHaveLength(1);
-  return url;
-}
+  /** An upload of the test video with its first 4200 bytes sent: one piece in storage. */
+  async function startedUpload(box: BoxDto): Promise<string> {
+    const created = await fetch(`${gb.url}/api/boxes/${box.id}/uploads`, { method: 'POST', headers: tusHeaders(editor.token!, { 'upload-length': String(video.length), 'upload-metadata': `filename ${b64('clip.mp4')}` }) });
+    expect(created.status).toBe(201);
+    const url = created.headers.get('location')!;
+    const res = await fetch(gb.url + url, { method: 'PATCH', headers: tusHeaders(editor.token!, { 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' }), body: new Uint8Array(video.subarray(0, 4200)) });
+    expect(res.headers.get('upload-offset')).toBe('4200');
+    expect(await piecesOf(url)).toHaveLength(1);
+    return url;
+  }
 
-describe('abandoned resumable uploads', () => {
   it('expire UPLOAD_EXPIRY_SECONDS after their last byte: the sweep deletes their pieces and rows, and leaves live ones alone', async () => {
     const box = await editor.createBox('Abandoned');
     const abandoned = await startedUpload(box);

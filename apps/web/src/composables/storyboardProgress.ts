@@ -53,3 +53,13 @@ export function elapsedOf(sb: StoryboardDto, now: number): number {
   const end = sb.completed_at && sb.status !== 'RUNNING' ? Date.parse(sb.completed_at) : now;
   return (end - Date.parse(sb.started_at)) / 1000;
 }
+
+/**
+ * The expected length of the whole run as a person should read it: "about 4 min" when every
+ * scene's model has finished runs here to measure from; otherwise a range, marked as a guess.
+ */
+export function estimateText(sb: Pick<StoryboardDto, 'estimated_seconds' | 'time_estimate'>): string {
+  const e = sb.time_estimate;
+  if (e.basis === 'history') return `about ${formatSeconds(sb.estimated_seconds)} (from ${e.runs} earlier run${e.runs === 1 ? '' : 's'})`;
+  return `roughly ${formatSeconds(e.low_seconds)} to ${formatSeconds(e.high_seconds)} (a guess: no finished runs of this model yet)`;
+}
