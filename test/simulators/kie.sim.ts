@@ -75,7 +75,7 @@ export async function startKieSim(options: KieSimOptions = {}): Promise<KieSim> 
     if (phase === 'succeeded') {
       if (!resultUrls.has(taskId)) {
         const kind = script.output ?? (/video|seedance|veo|kling/i.test(String(entry.body.model)) ? 'mp4' : 'png');
-        resultUrls.set(taskId, base + files.putSample(kind, script.resultTtlMs));
+        resultUrls.set(taskId, base + (script.trickleResult ? files.putTrickling(kind) : files.putSample(kind, script.resultTtlMs)));
       }
       resultJson = JSON.stringify({ resultUrls: [resultUrls.get(taskId)] });
     }

@@ -5,6 +5,7 @@ import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Redis } from 'ioredis';
+import { setToolDeadlines } from '@genbox/media';
 import { AppModule, type Runtime } from './app.module.js';
 import { AdminEmailTakenError } from './auth/admin-accounts.js';
 import { resolveAppSecret } from './config/app-secret.js';
@@ -53,6 +54,7 @@ export interface Genbox {
 /** Starts a Genbox process from an environment: checks, migrations, seed, Nest, HTTP. */
 export async function startGenbox(env: NodeJS.ProcessEnv = process.env): Promise<Genbox> {
   const config = loadConfig(env);
+  setToolDeadlines(config.mediaToolDeadlines);
   const logging = createLogging({ format: config.logFormat, level: config.logLevel, secrets: secretsOf(config) });
   Logger.overrideLogger(logging.nest);
   const exposure = exposureProblem(config);

@@ -39,6 +39,7 @@ const BY_CODE: Record<string, AssetFailure> = {
   result_lost: retry('The result was lost before it could be saved. Retry.'),
   result_too_large: admin(`The result is larger than this install accepts — ${ADMIN} about the size limit.`),
   result_unsupported_type: admin(`The provider sent a file type Genbox does not keep — ${ADMIN} to check this model.`),
+  result_too_slow: retry("The provider's file server sent the result too slowly, so Genbox gave up on it. Retry in a moment."),
   result_blocked_address: admin(`The result sits at an address this install may not fetch — ${ADMIN} to check the provider's network setting.`),
   generation_timeout: retry('The provider took too long and the run was given up. Retry, or pick shorter or smaller settings.'),
   webhook_signature_invalid: admin(`The provider's callback could not be verified — ${ADMIN} to check the webhook secret.`),

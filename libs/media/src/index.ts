@@ -1,7 +1,8 @@
 export { ffmpegPath, ffprobePath } from './ffmpeg.js';
 export { runTool, type RunToolOptions } from './run-tool.js';
+export { setToolDeadlines, toolDeadline, type MediaToolName } from './tool-deadlines.js';
 export { withMediaFile, withTempDir } from './temp-file.js';
-export { InvalidMediaError, MediaToolError } from './media-errors.js';
+export { InvalidMediaError, MediaToolDeadlineError, MediaToolError } from './media-errors.js';
 export { probeVideo, type VideoInfo } from './probe-video.js';
 export { probeImage, type ImageInfo } from './probe-image.js';
 export { imageThumbnail, type ThumbnailOptions } from './image-thumbnail.js';

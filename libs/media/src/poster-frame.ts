@@ -1,6 +1,6 @@
 import { ffmpegPath } from './ffmpeg.js';
 import { imageThumbnail, type ThumbnailOptions } from './image-thumbnail.js';
-import { InvalidMediaError, MediaToolError } from './media-errors.js';
+import { InvalidMediaError, MediaToolDeadlineError, MediaToolError } from './media-errors.js';
 import { runTool } from './run-tool.js';
 import { withMediaFile } from './temp-file.js';
 
@@ -22,8 +22,9 @@ export async function posterFrame(video: string | Buffer, opts: PosterFrameOptio
     const atS = opts.atS ?? 1;
     if (atS === 0) return grabFrame(path, 0, opts.signal);
     // Seeking past the end of a short clip yields no frame (or, in some ffmpeg builds, an error): fall back to the first one.
+    // Not after a deadline: the same input would hang a second run the same way.
     const frame = await grabFrame(path, atS, opts.signal).catch((e: unknown) => {
-      if (e instanceof MediaToolError) return Buffer.alloc(0);
+      if (e instanceof MediaToolError && !(e instanceof MediaToolDeadlineError)) return Buffer.alloc(0);
       throw e;
     });
     return frame.length > 0 ? frame : grabFrame(path, 0, opts.signal);

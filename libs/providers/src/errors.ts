@@ -16,6 +16,7 @@ export const PROVIDER_ERROR_CODES = {
   result_too_large: 'permanent',
   result_unsupported_type: 'permanent',
   result_blocked_address: 'permanent',
+  result_too_slow: 'permanent', // past its deadline or under the minimum pace: a second try would hold a worker slot as long
   provider_blocked_address: 'permanent', // the provider's URL is a private or internal address
   generation_timeout: 'permanent',
   webhook_signature_invalid: 'permanent',

@@ -24,6 +24,16 @@ interface StoredFile {
   bytes: Buffer | FileOnDisk;
   mimeType: string;
   expiresAt: number | null;
+  /** Served by a host that never finishes (one byte a second); what it sent and whether the client hung up. */
+  trickle?: TrickleRecord;
+}
+
+export interface TrickleRecord {
+  path: string;
+  bytesSent: number;
+  /** Downloads started, and those whose connection the client closed. */
+  requests: number;
+  closed: number;
 }
 
 /**
@@ -47,6 +57,18 @@ export class FileShelf {
     return this.put(s.bytes, s.mimeType, s.ext, ttlMs);
   }
 
+  /** Every file served by a trickling host, in the order they were made. */
+  readonly trickles: TrickleRecord[] = [];
+
+  /** A sample served with its headers at once and then one byte a second, for ever: a host too slow to finish. */
+  putTrickling(kind: SampleKind): string {
+    const path = this.putSample(kind);
+    const record: TrickleRecord = { path, bytesSent: 0, requests: 0, closed: 0 };
+    this.get(path)!.trickle = record;
+    this.trickles.push(record);
+    return path;
+  }
+
   /** Serves a file from disk, read as it is sent (never whole in memory); answers the path like put(). */
   putFile(file: FileOnDisk, ttlMs?: number | null): string {
     const name = `${randomUUID()}.${file.ext}`;
@@ -64,6 +86,12 @@ export class FileShelf {
     const file = this.get(req.path);
     if (!file || (file.expiresAt !== null && this.now() >= file.expiresAt)) {
       return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found' };
+    }
+    const trickle = file.trickle;
+    if (trickle) {
+      trickle.requests++;
+      const record = { everyMs: 1000, onByte: () => void trickle.bytesSent++, onClose: () => void trickle.closed++ };
+      return { status: 200, headers: { 'content-type': file.mimeType }, body: file.bytes, trickle: record };
     }
     if (Buffer.isBuffer(file.bytes)) return { status: 200, headers: { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) }, body: file.bytes };
     return { status: 200, headers: { 'content-type': file.mimeType, 'content-length': String(statSync(file.bytes.path).size) }, body: createReadStream(file.bytes.path) };

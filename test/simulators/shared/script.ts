@@ -23,6 +23,8 @@ export interface TaskScript {
   outputFile?: FileOnDisk;
   /** Result URL lifetime in ms (404 afterwards). */
   resultTtlMs?: number;
+  /** The result's host sends its headers, then one byte a second for ever (FileShelf.trickles records it). */
+  trickleResult?: boolean;
   callbacks?: CallbackPlan;
   /** ms before a `late` callback. */
   lateMs?: number;

@@ -24,6 +24,11 @@ export interface SimReply {
   delayMs?: number;
   /** Close the connection without answering (a network error for the client). */
   drop?: boolean;
+  /**
+   * A host that never finishes: the status and headers at once, then the body one byte every
+   * `everyMs`, starting over at its end, until the client hangs up (`onClose` says when).
+   */
+  trickle?: { everyMs: number; onByte?: () => void; onClose?: () => void };
 }
 
 export type SimHandler = (req: SimRequest) => SimReply | Promise<SimReply>;
@@ -49,6 +54,7 @@ export async function startSimServer(handle: SimHandler, port = 0): Promise<SimS
         const reply = await handle(simReq);
         if (reply.delayMs) await new Promise<void>((r) => timers.add(setTimeout(r, reply.delayMs)));
         if (reply.drop) return req.socket.destroy();
+        if (reply.trickle) return trickleReply(res, reply, reply.trickle, timers);
         writeReply(res, reply);
       })
       .catch((err) => writeReply(res, { status: 500, body: { error: `simulator bug: ${(err as Error).message}` } }));
@@ -68,7 +74,7 @@ export async function startSimServer(handle: SimHandler, port = 0): Promise<SimS
     log,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
+        for (const t of timers) clearTimeout(t); // clears intervals too
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
@@ -89,6 +95,24 @@ async function readRequest(req: IncomingMessage): Promise<SimRequest> {
     }
   }
   return { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, rawBody, json, at: Date.now() };
+}
+
+function trickleReply(res: ServerResponse, reply: SimReply, trickle: NonNullable<SimReply['trickle']>, timers: Set<NodeJS.Timeout>): void {
+  const body = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(String(reply.body ?? 'x'));
+  res.writeHead(reply.status, reply.headers ?? {});
+  res.flushHeaders();
+  let at = 0;
+  const timer = setInterval(() => {
+    res.write(body.subarray(at % body.length, (at % body.length) + 1));
+    at += 1;
+    trickle.onByte?.();
+  }, trickle.everyMs);
+  timers.add(timer);
+  res.once('close', () => {
+    clearInterval(timer);
+    timers.delete(timer);
+    trickle.onClose?.();
+  });
 }
 
 function writeReply(res: ServerResponse, reply: SimReply): void {

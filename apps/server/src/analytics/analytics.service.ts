@@ -16,8 +16,9 @@ export class AnalyticsService {
 
   async report(user: UserRow, scope: AnalyticsScope): Promise<AnalyticsDto> {
     // emails as the member list shows them: to a box's owners; install-wide, to admins
+    // (a box's report is its members' business, admins included: the membership check always runs)
     let seesEmails = user.is_admin;
-    if (scope.boxId) seesEmails ||= (await this.access.require(scope.boxId, user.id, 'viewer')) === 'owner';
+    if (scope.boxId) seesEmails = (await this.access.require(scope.boxId, user.id, 'viewer')) === 'owner' || seesEmails;
     else requireAdmin(user);
     const { summary: s, models, people, failures, providerCosts } = await this.analytics.read(scope);
     const finished = s.completed + s.failed + s.canceled;

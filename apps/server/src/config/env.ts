@@ -43,6 +43,16 @@ const schema = z
     REQUEST_BODY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
     /** Largest provider result accepted, in bytes. */
     MAX_RESULT_BYTES: z.coerce.number().int().positive().default(500 * 1024 * 1024),
+    /** Longest a result download may take, first request to stored file, in ms (30 min: a 5 GB result needs about 23 Mbit/s). */
+    RESULT_DOWNLOAD_DEADLINE_MS: z.coerce.number().int().min(1000).default(30 * 60_000),
+    /** Slowest average a result download may keep over RESULT_DOWNLOAD_RATE_WINDOW_MS before it is cut as too slow, in bytes per second; 0 turns the rule off. */
+    RESULT_DOWNLOAD_MIN_BYTES_PER_S: z.coerce.number().int().min(0).default(32 * 1024),
+    /** The window of that average, in ms; also the grace period before a download is first judged. */
+    RESULT_DOWNLOAD_RATE_WINDOW_MS: z.coerce.number().int().min(1000).default(20_000),
+    /** Longest one ffprobe run may take before it is killed, in ms. */
+    FFPROBE_DEADLINE_MS: z.coerce.number().int().min(1000).default(60_000),
+    /** Longest one ffmpeg run may take before it is killed, in ms (the heaviest is a storyboard's stitch of up to 12 scenes). */
+    FFMPEG_DEADLINE_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
     /** Bull jobs one worker process runs at once. */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
     /** How long the local provider stays in PROCESSING, in ms. */
@@ -121,6 +131,8 @@ export interface AppConfig {
   /** How long a request body may stall before it is cut, in ms. */
   requestBodyIdleTimeoutMs: number;
   maxResultBytes: number;
+  resultDownload: { deadlineMs: number; minBytesPerSecond: number; rateWindowMs: number };
+  mediaToolDeadlines: { ffprobe: number; ffmpeg: number };
   workerConcurrency: number;
   localProviderDelayMs: number;
   queue: { lockDurationMs: number; stalledIntervalMs: number };
@@ -173,6 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     resumableUploads: { expiryS: e.UPLOAD_EXPIRY_SECONDS, sweepIntervalMs: e.UPLOAD_SWEEP_INTERVAL_MS },
     requestBodyIdleTimeoutMs: e.REQUEST_BODY_IDLE_TIMEOUT_MS,
     maxResultBytes: e.MAX_RESULT_BYTES,
+    resultDownload: { deadlineMs: e.RESULT_DOWNLOAD_DEADLINE_MS, minBytesPerSecond: e.RESULT_DOWNLOAD_MIN_BYTES_PER_S, rateWindowMs: e.RESULT_DOWNLOAD_RATE_WINDOW_MS },
+    mediaToolDeadlines: { ffprobe: e.FFPROBE_DEADLINE_MS, ffmpeg: e.FFMPEG_DEADLINE_MS },
     workerConcurrency: e.WORKER_CONCURRENCY,
     localProviderDelayMs: e.LOCAL_PROVIDER_DELAY_MS,
     queue: { lockDurationMs: e.QUEUE_LOCK_DURATION_MS, stalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS },

@@ -59,7 +59,7 @@ export class FinishStep {
     try {
       if (inline) stored = await ingestUpload(Readable.from([inline]), limits);
       else if (stagingKey) stored = await ingestUpload((await this.storage.get(stagingKey)).stream, limits);
-      else stored = await downloadToStorage((source as { url: string }).url, { ...limits, allowPrivateNetwork: data.allowPrivateNetwork });
+      else stored = await downloadToStorage((source as { url: string }).url, { ...limits, allowPrivateNetwork: data.allowPrivateNetwork, pace: this.config.resultDownload });
     } catch (err) {
       if (err instanceof StorageNotFoundError && err.key === stagingKey) {
         // the staged result is gone (a Redis without persistence lost its finish job long ago)

@@ -3,6 +3,7 @@ import { type MediaType, peekMedia } from '@genbox/media';
 import { type NetworkPolicy, ProviderError, networkPolicy, parseRetryAfter } from '@genbox/providers';
 import type { StorageDriver } from '../storage/storage.port.js';
 import { formatBytes, type StoredMedia } from '../storage/upload-stream.js';
+import { DownloadWatch, type DownloadPace } from './download-watch.js';
 import { guardedGet } from './guarded-get.js';
 
 export interface DownloadOptions {
@@ -12,6 +13,8 @@ export interface DownloadOptions {
   /** What the model makes; anything else is result_unsupported_type. Both when unset. */
   allowedTypes?: readonly MediaType[];
   signal?: AbortSignal;
+  /** The overall deadline and the slowest pace allowed (RESULT_DOWNLOAD_*). */
+  pace: DownloadPace;
   storage: StorageDriver;
   key: string;
   /** Overrides allowPrivateNetwork; for tests that need a "public" stand-in on loopback. */
@@ -20,14 +23,26 @@ export interface DownloadOptions {
 
 /**
  * Streams a provider's result into storage under `key`: the network checks of guardedGet, a size
- * cap enforced while streaming, and the type taken from the bytes (providers often say
- * application/octet-stream). Nothing is left stored when it throws. Errors are ProviderErrors
- * whose code tells the processor whether to retry.
+ * cap enforced while streaming, the type taken from the bytes (providers often say
+ * application/octet-stream), and the pace of a DownloadWatch (a deadline, a slowest average): a
+ * download that breaks either has its socket destroyed. Nothing is left stored when it throws.
+ * Errors are ProviderErrors whose code tells the processor whether to retry.
  */
 export async function downloadToStorage(url: string, opts: DownloadOptions): Promise<StoredMedia> {
+  const watch = new DownloadWatch(opts.pace, url, opts.signal);
+  try {
+    return await download(url, opts, watch);
+  } finally {
+    watch.stop();
+  }
+}
+
+async function download(url: string, opts: DownloadOptions, watch: DownloadWatch): Promise<StoredMedia> {
   const policy = opts.policy ?? networkPolicy(opts.allowPrivateNetwork);
-  const { res, url: finalUrl } = await guardedGet(url, { policy, signal: opts.signal });
+  const { signal } = watch;
+  const { res, url: finalUrl } = await guardedGet(url, { policy, signal });
   const host = finalUrl.host;
+  watch.host = host;
   try {
     checkStatus(res, host);
     const declared = Number(res.headers['content-length']);
@@ -37,12 +52,12 @@ export async function downloadToStorage(url: string, opts: DownloadOptions): Pro
     throw err;
   }
 
-  const peek = await peekMedia(res, {
+  const peek = await peekMedia(counted(res, watch), {
     maxBytes: opts.maxBytes,
     tooLarge: () => tooLarge(opts.maxBytes, host),
     sourceFailed: (err) =>
-      opts.signal?.aborted
-        ? (opts.signal.reason as Error)
+      signal.aborted
+        ? (signal.reason as Error)
         : err instanceof ProviderError
           ? err
           : new ProviderError('provider_network', `The result download from ${host} broke off (${(err as Error)?.message ?? err}); Genbox will try again.`),
@@ -60,6 +75,14 @@ export async function downloadToStorage(url: string, opts: DownloadOptions): Pro
   } catch (err) {
     await opts.storage.delete(opts.key).catch(() => undefined);
     throw peek.failure() ?? err;
+  }
+}
+
+/** The body as it arrives, each chunk counted for the watch; giving up on it destroys the response. */
+async function* counted(res: IncomingMessage, watch: DownloadWatch): AsyncGenerator<Buffer> {
+  for await (const chunk of res) {
+    watch.count((chunk as Buffer).length);
+    yield chunk as Buffer;
   }
 }
 

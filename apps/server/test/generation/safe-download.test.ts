@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/env.js';
 import { LocalStorageDriver } from '../../src/storage/local.driver.js';
+import type { DownloadPace } from '../../src/generation/download-watch.js';
 import { downloadToStorage, type DownloadOptions } from '../../src/generation/safe-download.js';
 import { bytesStartingWith, filesUnder, hex, image, VIDEO_HEADS } from '../storage/fixtures.js';
 
@@ -17,8 +19,8 @@ let port: number;
 let dir: string;
 let storage: LocalStorageDriver;
 let png: Buffer;
-/** Paths the provider stand-in was asked for, and bytes it managed to send on /endless. */
-const seen = { paths: [] as string[], endlessSent: 0 };
+/** Paths the provider stand-in was asked for, bytes it managed to send on /endless, and the slow hosts' hang-ups. */
+const seen = { paths: [] as string[], endlessSent: 0, slowClosed: 0 };
 
 /** Streams `chunks` with backpressure, stopping when the client hangs up. */
 async function stream(res: ServerResponse, chunks: AsyncIterable<Buffer>, onChunk = (_n: number) => {}) {
@@ -50,6 +52,19 @@ beforeAll(async () => {
         return void stream(res.writeHead(200, { 'content-type': 'video/mp4' }), bytesStartingWith(hex(VIDEO_HEADS.mp4), 3 * MB));
       case '/endless.png': // chunked, no length announced: only the running count can stop it
         return void stream(res.writeHead(200, { 'content-type': 'image/png' }), bytesStartingWith(png, 64 * MB), (n) => (seen.endlessSent += n));
+      case '/trickle.png': { // headers, then one byte every 100 ms, for ever
+        res.writeHead(200, { 'content-type': 'image/png' }).flushHeaders();
+        let at = 0;
+        const timer = setInterval(() => res.write(png.subarray(at % png.length, (at++ % png.length) + 1)), 100);
+        res.once('close', () => (clearInterval(timer), seen.slowClosed++));
+        return;
+      }
+      case '/paced.png': { // 64 KB every 50 ms (1.3 MB/s), for ever: never too slow, never done
+        res.writeHead(200, { 'content-type': 'image/png' }).write(png);
+        const timer = setInterval(() => res.write(Buffer.alloc(64 * 1024)), 50);
+        res.once('close', () => (clearInterval(timer), seen.slowClosed++));
+        return;
+      }
       case '/declared-huge.png':
         return res.writeHead(200, { 'content-type': 'image/png', 'content-length': 50 * MB }).end(png);
       case '/error-page.png':
@@ -78,10 +93,14 @@ afterAll(async () => {
 beforeEach(() => {
   seen.paths.length = 0;
   seen.endlessSent = 0;
+  seen.slowClosed = 0;
 });
 
+/** What an install runs with when nothing is set. */
+const DEFAULT_PACE: DownloadPace = loadConfig({}).resultDownload;
+
 const download = (url: string, opts: Partial<DownloadOptions> = {}) =>
-  downloadToStorage(url, { maxBytes: 10 * MB, allowPrivateNetwork: true, storage, key: 'results/r1.bin', ...opts });
+  downloadToStorage(url, { maxBytes: 10 * MB, allowPrivateNetwork: true, storage, key: 'results/r1.bin', pace: DEFAULT_PACE, ...opts });
 
 /** Resolves to the ProviderError the download failed with. */
 const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected the download to fail'); }, (e) => e as ProviderError);
@@ -181,5 +200,33 @@ describe('downloading a provider result into storage', () => {
     ctrl.abort(new Error('canceled by user'));
     await expect(pending).rejects.toThrow('canceled by user');
     expect(await filesUnder(dir)).toEqual([]);
+  });
+});
+
+// These pass a small pace explicitly: they test the watch and the download's clean-up, not the
+// defaults, which a full generation against a trickling simulator host checks
+// (apps/server/test/faults/slow-result-host.test.ts).
+describe('a result host too slow to finish', () => {
+  it('is cut as too slow once a window has passed under the minimum, its socket closed and nothing kept', async () => {
+    const err = await failure(download(`${base}/trickle.png`, { pace: { deadlineMs: 60_000, minBytesPerSecond: 1024, rateWindowMs: 1000 } }));
+    expect(err.code).toBe('result_too_slow');
+    expect(err.message).toMatch(/^The result download from 127\.0\.0\.1:\d+ was too slow: \d+ bytes in the last 1 s, under the minimum of 1 KB\/s \(RESULT_DOWNLOAD_MIN_BYTES_PER_S\)/);
+    expect(isRetryable(err)).toBe(false); // a retry would hold a worker slot just as long
+    await expect.poll(() => seen.slowClosed).toBe(1);
+    expect(await filesUnder(dir)).toEqual([]);
+  });
+
+  it('is cut at the deadline even when it keeps a good pace', async () => {
+    const err = await failure(download(`${base}/paced.png`, { maxBytes: 1024 * MB, pace: { deadlineMs: 2000, minBytesPerSecond: 1024, rateWindowMs: 1000 } }));
+    expect(err.code).toBe('result_too_slow');
+    expect(err.message).toMatch(/passed its deadline: not finished after 2 s \(RESULT_DOWNLOAD_DEADLINE_MS\), [\d.]+ MB received/);
+    await expect.poll(() => seen.slowClosed).toBe(1);
+    expect(await filesUnder(dir)).toEqual([]);
+  });
+
+  it('defaults to a pace that lets a 5 GB result through on an ordinary link', () => {
+    // 5 GB within the deadline needs about 23 Mbit/s; the slowest pace allowed is far below any real link
+    expect(DEFAULT_PACE).toEqual({ deadlineMs: 30 * 60_000, minBytesPerSecond: 32 * 1024, rateWindowMs: 20_000 });
+    expect((5 * 1024 ** 3 * 8) / (DEFAULT_PACE.deadlineMs / 1000) / 1e6).toBeLessThan(25);
   });
 });

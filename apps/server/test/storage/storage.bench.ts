@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { loadConfig } from '../../src/config/env.js';
 import { LocalStorageDriver } from '../../src/storage/local.driver.js';
 import { downloadToStorage } from '../../src/generation/safe-download.js';
 import { S3StorageDriver } from '../../src/storage/s3.driver.js';
@@ -25,7 +26,7 @@ async function run(name: string, storage: StorageDriver, download?: string) {
   const t0 = performance.now();
   const source = Readable.from(bytesStartingWith(hex(VIDEO_HEADS.mp4), SIZE), { objectMode: false });
   const r = download
-    ? await downloadToStorage(download, { storage, key: 'bench/big.mp4', maxBytes: SIZE, allowPrivateNetwork: true })
+    ? await downloadToStorage(download, { storage, key: 'bench/big.mp4', maxBytes: SIZE, allowPrivateNetwork: true, pace: loadConfig({}).resultDownload })
     : await ingestUpload(source, { storage, key: 'bench/big.mp4', maxBytes: SIZE });
   const s = (performance.now() - t0) / 1000;
   clearInterval(sampler);
