@@ -31,8 +31,8 @@ export function toFilter(q: ListQueryInput): AssetFilter {
  * A cursor names the sort it was made for, so one from the newest-first list cannot walk an
  * oldest-first one (it would skip or repeat). Cursors of the earlier two-part form are newest-first.
  */
-export function encodeCursor(sort: AssetSort, createdAt: Date, id: string): string {
-  return Buffer.from(`${sort === 'oldest' ? 'o' : 'n'}|${createdAt.toISOString()}|${id}`).toString('base64url');
+export function encodeCursor(sort: AssetSort, createdAtIso: string, id: string): string {
+  return Buffer.from(`${sort === 'oldest' ? 'o' : 'n'}|${createdAtIso}|${id}`).toString('base64url');
 }
 
 export function decodeCursor(c: string | undefined, sort: AssetSort): Keyset | undefined {

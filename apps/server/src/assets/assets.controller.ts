@@ -3,6 +3,7 @@ import { ListAssetsQuery } from '@genbox/contracts';
 import type { Request, Response } from 'express';
 import type { UserRow } from '../auth/users.repository.js';
 import { CurrentUser, Public } from '../auth/auth.guard.js';
+import { sendJsonText } from '../common/send-json-text.js';
 import { parseInput } from '../common/validate.js';
 import { AssetsService } from './assets.service.js';
 import { FileDeliveryService } from './file-delivery.service.js';
@@ -14,9 +15,10 @@ export class AssetsController {
     private readonly files: FileDeliveryService,
   ) {}
 
+  /** An AssetPage; its JSON comes ready from the service (the cards are PostgreSQL's text). */
   @Get('boxes/:id/assets')
-  list(@CurrentUser() u: UserRow, @Param('id') boxId: string, @Query() query: unknown) {
-    return this.assets.list(u.id, boxId, parseInput(ListAssetsQuery, query), u.is_admin);
+  async list(@CurrentUser() u: UserRow, @Param('id') boxId: string, @Query() query: unknown, @Res() res: Response) {
+    sendJsonText(res, await this.assets.listJson(u.id, boxId, parseInput(ListAssetsQuery, query), u.is_admin));
   }
 
   @Post('boxes/:id/upload')

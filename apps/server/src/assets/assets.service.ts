@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AssetDto, AssetHistoryEntry, AssetPage } from '@genbox/contracts';
+import type { AssetDto, AssetHistoryEntry } from '@genbox/contracts';
 import { BoxAccessService } from '../boxes/box-access.service.js';
 import { isUuid } from '../common/is-uuid.js';
 import { currentAccess } from '../common/access-context.js';
@@ -13,12 +13,14 @@ import { inspectStoredMedia, storeThumbnail } from '../media/media-inspector.js'
 import type { StorageDriver } from '../storage/storage.port.js';
 import { EmptyUploadError, type StoredMedia, UnsupportedMediaTypeError, UploadAbortedError, UploadTooLargeError, formatBytes, ingestUpload } from '../storage/upload-stream.js';
 import { type ListQueryInput, decodeCursor, encodeCursor, toFilter } from './asset-list.query.js';
+import { cardJson } from './asset-list.json.js';
 import { AssetListRepository } from './asset-list.repository.js';
 import { AssetMapper } from './asset.mapper.js';
 import { AssetNotifier } from './asset.notifier.js';
 import { type AssetWritten, AssetStatusWriter } from './asset-status.writer.js';
 import type { AssetRow } from './asset.row.js';
 import { AssetsRepository } from './assets.repository.js';
+import { FileUrls } from './file-urls.js';
 import { readMultipart } from './multipart-upload.js';
 import { storageKeys } from './storage-keys.js';
 
@@ -29,33 +31,34 @@ export class AssetsService {
     private readonly listing: AssetListRepository,
     private readonly access: BoxAccessService,
     private readonly mapper: AssetMapper,
+    private readonly urls: FileUrls,
     private readonly notifier: AssetNotifier,
     private readonly writer: AssetStatusWriter,
     @Inject(STORAGE) private readonly storage: StorageDriver,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** A page of the box's assets under the filters; the first page also counts them all. */
-  /** `forAdmin`: the caller is an admin (sees the provider's raw failure words; see AssetMapper). */
-  async list(userId: string, boxId: string, q: ListQueryInput, forAdmin = false): Promise<AssetPage> {
+  /**
+   * A page of the box's assets under the filters, as the AssetPage's JSON text (the cards come
+   * from PostgreSQL as JSON, asset-list.json.ts); the first page also counts them all.
+   * `forAdmin`: the caller is an admin (sees the provider's raw failure words; see AssetMapper).
+   */
+  async listJson(userId: string, boxId: string, q: ListQueryInput, forAdmin = false): Promise<string> {
     if (!isUuid(boxId)) throw new AppError('not_found', 'Box not found');
     // the page query checks membership itself; a token's box limit is checked here, before it
     if (currentAccess()?.boxIds) await this.access.require(boxId, userId, 'viewer');
     const filter = toFilter(q);
     const after = decodeCursor(q.cursor, filter.sort);
     const [rows, total] = await Promise.all([
-      this.listing.page(boxId, userId, filter, after, q.limit + 1),
+      this.listing.page(boxId, userId, filter, after, q.limit + 1, forAdmin),
       after ? null : this.listing.count(boxId, filter),
     ]);
     // nothing read: either nothing matches or this is no member (the count above is then dropped unseen)
     if (!rows.length) await this.access.require(boxId, userId, 'viewer');
-    const page = rows.slice(0, q.limit);
+    const page = rows.length > q.limit ? rows.slice(0, q.limit) : rows;
     const last = page[page.length - 1];
-    return {
-      items: page.map((r) => this.mapper.toDto(r, forAdmin)),
-      next_cursor: rows.length > q.limit && last ? encodeCursor(filter.sort, last.created_at, last.id) : null,
-      total,
-    };
+    const next = rows.length > q.limit && last ? JSON.stringify(encodeCursor(filter.sort, last.created_iso, last.id)) : 'null';
+    return `{"items":[${page.map((r) => cardJson(r, this.urls)).join(',')}],"next_cursor":${next},"total":${total}}`;
   }
 
   async get(userId: string, assetId: string, forAdmin = false): Promise<AssetDto> {
