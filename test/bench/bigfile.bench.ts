@@ -1,8 +1,8 @@
-/// <reference path="../../apps/server/test/storage/s3rver.d.ts" />
 // Files of any size at flat memory (issue 15): a big upload through the API and a big result
 // ingested from the Replicate simulator, each against a raw write of the same bytes to the same store.
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
@@ -11,11 +11,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { startS3, type TestS3 } from '../../apps/server/test/storage/fixtures.js';
 import { startReplicateSim } from '../simulators/replicate.sim.js';
 import { SAMPLE_MP4 } from '../simulators/shared/index.js';
-import { Api, type GenboxProc, sandbox, sleep, startGenboxProc } from './procs.js';
+import { Api, type GenboxProc, Proc, ROOT, sandbox, sleep, startGenboxProc } from './procs.js';
 import { percentile } from './stats.js';
 
 export type BigStorage = 'local' | 's3';
@@ -85,6 +85,21 @@ class RssWatch {
   }
 }
 
+interface S3Proc { endpoint: string; proc: Proc }
+
+/** s3rver in a child process (`s3rver.node.ts`), so it has an event loop of its own, as a real store would. */
+async function startS3Proc(): Promise<S3Proc> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./s3rver.node.ts', import.meta.url))], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: process.env,
+  });
+  const proc = new Proc('s3rver', child);
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m: { endpoint: string }) => resolve(m.endpoint));
+    child.once('exit', () => reject(new Error(`s3rver exited: ${proc.output.join('')}`)));
+  });
+  return { endpoint, proc };
+}
+
 /** POSTs the file as a multipart upload, streamed from disk with its length announced, as a browser does. */
 function uploadFile(api: Api, boxId: string, path: string, size: number): Promise<{ status: number; body: string }> {
   const boundary = `----genboxbench${randomBytes(8).toString('hex')}`;
@@ -111,7 +126,7 @@ function uploadFile(api: Api, boxId: string, path: string, size: number): Promis
 }
 
 /** The raw baseline: the same bytes written straight to the store, by the plainest means there is. */
-async function rawWrite(storage: BigStorage, path: string, dataDir: string, s3: TestS3 | null): Promise<number> {
+async function rawWrite(storage: BigStorage, path: string, dataDir: string, s3: S3Proc | null): Promise<number> {
   const t0 = performance.now();
   if (storage === 'local') {
     const target = join(dataDir, `raw-${randomBytes(4).toString('hex')}`);
@@ -151,7 +166,7 @@ export async function runBigFile(storage: BigStorage, o: BigFileOptions, log: (s
   const file = join(work, 'big.mp4');
   const box = await sandbox(`big_${storage}`);
   const sim = await startReplicateSim();
-  const s3 = storage === 's3' ? await startS3() : null;
+  const s3 = storage === 's3' ? await startS3Proc() : null;
   const procs: GenboxProc[] = [];
   const db = new pg.Client({ connectionString: box.databaseUrl });
   const load = { before: loadavg(), after: [] as number[] };
@@ -223,7 +238,7 @@ export async function runBigFile(storage: BigStorage, o: BigFileOptions, log: (s
     await db.end().catch(() => undefined);
     for (const p of procs.reverse()) await p.stop('SIGTERM');
     await sim.close();
-    await s3?.close();
+    await s3?.proc.stop('SIGTERM');
     await box.drop();
     await rm(work, { recursive: true, force: true });
   }

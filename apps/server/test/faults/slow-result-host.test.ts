@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AssetDto, BoxDto } from '@genbox/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KieSim, startKieSim } from '../../../../test/simulators/kie.sim.js';
@@ -47,6 +49,7 @@ describe('a result host that trickles one byte a second (Kie.ai simulator, defau
     await new Promise((r) => setTimeout(r, 1500));
     expect(host!.bytesSent).toBe(sentAtClose); // nothing is sent down a closed connection
     expect((await gb.storedFiles()).filter((f) => f.includes(done.id))).toEqual([]);
+    expect(await readdir(join(gb.dataDir, '.tmp')).catch(() => [])).toEqual([]); // no partial file either
 
     // a member who is not an admin reads the sentence, not the technical detail
     const member = await gb.newUser('member');

@@ -24,6 +24,10 @@ export interface ResumableOptions {
   signal?: AbortSignal;
   /** For tests: the waits. */
   sleep?: (ms: number) => Promise<void>;
+  /** Continue this upload (its `/api/uploads/:id`) instead of starting one: it asks the server what it has first. */
+  resumeUrl?: string;
+  /** The upload's URL, once the server made it: what `resumeUrl` takes to continue it later. */
+  onCreated?: (url: string) => void;
 }
 
 interface XhrAnswer { status: number; header: (name: string) => string | null; body: unknown }
@@ -32,14 +36,15 @@ const b64 = (text: string) => btoa(String.fromCharCode(...new TextEncoder().enco
 
 export async function resumableUpload(boxId: string, file: File, opts: ResumableOptions = {}): Promise<AssetDto> {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const metadata = [`filename ${b64(file.name)}`, ...(opts.promptText ? [`prompt_text ${b64(opts.promptText)}`] : [])].join(',');
-  const created = ok(await send('POST', pathFor(ROUTES.createResumableUpload.path, { id: boxId }), { 'Upload-Length': String(file.size), 'Upload-Metadata': metadata }, null, opts));
-  const url = created.header('Location') ?? (created.body as { url: string }).url;
+  const url = opts.resumeUrl ?? (await create(boxId, file, opts));
   let offset = 0;
   let failures = 0;
+  // a resumed upload starts by asking, like any try after a failure
+  let askOffset = !!opts.resumeUrl;
   for (;;) {
     try {
-      if (failures > 0) offset = offsetOf(ok(await send('HEAD', url, {}, null, opts)), file.size);
+      if (askOffset || failures > 0) offset = offsetOf(ok(await send('HEAD', url, {}, null, opts)), file.size);
+      askOffset = false;
       const end = Math.min(file.size, offset + CHUNK);
       const from = offset;
       const res = ok(await send('PATCH', url, { 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': String(from) }, file.slice(from, end), opts, (n) => opts.onProgress?.(from + n)));
@@ -58,8 +63,19 @@ export async function resumableUpload(boxId: string, file: File, opts: Resumable
   }
 }
 
+async function create(boxId: string, file: File, opts: ResumableOptions): Promise<string> {
+  const metadata = [`filename ${b64(file.name)}`, ...(opts.promptText ? [`prompt_text ${b64(opts.promptText)}`] : [])].join(',');
+  const created = ok(await send('POST', pathFor(ROUTES.createResumableUpload.path, { id: boxId }), { 'Upload-Length': String(file.size), 'Upload-Metadata': metadata }, null, opts));
+  const url = created.header('Location') ?? (created.body as { url: string }).url;
+  opts.onCreated?.(url);
+  return url;
+}
+
 /** A dropped connection, a server restarting, an offset that moved, another request still writing. */
 const retryable = (status: number) => status === 0 || status === 409 || status === 423 || status === 429 || status >= 500;
+
+/** An error after which the same upload can be continued later (the link or the server was away), not one it was refused for. */
+export const resumableAfter = (err: unknown): boolean => err instanceof ApiError && err.code !== 'aborted' && retryable(err.status);
 
 /** The server's Upload-Offset; an answer without a sensible one is a broken server, not something to retry forever. */
 function offsetOf(res: XhrAnswer, size: number): number {

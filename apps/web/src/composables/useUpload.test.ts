@@ -14,7 +14,7 @@ interface Sent { method: string; url: string; headers: Record<string, string>; b
  * first), HEAD says the offset, GET answers the asset. `dropFirstPatch` cuts the first PATCH
  * after half its bytes arrived, as a lost connection does (the server keeps those bytes).
  */
-function fakeTus(opts: { asset?: unknown; refuse?: { status: number; body: unknown }; dropFirstPatch?: boolean } = {}) {
+function fakeTus(opts: { asset?: unknown; refuse?: { status: number; body: unknown }; dropFirstPatch?: boolean; link?: { up: boolean } } = {}) {
   const sent: Sent[] = [];
   let length = 0;
   let offset = 0;
@@ -42,6 +42,7 @@ function fakeTus(opts: { asset?: unknown; refuse?: { status: number; body: unkno
           queueMicrotask(() => xhr.onload?.());
         };
         if (opts.refuse) return reply(opts.refuse.status, opts.refuse.body);
+        if (opts.link && !opts.link.up) return queueMicrotask(() => xhr.onerror?.());
         if (method === 'POST') {
           length = Number(headers['Upload-Length']);
           offset = 0;
@@ -57,6 +58,7 @@ function fakeTus(opts: { asset?: unknown; refuse?: { status: number; body: unkno
         xhr.upload.onprogress?.({ loaded: size / 2 });
         if (opts.dropFirstPatch && patches++ === 0) {
           offset += size / 2;
+          if (opts.link) opts.link.up = false;
           return queueMicrotask(() => xhr.onerror?.());
         }
         offset += size;
@@ -99,6 +101,40 @@ describe('uploading', () => {
     expect(tus.sent.map((s) => `${s.method} ${s.bytes}`)).toEqual(['POST 0', 'PATCH 1000', 'HEAD 0', 'PATCH 500', 'GET 0']);
     expect(tus.sent[3]!.headers['Upload-Offset']).toBe('500');
     expect(up.items.value[0]).toMatchObject({ done: true, error: null });
+  });
+
+  it('when the link stays down it stops with Resume, which continues the same upload from what the server has', async () => {
+    vi.useFakeTimers();
+    try {
+      createTestingPinia({ stubActions: false, createSpy: vi.fn });
+      const link = { up: true };
+      const tus = fakeTus({ asset: makeAsset(), dropFirstPatch: true, link });
+      configureHttp({ createXhr: tus.createXhr });
+      const up = useUpload(() => 'box-1');
+      const running = up.start([file('clip.mp4', 'video/mp4', 1000)]);
+      await vi.runAllTimersAsync(); // every wait between tries passes, the link still down
+      await running;
+      expect(up.items.value[0]).toMatchObject({ done: false, canResume: true, error: 'Cannot reach the server. Check your connection and try again.' });
+      const tries = tus.sent.length;
+
+      link.up = true;
+      const resumed = up.resume(up.items.value[0]!.key);
+      await vi.runAllTimersAsync();
+      await resumed;
+      // no new upload: it asks the same one what it has and sends the other half only
+      expect(tus.sent.slice(tries).map((s) => `${s.method} ${s.url} ${s.bytes}`)).toEqual(['HEAD /api/uploads/u1 0', 'PATCH /api/uploads/u1 500', 'GET /api/assets/a1 0']);
+      expect(tus.sent.filter((s) => s.method === 'POST')).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a refused file offers no Resume', async () => {
+    createTestingPinia({ stubActions: false, createSpy: vi.fn });
+    configureHttp({ createXhr: fakeTus({ refuse: { status: 415, body: { statusCode: 415, error: 'unsupported_media_type', message: 'Only images and videos' } } }).createXhr });
+    const up = useUpload(() => 'box-1');
+    await up.start([file('notes.mp4', 'video/mp4')]);
+    expect(up.items.value[0]).toMatchObject({ canResume: false, error: 'Only images and videos' });
   });
 
   it('sends an optional caption as prompt_text metadata with every file, and none when it is blank', async () => {

@@ -1,6 +1,6 @@
 import { ref } from 'vue';
 import { errorMessage } from '../api/http';
-import { resumableUpload } from '../api/resumableUpload';
+import { resumableAfter, resumableUpload } from '../api/resumableUpload';
 import { useAssetsStore } from '../stores/assets';
 
 export interface UploadItem {
@@ -17,6 +17,8 @@ export interface UploadItem {
   secondsLeft: number | null;
   /** The connection dropped: it waits, then resumes where the server's copy ends. */
   reconnecting: boolean;
+  /** It gave up waiting for the link (or the server): Resume continues it where the server's copy ends. */
+  canResume: boolean;
 }
 
 /** "1.2 MB/s", "340 kB/s" */
@@ -36,6 +38,8 @@ export function useUpload(boxId: () => string) {
   const assets = useAssetsStore();
   const items = ref<UploadItem[]>([]);
   let nextKey = 1;
+  /** What Resume needs of an upload that stopped: the file and the server's upload URL. */
+  const stopped = new Map<number, { file: File; promptText?: string; url: string }>();
 
   function patch(key: number, change: Partial<UploadItem>) {
     const item = items.value.find((i) => i.key === key);
@@ -43,16 +47,31 @@ export function useUpload(boxId: () => string) {
   }
 
   function dismiss(key: number) {
+    stopped.delete(key);
     items.value = items.value.filter((i) => i.key !== key);
   }
 
   async function uploadOne(file: File, promptText?: string) {
     const key = nextKey++;
-    items.value.push({ key, name: file.name, progress: 0, error: null, done: false, size: file.size, bytesPerSecond: null, secondsLeft: null, reconnecting: false });
+    items.value.push({ key, name: file.name, progress: 0, error: null, done: false, size: file.size, bytesPerSecond: null, secondsLeft: null, reconnecting: false, canResume: false });
     if (!ACCEPTED.test(file.type)) {
       patch(key, { error: 'Only images and videos can be uploaded.' });
       return;
     }
+    await send(key, file, promptText);
+  }
+
+  /** Continues an upload that gave up, from what the server has. */
+  async function resume(key: number) {
+    const s = stopped.get(key);
+    if (!s) return;
+    stopped.delete(key);
+    patch(key, { error: null, canResume: false });
+    await send(key, s.file, s.promptText, s.url);
+  }
+
+  async function send(key: number, file: File, promptText?: string, resumeUrl?: string) {
+    let url = resumeUrl;
     try {
       // speed is measured from the last (re)start: bytes the server already had do not count
       let since = { at: performance.now(), bytes: 0 };
@@ -62,12 +81,17 @@ export function useUpload(boxId: () => string) {
         const rate = seconds > 0.2 ? (sent - since.bytes) / seconds : null;
         patch(key, { progress: file.size ? sent / file.size : 1, reconnecting: false, bytesPerSecond: rate, secondsLeft: rate ? (file.size - sent) / rate : null });
       };
-      const asset = await resumableUpload(boxId(), file, { promptText, onProgress, onRetry: () => patch(key, { reconnecting: true, bytesPerSecond: null, secondsLeft: null }) });
+      const asset = await resumableUpload(boxId(), file, {
+        promptText, resumeUrl, onProgress, onCreated: (u) => (url = u),
+        onRetry: () => patch(key, { reconnecting: true, bytesPerSecond: null, secondsLeft: null }),
+      });
       assets.upsert(asset);
       patch(key, { progress: 1, done: true, reconnecting: false });
       setTimeout(() => dismiss(key), LINGER_MS);
     } catch (err) {
-      patch(key, { error: errorMessage(err) });
+      const canResume = !!url && resumableAfter(err);
+      if (canResume) stopped.set(key, { file, promptText, url: url! });
+      patch(key, { error: errorMessage(err), reconnecting: false, bytesPerSecond: null, secondsLeft: null, canResume });
     }
   }
 
@@ -82,5 +106,5 @@ export function useUpload(boxId: () => string) {
 
   const busy = () => items.value.some((i) => !i.done && !i.error);
 
-  return { items, start, dismiss, busy };
+  return { items, start, dismiss, resume, busy };
 }
