@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import { seedAssets } from '../support/seed-assets.js';
 import { Api, sandbox, startGenboxProc } from './procs.js';
@@ -13,6 +14,8 @@ export interface ListApiResult {
   /** API CPU ms per request, over the measured API requests. */
   apiCpuMsPerRequest: number;
   bytesPerPage: number;
+  /** The machine's 1-minute load average when the measured rounds began and ended (the machine is shared). */
+  load: { start: number; end: number };
 }
 
 /**
@@ -88,6 +91,7 @@ export async function runListApi(o: ListApiOptions, log: (s: string) => void): P
     const apiMs: number[] = [];
     const rawMs: number[] = [];
     let apiCpu = 0;
+    const loadAtStart = loadavg()[0]!;
     for (let r = 0; r < o.rounds; r++) {
       log(`list api: round ${r + 1}/${o.rounds}, ${o.requests} requests each way, ${o.concurrency} at once`);
       const cpu0 = await api.cpuMs();
@@ -102,6 +106,7 @@ export async function runListApi(o: ListApiOptions, log: (s: string) => void): P
       rawMs: { p50: percentile(rawMs, 50), p99: percentile(rawMs, 99) },
       apiCpuMsPerRequest: apiCpu / (o.requests * o.rounds),
       bytesPerPage,
+      load: { start: loadAtStart, end: loadavg()[0]! },
     };
   } finally {
     await raw.end().catch(() => undefined);

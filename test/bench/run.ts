@@ -1,4 +1,5 @@
 // `npm run bench`: pipeline throughput (issue 5), realtime fan-out (issue 6), the board (issue 14) and big files (issue 15), one table each.
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runListApi } from './board-api.bench.js';
 import { runBoardWeb } from './board-web.bench.js';
@@ -112,6 +113,7 @@ if (wants('board-api')) {
     ['ms p99', fmt(l.apiMs.p99, 2), fmt(l.rawMs.p99, 2), fmt(l.apiMs.p99 / l.rawMs.p99, 2) + ' (target ≤ 1.5)'],
     ['API CPU ms per request', fmt(l.apiCpuMsPerRequest, 2), '', ''],
     ['JSON bytes per page', String(l.bytesPerPage), '', ''],
+    ['machine load average (1 min), rounds start / end', `${fmt(l.load.start, 1)} / ${fmt(l.load.end, 1)}`, '', `${cpus().length} cores`],
   ]));
 }
 

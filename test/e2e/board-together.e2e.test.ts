@@ -132,9 +132,20 @@ describe('a team on one board', () => {
     const res = await fetch((await drawer.getByTestId('drawer-download').getAttribute('href'))!);
     const id = (await drawer.getAttribute('data-asset-id'))!;
     expect(Buffer.from(await res.arrayBuffer()).equals(uploaded.get(id)!)).toBe(true);
-    const editing = '[data-testid=drawer-delete], [data-testid=drawer-retry], [data-testid=drawer-cancel], [data-testid=drawer-remix], [data-testid=drawer-use-settings], [data-testid=drawer-animate], [data-testid=generate-panel], [data-testid=upload-drop], [data-testid=asset-select], [data-testid=box-pause], [data-testid=box-delete], [data-testid=member-role], [data-testid=member-invite-submit]';
+    const editing = '[data-testid=drawer-delete], [data-testid=drawer-retry], [data-testid=drawer-cancel], [data-testid=drawer-remix], [data-testid=drawer-use-settings], [data-testid=drawer-animate], [data-testid=generate-panel], [data-testid=upload-drop], [data-testid=box-pause], [data-testid=box-delete], [data-testid=member-role], [data-testid=member-invite-submit]';
     expect(await v.locator(editing).count()).toBe(0);
     await expectAccessible(v, 'drawer as a viewer');
+
+    // she may pick cards for a zip too, and is offered neither Retry nor Delete for them
+    await v.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached', ...SEEN });
+    for (const id of uploaded.keys()) await v.locator(`[data-testid=asset-card][data-asset-id="${id}"]`).getByTestId('asset-select').check();
+    await expect.poll(() => v.getByTestId('bulk-count').innerText(), SEEN).toBe('3 selected');
+    expect(await v.locator('[data-testid=bulk-delete], [data-testid=bulk-retry]').count()).toBe(0);
+    const [zip] = await Promise.all([v.waitForEvent('download', SEEN), v.getByTestId('bulk-download').click()]);
+    const entries = readZip(await readFile((await zip.path())!));
+    for (const [id, bytes] of uploaded) expect(entries.get(`genbox-${id.slice(0, 8)}.png`)!.equals(bytes), id).toBe(true);
+    await expectAccessible(v, 'a viewer with a selection');
 
     const model = await vera.model('local-image');
     expect((await vera.post(`/api/boxes/${box.id}/generate`, { prompt: 'not allowed', ai_model_id: model.id })).status).toBe(403);

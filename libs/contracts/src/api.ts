@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AnalyticsDto, AnalyticsQuery } from './analytics.js';
-import { AssetDto, AssetHistoryEntry, AssetPage, GenerateRequest, GenerateResponse, ListAssetsQuery, ResumableUploadDto, UploadForm, listOf, pageOf } from './asset.js';
+import { AssetDto, AssetHistoryEntry, AssetPage, BatchDto, CancelBatchResult, GenerateRequest, GenerateResponse, ListAssetsQuery, ResumableUploadDto, UploadForm, listOf, pageOf } from './asset.js';
 import { AddMemberRequest, AddMemberResponse, BoxDto, CreateBoxRequest, InvitationDto, MemberDto, UpdateBoxRequest, UpdateMemberRequest } from './box.js';
 import { HealthDetailsDto, HealthDto } from './health.js';
 import { CreateWebhookRequest, UpdateWebhookRequest, WebhookDeliveryDto, WebhookEndpointCreatedDto, WebhookEndpointDto } from './webhooks.js';
@@ -86,7 +86,7 @@ export const API = {
   listInvitations: route({ ...ROUTES.listInvitations, tag: 'members', summary: 'Pending invitations of emails without an account yet (owners)', status: 200, response: listOf(InvitationDto) }),
   cancelInvitation: route({ ...ROUTES.cancelInvitation, tag: 'members', summary: 'Withdraw a pending invitation (owners)', status: 204, response: 'none' }),
 
-  listAssets: route({ ...ROUTES.listAssets, tag: 'assets', summary: 'Assets filtered (status, type, source_type, q prompt search, model_id, created_by, from, to), sorted (newest|oldest), cursor-paginated; total on the first page', status: 200, query: ListAssetsQuery, response: AssetPage }),
+  listAssets: route({ ...ROUTES.listAssets, tag: 'assets', summary: 'Assets filtered (status, type, source_type, q prompt search, model_id, created_by, batch_id, from, to), sorted (newest|oldest), cursor-paginated; total on the first page', status: 200, query: ListAssetsQuery, response: AssetPage }),
   upload: route({ ...ROUTES.upload, tag: 'assets', summary: 'Upload an image or video: a COMPLETED, UPLOADED asset; 413 over the cap, 415 for other types', status: 201, form: UploadForm, response: AssetDto }),
   createResumableUpload: route({ ...ROUTES.createResumableUpload, tag: 'assets', summary: 'Start a resumable upload (tus 1.0 creation): headers Tus-Resumable: 1.0.0, Upload-Length (bytes, 413 over the cap) and optionally Upload-Metadata (filename, prompt_text; base64 values); answers Location', status: 201, response: ResumableUploadDto }),
   resumableUploadOffset: route({ ...ROUTES.resumableUploadOffset, tag: 'assets', summary: 'How much of a resumable upload the server has (tus HEAD): Upload-Offset and Upload-Length headers; Genbox-Asset-Id once it is an asset', status: 200, response: 'none' }),
@@ -98,6 +98,8 @@ export const API = {
   assetChildren: route({ ...ROUTES.assetChildren, tag: 'assets', summary: 'Assets made from this one (image-to-video runs), newest first', status: 200, response: listOf(AssetDto) }),
   deleteAsset: route({ ...ROUTES.deleteAsset, tag: 'assets', summary: 'Delete an asset and its stored file', status: 204, response: 'none' }),
   cancelAsset: route({ ...ROUTES.cancelAsset, tag: 'assets', summary: 'Cancel a PENDING or PROCESSING generation (409 otherwise)', status: 200, response: AssetDto }),
+  getBatch: route({ ...ROUTES.getBatch, tag: 'assets', summary: "A batch (one generate call with count > 1): its assets per status and its queue position (see Batch.queue_position for how it is counted); members", status: 200, response: BatchDto }),
+  cancelBatch: route({ ...ROUTES.cancelBatch, tag: 'assets', summary: 'Cancel every PENDING or PROCESSING asset of a batch (editors), at the provider too where it can; finished ones stay as they are. Idempotent: a second call cancels nothing and answers the same batch', status: 200, response: CancelBatchResult }),
   retryAsset: route({ ...ROUTES.retryAsset, tag: 'assets', summary: 'Retry a FAILED or CANCELED generation (409 otherwise)', status: 202, response: AssetDto }),
   assetFile: route({ ...ROUTES.assetFile, tag: 'assets', summary: "The bytes (Range supported), with a member's token or the signed file_url; ?download=1 adds Content-Disposition: attachment", status: 200, query: z.object({ download: z.literal('1').optional() }), response: 'bytes', auth: 'public' }),
   assetThumbnail: route({ ...ROUTES.assetThumbnail, tag: 'assets', summary: 'A webp thumbnail or poster frame', status: 200, response: 'bytes', auth: 'public' }),

@@ -22,6 +22,7 @@ export const AssetDto = z
     type: z.enum(ASSET_TYPES),
     status: z.enum(ASSET_STATUSES),
     source_type: z.enum(SOURCE_TYPES),
+    batch_id: z.string().nullable().describe('The batch this asset belongs to: every asset of one generate call with count > 1 shares it (GET /api/boxes/{id}/batches/{batchId}); null for single runs and uploads'),
     parent_asset_id: z.string().nullable(),
     parent_asset: AssetRefDto.nullable(),
     ai_model_id: z.string().nullable(),
@@ -54,7 +55,7 @@ export const AssetDto = z
   .meta({
     id: 'Asset',
     examples: [{
-      id: '3f1c9a52-8d0e-4c1a-9b7e-2a6d5f4e3c21', box_id: '9b2e4f10-6c3d-4a8b-8e1f-0d2c3b4a5f67', type: 'IMAGE', status: 'COMPLETED', source_type: 'GENERATED',
+      id: '3f1c9a52-8d0e-4c1a-9b7e-2a6d5f4e3c21', box_id: '9b2e4f10-6c3d-4a8b-8e1f-0d2c3b4a5f67', type: 'IMAGE', status: 'COMPLETED', source_type: 'GENERATED', batch_id: null,
       parent_asset_id: null, parent_asset: null, ai_model_id: 'c4d5e6f7-1a2b-4c3d-9e8f-7a6b5c4d3e2f', ai_model: { id: 'c4d5e6f7-1a2b-4c3d-9e8f-7a6b5c4d3e2f', name: 'FLUX 1.1 Pro', slug: 'replicate-flux-1.1-pro' },
       prompt: 'a lighthouse at dawn, volumetric fog', generation_config: { aspect_ratio: '16:9' }, external_task_id: 'p7k2m9x4rdrj60cm2h3t', provider_state: 'succeeded',
       error_code: null, error_message: null, failure: null, progress: null,
@@ -101,6 +102,7 @@ export const ListAssetsQuery = z
     q: z.string().trim().max(200, 'must be at most 200 characters').optional().describe('Prompts containing this text, any case'),
     model_id: Uuid.optional(),
     created_by: Uuid.optional(),
+    batch_id: Uuid.optional().describe('Only the assets of this batch (one generate call with count > 1)'),
     from: Instant.optional().describe('created_at from (inclusive)'),
     to: Instant.optional().describe('created_at before (exclusive)'),
     sort: z.enum(ASSET_SORTS).default('newest'),
@@ -154,3 +156,35 @@ export const AssetHistoryEntry = z.strictObject({
   detail: z.record(z.string(), z.unknown()).nullable(),
 });
 export type AssetHistoryEntry = z.infer<typeof AssetHistoryEntry>;
+
+/** How many assets of a batch are in each status. */
+export const BatchCounts = z.strictObject({
+  PENDING: z.number().int(), PROCESSING: z.number().int(), COMPLETED: z.number().int(), FAILED: z.number().int(), CANCELED: z.number().int(),
+});
+
+/** `GET /api/boxes/:id/batches/:batchId`: one generate call with count > 1, as it stands. */
+export const BatchDto = z
+  .strictObject({
+    id: z.string(),
+    box_id: z.string(),
+    total: z.number().int().describe('Assets of the batch (deleted ones are no longer counted)'),
+    counts: BatchCounts,
+    queue_position: z.number().int().nullable().describe(
+      'Where the first PENDING asset of the batch stands in the generation queue, 1 = the next one a worker takes. Counted over every box of the ' +
+      'installation the way the worker orders its queue: priority first (1 first; no priority after every prioritized one), then the time the ' +
+      "asset was queued (created or retried); PENDING assets of paused boxes are not counted. null when no asset of the batch waits or its own box " +
+      "is paused. It is an estimate of the worker's order, not a promise: a generation waiting for its provider's concurrency slot or rate " +
+      'window goes back to the queue and lets later ones for other providers pass, and the generations of a box resumed after a pause join ' +
+      'behind those queued meanwhile.',
+    ),
+    box_paused: z.boolean().describe('The box\'s queue is paused: its PENDING assets wait for a resume'),
+  })
+  .meta({ id: 'Batch' });
+export type BatchDto = z.infer<typeof BatchDto>;
+
+/** `POST /api/boxes/:id/batches/:batchId/cancel`: what this call canceled, and the batch after it. */
+export const CancelBatchResult = z.strictObject({
+  canceled: z.array(AssetDto).describe('The assets this call moved to CANCELED (empty when nothing was left to cancel)'),
+  batch: BatchDto,
+});
+export type CancelBatchResult = z.infer<typeof CancelBatchResult>;

@@ -37,6 +37,8 @@ export const ROUTES = {
   assetChildren: { method: 'GET', path: '/api/assets/:id/children' },
   deleteAsset: { method: 'DELETE', path: '/api/assets/:id' },
   cancelAsset: { method: 'POST', path: '/api/assets/:id/cancel' },
+  getBatch: { method: 'GET', path: '/api/boxes/:id/batches/:batchId' },
+  cancelBatch: { method: 'POST', path: '/api/boxes/:id/batches/:batchId/cancel' },
   retryAsset: { method: 'POST', path: '/api/assets/:id/retry' },
   assetFile: { method: 'GET', path: '/api/assets/:id/file', raw: true },
   assetThumbnail: { method: 'GET', path: '/api/assets/:id/thumbnail', raw: true },

@@ -44,7 +44,7 @@ const filled = (sql: string) => `coalesce(${sql}, '') <> ''`;
 export function cardPiecesSql(forAdmin: string): string {
   return `a.id, a.status, a.error_code,
     '{"id":' || ${json('a.id')} || ',"box_id":' || ${json('a.box_id')} || ',"type":' || ${json('a.type')}
-      || ',"status":' || ${json('a.status')} || ',"source_type":' || ${json('a.source_type')}
+      || ',"status":' || ${json('a.status')} || ',"source_type":' || ${json('a.source_type')} || ',"batch_id":' || ${json('a.batch_id')}
       || ',"parent_asset_id":' || ${json('a.parent_asset_id')} || ',"parent_asset":' AS head,
     CASE WHEN a.parent_asset_id IS NOT NULL AND p.type IS NOT NULL THEN a.parent_asset_id END AS parent_id,
     '{"id":' || ${json('a.parent_asset_id')} || ',"type":' || ${json('p.type')} || ',"status":' || ${json('p.status')} || ',"file_url":' AS parent_head,

@@ -18,13 +18,14 @@ export interface AssetFilter {
   text?: string;
   modelId?: string;
   createdBy?: string;
+  batchId?: string;
   from?: string;
   to?: string;
   sort: AssetSort;
 }
 
 export function toFilter(q: ListQueryInput): AssetFilter {
-  return { statuses: q.status, type: q.type, sourceType: q.source_type, text: q.q || undefined, modelId: q.model_id, createdBy: q.created_by, from: q.from, to: q.to, sort: q.sort };
+  return { statuses: q.status, type: q.type, sourceType: q.source_type, text: q.q || undefined, modelId: q.model_id, createdBy: q.created_by, batchId: q.batch_id, from: q.from, to: q.to, sort: q.sort };
 }
 
 /**

@@ -40,6 +40,7 @@ function filterSql(f: AssetFilter, params: unknown[]): string {
   if (f.type) where += ` AND a.type = $${params.push(f.type)}`;
   if (f.sourceType) where += ` AND a.source_type = $${params.push(f.sourceType)}`;
   if (f.modelId) where += ` AND a.model_id = $${params.push(f.modelId)}::uuid`;
+  if (f.batchId) where += ` AND a.batch_id = $${params.push(f.batchId)}::uuid`;
   if (f.createdBy) where += ` AND a.created_by = $${params.push(f.createdBy)}::uuid`;
   if (f.from) where += ` AND a.created_at >= $${params.push(f.from)}::timestamptz`;
   if (f.to) where += ` AND a.created_at < $${params.push(f.to)}::timestamptz`;

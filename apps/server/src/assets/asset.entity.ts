@@ -2,7 +2,7 @@ import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from
 
 /**
  * The `assets` table (migrations initial-schema, analytics-indexes, pipeline-limits, asset-search,
- * asset-lineage): described for TypeORM; queries stay in the assets repositories. Its status moves
+ * asset-lineage, asset-batches): described for TypeORM; queries stay in the assets repositories. Its status moves
  * are guarded plain SQL (see assets.repository.ts), and the credits triggers of migration credits
  * fire on them; neither is something an entity can say.
  */
@@ -22,6 +22,7 @@ import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from
 @Index('assets_in_flight', ['status'], { where: "status IN ('PENDING', 'PROCESSING')" })
 @Index('assets_box_pending', ['box_id', 'priority', 'created_at'], { where: "status = 'PENDING'" })
 @Index('assets_parent', ['parent_asset_id'], { where: 'parent_asset_id IS NOT NULL' })
+@Index('assets_batch', ['batch_id'], { where: 'batch_id IS NOT NULL' })
 export class AssetEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'assets_pkey' }) id!: string;
   @ForeignKey('boxes', { name: 'assets_box_id_fkey', onDelete: 'CASCADE' })
@@ -61,6 +62,8 @@ export class AssetEntity {
   @Column('integer', { default: 0 }) attempts!: number;
   /** Bull's priority: 1 runs first; null after every prioritized one. */
   @Column('smallint', { nullable: true }) priority!: number | null;
+  /** Shared by every asset of one generate call with count > 1; null for single runs and uploads. */
+  @Column('uuid', { nullable: true }) batch_id!: string | null;
 }
 
 /** The `asset_events` table: the history row of every status move, written in the same statement as the move. */

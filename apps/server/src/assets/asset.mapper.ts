@@ -21,6 +21,7 @@ export class AssetMapper {
       type: a.type,
       status: a.status,
       source_type: a.source_type,
+      batch_id: a.batch_id,
       parent_asset_id: a.parent_asset_id,
       parent_asset: a.parent_asset_id && a.parent_type
         ? {

@@ -32,6 +32,8 @@ export interface AssetRow {
   attempts: number;
   /** Queue priority, 1 first; null: none. */
   priority: number | null;
+  /** The generate call with count > 1 that made it; null otherwise. */
+  batch_id: string | null;
   // joined
   model_name: string | null;
   model_slug: string | null;

@@ -7,6 +7,7 @@ import { AssetNotifier } from './asset.notifier.js';
 import { AssetStatusWriter } from './asset-status.writer.js';
 import { AssetsController } from './assets.controller.js';
 import { AssetListRepository } from './asset-list.repository.js';
+import { BatchesRepository } from './batches.repository.js';
 import { AssetsRepository } from './assets.repository.js';
 import { AssetsService } from './assets.service.js';
 import { FileDeliveryService } from './file-delivery.service.js';
@@ -19,8 +20,8 @@ import { ResumableUploadsRepository } from './resumable-uploads.repository.js';
 /** Assets: rows, uploads, their files and signed URLs, and the events their changes send. */
 @Module({
   imports: [AuthModule, BoxesModule, RealtimeModule],
-  providers: [AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService, ResumableUploadsRepository, ResumableUploadService],
-  exports: [AssetsRepository, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService, ResumableUploadService, ResumableUploadsRepository],
+  providers: [AssetsRepository, AssetListRepository, AssetMapper, AssetNotifier, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService, ResumableUploadsRepository, ResumableUploadService, BatchesRepository],
+  exports: [AssetsRepository, BatchesRepository, AssetStatusWriter, FileUrls, AssetsService, FileDeliveryService, ResumableUploadService, ResumableUploadsRepository],
 })
 export class AssetsModule {}
 

@@ -38,6 +38,8 @@ export interface NewAsset {
   generation_config?: Record<string, unknown>;
   created_by: string;
   id?: string;
+  /** One generate call with count > 1 (all its assets share it). */
+  batch_id?: string | null;
   changes?: AssetChanges;
 }
 
@@ -88,6 +90,7 @@ export class AssetsRepository {
       const cols = ['box_id', 'type', 'status', 'source_type', 'parent_asset_id', 'model_id', 'prompt', 'generation_config', 'created_by', ...Object.keys(c)];
       const vals: unknown[] = [boxId, a.type, a.status, a.source_type, a.parent_asset_id ?? null, a.model_id ?? null, a.prompt ?? null, JSON.stringify(a.generation_config ?? {}), a.created_by, ...Object.values(c)];
       if (a.id) cols.push('id'), vals.push(a.id);
+      if (a.batch_id) cols.push('batch_id'), vals.push(a.batch_id);
       const [r] = await q.query<AssetRow & { event_seq: string }>(
         `WITH ins AS (INSERT INTO assets (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *),
          ev AS (INSERT INTO asset_events (asset_id, from_status, to_status) SELECT id, NULL, status FROM ins),

@@ -22,6 +22,8 @@ export class CreditHoldEntity {
 // (user_id, id DESC): a user's ledger newest first; TypeORM has no per-column order, the migration owns it
 @Index('credit_ledger_user', { synchronize: false })
 @Index('credit_ledger_asset', ['asset_id'], { where: 'asset_id IS NOT NULL' })
+// analytics: what each run was charged, read from the index alone (migration analytics-capture-index)
+@Index('credit_ledger_capture', ['asset_id', 'amount'], { where: "kind = 'capture'" })
 export class CreditLedgerEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint', primaryKeyConstraintName: 'credit_ledger_pkey' }) id!: string;
   @ForeignKey('users', { name: 'credit_ledger_user_id_fkey', onDelete: 'CASCADE' })

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AssetDto, GenerateRequest } from '@genbox/contracts';
 import { validateParameters } from '@genbox/providers';
@@ -51,11 +51,13 @@ export class GenerationRequests {
       if (parent.type !== 'IMAGE' || parent.status !== 'COMPLETED') throw new AppError('invalid_parameters', 'parent_asset_id: must be a finished image');
     }
 
+    // a batch is a group of several: a single run has none, so every batch_id names a group of siblings to show and cancel together
+    const batchId = body.count > 1 ? randomUUID() : null;
     const sourceType = model.model_type === 'VIDEO' && model.input_type === 'IMAGE' ? 'IMG2VID' : 'GENERATED';
     // the insert holds the model's cost per asset (credits trigger); short: 402, nothing created
     const created = await this.writer.create(boxId, Array.from({ length: body.count }, () => ({
       box_id: boxId, type: model.model_type, status: 'PENDING' as const, source_type: sourceType, parent_asset_id: parentId,
-      model_id: model.id, prompt: body.prompt, generation_config: checked.params, created_by: userId,
+      model_id: model.id, prompt: body.prompt, generation_config: checked.params, created_by: userId, batch_id: batchId,
       // the secret in this asset's webhook URL: a callback without it is refused
       changes: { webhook_token: randomBytes(18).toString('base64url'), attempts: 1, priority: body.priority ?? null },
     })), (write) => this.credits.charging(userId, Number(model.cost) * body.count, write));
@@ -65,9 +67,20 @@ export class GenerationRequests {
 
   async cancel(userId: string, assetId: string): Promise<AssetDto> {
     const row = await this.assetsService.readable(userId, assetId, 'editor');
-    const moved = await this.writer.move(assetId, ['PENDING', 'PROCESSING'], 'CANCELED', { completed_at: new Date() }, { detail: { by: userId } });
+    const moved = await this.cancelChecked(userId, assetId);
     if (!moved) throw new AppError('asset_wrong_state', `Only PENDING or PROCESSING assets can be canceled; this one is ${(await this.assets.find(assetId))?.status ?? row.status}`);
-    await this.calls.cancelRemote(row);
+    return moved;
+  }
+
+  /**
+   * The one cancel of a generation, for a caller that has checked the user may edit its box:
+   * PENDING or PROCESSING → CANCELED through the status writer, then its waiting job, its provider
+   * slot and its task at the provider. Null when it was final already (or another caller won).
+   */
+  async cancelChecked(userId: string, assetId: string, detail: Record<string, unknown> = {}): Promise<AssetDto | null> {
+    const moved = await this.writer.move(assetId, ['PENDING', 'PROCESSING'], 'CANCELED', { completed_at: new Date() }, { detail: { by: userId, ...detail } });
+    if (!moved) return null;
+    await this.calls.cancelRemote(moved.row);
     return moved.dto;
   }
 

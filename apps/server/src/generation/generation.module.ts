@@ -10,6 +10,8 @@ import { ProvidersModule } from '../providers/providers.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { AdapterRegistry } from './adapter.registry.js';
 import { AssetOutcomes } from './asset-outcomes.service.js';
+import { BatchesController } from './batches.controller.js';
+import { BatchesService } from './batches.service.js';
 import { BoxQueueController } from './box-queue.controller.js';
 import { BoxQueueService } from './box-queue.service.js';
 import { CatalogCache } from './catalog.cache.js';
@@ -45,23 +47,23 @@ import { SubmitStep } from './submit.step.js';
     // concurrency and create-rate limits per provider, shared by every worker through Redis
     { provide: ProviderLimiter, inject: [REDIS, CONFIG], useFactory: (redis: Redis, config: AppConfig) => new ProviderLimiter(redis, config.redisPrefix) },
     AdapterRegistry, CatalogCache, GenerationQueue, SubmitRequestBuilder, AssetOutcomes, ProviderCalls, ProviderResults,
-    SubmitStep, PollStep, FinishStep, BoxQueueService, GenerationRequests, ModelTrialService,
+    SubmitStep, PollStep, FinishStep, BoxQueueService, GenerationRequests, BatchesService, ModelTrialService,
   ],
   // other features: storyboards start (queue) and cancel (calls) generations, webhooks ask for a poll
   // and read adapters, metrics count the queue; the API module below: what its routes call; the
   // worker module: the steps its processor runs
   exports: [
     GenerationQueue, ProviderCalls, PollStep, AdapterRegistry, ProviderLimiter,
-    GenerationRequests, BoxQueueService,
+    GenerationRequests, BoxQueueService, BatchesService,
     SubmitStep, FinishStep, AssetOutcomes, SubmitRequestBuilder, ModelTrialService,
   ],
 })
 export class GenerationModule {}
 
-/** Routes: generate, cancel, retry, pause and resume a box's queue, and an admin's test generation (ROLE=api|all). */
+/** Routes: generate, cancel, retry, a batch and its cancel-all, pause and resume a box's queue, and an admin's test generation (ROLE=api|all). */
 @Module({
   imports: [GenerationModule],
-  controllers: [GenerationController, BoxQueueController, ModelTrialController],
+  controllers: [GenerationController, BoxQueueController, BatchesController, ModelTrialController],
 })
 export class GenerationApiModule {}
 

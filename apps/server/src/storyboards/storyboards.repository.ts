@@ -195,15 +195,35 @@ export class StoryboardsRepository {
    * waits for a scene): the average, and the 10th and 90th percentiles as the range; null with none yet.
    */
   async recentSceneSeconds(modelId: string): Promise<SceneSeconds | null> {
-    const [r] = await this.db.query<{ runs: number; typical: string | null; low: string | null; high: string | null }>(
+    const [r] = await this.db.query<SecondsRow>(
       `SELECT count(*)::int AS runs, avg(s)::text AS typical, percentile_cont(0.1) WITHIN GROUP (ORDER BY s)::text AS low, percentile_cont(0.9) WITHIN GROUP (ORDER BY s)::text AS high FROM (
          SELECT extract(epoch FROM completed_at - created_at) AS s FROM assets WHERE model_id = $1 AND status = 'COMPLETED' AND completed_at IS NOT NULL
          ORDER BY completed_at DESC LIMIT 20) recent`,
       [modelId],
     );
-    return r && r.runs > 0 ? { typical: Number(r.typical), low: Number(r.low), high: Number(r.high), runs: r.runs } : null;
+    return seconds(r);
+  }
+
+  /**
+   * The storyboards' own steps as they ran here lately (the last 20 of each): a last frame from
+   * its scene's end to the frame stored, and a film from its start to COMPLETED per scene it
+   * joined. null where none ran yet.
+   */
+  async recentStepSeconds(): Promise<{ frame: SceneSeconds | null; stitch: SceneSeconds | null }> {
+    const stats = `count(*)::int AS runs, avg(s)::text AS typical, percentile_cont(0.1) WITHIN GROUP (ORDER BY s)::text AS low, percentile_cont(0.9) WITHIN GROUP (ORDER BY s)::text AS high`;
+    const [frame] = await this.db.query<SecondsRow>(
+      `SELECT ${stats} FROM (SELECT extract(epoch FROM f.completed_at - a.completed_at) AS s FROM storyboard_scenes sc
+         JOIN assets a ON a.id = sc.asset_id JOIN assets f ON f.id = sc.frame_asset_id
+         WHERE f.status = 'COMPLETED' AND a.completed_at IS NOT NULL AND f.completed_at IS NOT NULL ORDER BY f.completed_at DESC LIMIT 20) recent`);
+    const [stitch] = await this.db.query<SecondsRow>(
+      `SELECT ${stats} FROM (SELECT extract(epoch FROM f.completed_at - f.created_at) / greatest(1, (f.generation_config->>'scenes')::int) AS s FROM storyboards sb
+         JOIN assets f ON f.id = sb.final_asset_id WHERE f.status = 'COMPLETED' AND f.completed_at IS NOT NULL ORDER BY f.completed_at DESC LIMIT 20) recent`);
+    return { frame: seconds(frame), stitch: seconds(stitch) };
   }
 }
+
+interface SecondsRow { runs: number; typical: string | null; low: string | null; high: string | null }
+const seconds = (r: SecondsRow | undefined): SceneSeconds | null => (r && r.runs > 0 ? { typical: Number(r.typical), low: Number(r.low), high: Number(r.high), runs: r.runs } : null);
 
 async function insertScenes(q: Queryable, id: string, scenes: string[]): Promise<void> {
   await q.query(

@@ -66,8 +66,8 @@ export class StoryboardsService {
     const label = await this.planner.check(choice);
 
     // the time each scene's own model took here lately; a provider kind's default when it has no finished run yet
-    const [first, next] = await Promise.all([this.repo.recentSceneSeconds(firstModel), firstModel === nextModel ? null : this.repo.recentSceneSeconds(nextModel)]);
-    const estimate = estimateOf(model.provider_kind, first, firstModel === nextModel ? first : next, firstModel === nextModel);
+    const [first, next, steps] = await Promise.all([this.repo.recentSceneSeconds(firstModel), firstModel === nextModel ? null : this.repo.recentSceneSeconds(nextModel), this.repo.recentStepSeconds()]);
+    const estimate = estimateOf(model.provider_kind, first, firstModel === nextModel ? first : next, firstModel === nextModel, steps);
     const { id, seq } = await this.repo.insertPlanning({
       box_id: boxId, created_by: userId, prompt: body.prompt, model_id: model.id, generation_config: checked.params, image_asset_id: imageId,
       planner: label, plan_choice: choice, scene_count: body.scenes, scene_seconds: Math.round(estimate.next.typical), time_estimate: estimate,

@@ -6,8 +6,8 @@
 
 /** The fuzzing user's own things (valid ids), and another user's (foreign ids). */
 export interface Fixtures {
-  box: string; asset: string; storyboard: string; webhook: string; member: string; model: string; provider: string; email: string;
-  other: { box: string; asset: string; storyboard: string; token: string; user: string };
+  box: string; asset: string; storyboard: string; webhook: string; member: string; model: string; provider: string; email: string; batch: string;
+  other: { box: string; asset: string; storyboard: string; token: string; user: string; batch: string };
 }
 
 export interface Probe { operation: string; what: string; method: string; path: string; headers: Record<string, string>; body?: string | FormData }
@@ -134,6 +134,7 @@ function validId(template: string, param: string, fx: Fixtures): string | null {
   if (param === 'index') return '0';
   if (param === 'provider') return 'kie';
   if (param === 'assetId') return fx.asset;
+  if (param === 'batchId') return fx.batch;
   const byRoot: Record<string, string | null> = { boxes: fx.box, assets: fx.asset, storyboards: fx.storyboard, models: fx.model, providers: fx.provider, tokens: null };
   return byRoot[template.split('/')[template.startsWith('/api/auth') ? 3 : 2]!] ?? null;
 }
@@ -142,6 +143,7 @@ function validId(template: string, param: string, fx: Fixtures): string | null {
 function foreignId(template: string, param: string, fx: Fixtures): string | null {
   if (param === 'userId') return fx.other.user;
   if (param === 'assetId') return fx.other.asset;
+  if (param === 'batchId') return fx.other.batch;
   if (param !== 'id') return null;
   const byRoot: Record<string, string> = { boxes: fx.other.box, assets: fx.other.asset, storyboards: fx.other.storyboard, tokens: fx.other.token };
   return byRoot[template.split('/')[template.startsWith('/api/auth') ? 3 : 2]!] ?? null;

@@ -31,14 +31,18 @@ beforeAll(async () => {
   const storyboard = await admin.post(`/api/boxes/${box.id}/storyboards`, { prompt: 'a fox at dawn', ai_model_id: video.id, scenes: 2 }).ok(201);
   const webhook = await admin.post(`/api/boxes/${box.id}/webhooks`, { url: 'http://127.0.0.1:9/hook', allow_private_network: true }).ok(201);
   const provider = (await admin.get('/api/providers').ok()).items[0];
+  // a batch each (ROLE=api: they wait PENDING throughout)
+  const image = await admin.model('local-image');
+  const batch = (await admin.post(`/api/boxes/${box.id}/generate`, { prompt: 'a moth at a lamp', ai_model_id: image.id, count: 2 }).ok(202)).items[0].batch_id;
   // the other box: everything in it is someone else's to the fuzzing admin
   const other = await bob.createBox('Not yours');
   const otherAsset = await bob.upload(other.id, png).ok(201);
   const otherStoryboard = await bob.post(`/api/boxes/${other.id}/storyboards`, { prompt: 'a hare at dusk', ai_model_id: video.id, scenes: 2 }).ok(201);
   const otherToken = await bob.post('/api/auth/tokens', { name: 'bob script' }).ok(201);
+  const otherBatch = (await bob.post(`/api/boxes/${other.id}/generate`, { prompt: 'a wren in snow', ai_model_id: image.id, count: 2 }).ok(202)).items[0].batch_id;
   fixtures = {
-    box: box.id, asset: asset.id, storyboard: storyboard.id, webhook: webhook.id, member: alice.id, model: video.id, provider: provider.id, email: alice.email,
-    other: { box: other.id, asset: otherAsset.id, storyboard: otherStoryboard.id, token: otherToken.id, user: bob.id },
+    box: box.id, asset: asset.id, storyboard: storyboard.id, webhook: webhook.id, member: alice.id, model: video.id, provider: provider.id, email: alice.email, batch,
+    other: { box: other.id, asset: otherAsset.id, storyboard: otherStoryboard.id, token: otherToken.id, user: bob.id, batch: otherBatch },
   };
 }, 240_000);
 afterAll(async () => {

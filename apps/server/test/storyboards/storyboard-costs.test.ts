@@ -32,10 +32,12 @@ describe('storyboard costs and times follow the model that makes each scene', ()
     carol.post<StoryboardDto>(`/api/boxes/${boxId}/storyboards`, { prompt, ai_model_id: video, scenes, generation_config: { duration: 2 } }).ok(201);
 
   it('with no finished runs yet, the time is a wide default range and says so; with runs, it is measured from each scene model\'s own', async () => {
+    // besides its scenes, a 3-scene run waits 2 s of hand-overs, two last frames and the stitch of three scenes: no storyboard ran yet, so their defaults (typically 5 s each, 2–15 s)
+    const steps = (frame: number, stitch: number) => 2 + 2 * frame + 3 * stitch;
     const guess = await plan('A kettle boils. Steam rises. Tea is poured.', 3);
-    // Local's documented default per scene is 20 s (5–60 s), plus 5 s and 2 s per scene of frames and stitching
-    expect(guess.time_estimate).toEqual({ low_seconds: 5 + 2 * 5 + 11, high_seconds: 60 + 2 * 60 + 11, basis: 'default', runs: 0 });
-    expect(guess.estimated_seconds).toBe(20 + 2 * 20 + 11);
+    // Local's documented default per scene is 20 s (5–60 s)
+    expect(guess.time_estimate).toEqual({ low_seconds: 3 * 5 + steps(2, 2), high_seconds: 3 * 60 + steps(15, 15), basis: 'default', runs: 0 });
+    expect(guess.estimated_seconds).toBe(3 * 20 + steps(5, 5));
 
     // planted history: Local video took 20, 30 and 40 s; Local animate 50, 60 and 70 s (request to COMPLETED)
     const plant = (model: string, seconds: number) => gb.sql(
@@ -49,8 +51,8 @@ describe('storyboard costs and times follow the model that makes each scene', ()
 
     const measured = await plan('A kettle boils. Steam rises. Tea is poured.', 3);
     // typical: scene 1 averages 30 s, scenes 2 and 3 average 60 s; the range is their 10th to 90th percentiles
-    expect(measured.estimated_seconds).toBe(30 + 2 * 60 + 11);
-    expect(measured.time_estimate).toEqual({ low_seconds: 22 + 2 * 52 + 11, high_seconds: 38 + 2 * 68 + 11, basis: 'history', runs: 6 });
+    expect(measured.estimated_seconds).toBe(30 + 2 * 60 + steps(5, 5));
+    expect(measured.time_estimate).toEqual({ low_seconds: 22 + 2 * 52 + steps(2, 2), high_seconds: 38 + 2 * 68 + steps(15, 15), basis: 'history', runs: 6 });
     await gb.sql(`DELETE FROM assets WHERE prompt = 'earlier run' AND box_id = $1`, [boxId]);
   });
 
@@ -94,6 +96,18 @@ describe('storyboard costs and times follow the model that makes each scene', ()
       `SELECT l.amount::text FROM credit_ledger l JOIN storyboard_scenes sc ON sc.asset_id = l.asset_id WHERE sc.storyboard_id = $1 AND l.kind = 'capture' ORDER BY sc.index`, [planned.id]);
     expect(captured.map((r) => Number(r.amount))).toEqual([5, 20]);
     expect(await carol.get<{ balance: number; held: number }>('/api/credits').ok()).toMatchObject({ balance: 0, held: 0 });
+
+    // the next plan is measured from this run: each scene model's one run, its last frame (scene 1's end to the frame stored) and its stitch per scene
+    const [m] = await gb.sql<{ s1: number; s2: number; frame: number; stitch: number }>(
+      `SELECT extract(epoch FROM a1.completed_at - a1.created_at)::float8 AS s1, extract(epoch FROM a2.completed_at - a2.created_at)::float8 AS s2,
+              extract(epoch FROM f.completed_at - a1.completed_at)::float8 AS frame, extract(epoch FROM film.completed_at - film.created_at)::float8 / 2 AS stitch
+       FROM storyboards sb JOIN storyboard_scenes c1 ON c1.storyboard_id = sb.id AND c1.index = 0 JOIN storyboard_scenes c2 ON c2.storyboard_id = sb.id AND c2.index = 1
+       JOIN assets a1 ON a1.id = c1.asset_id JOIN assets a2 ON a2.id = c2.asset_id JOIN assets f ON f.id = c1.frame_asset_id JOIN assets film ON film.id = sb.final_asset_id
+       WHERE sb.id = $1`, [planned.id]);
+    const next = await plan('A bird flies off. The wire sways.', 2);
+    const expected = Math.round(m!.s1 + m!.s2 + 2 + m!.frame + 2 * m!.stitch);
+    expect(next.time_estimate).toEqual({ low_seconds: expected, high_seconds: expected, basis: 'history', runs: 2 });
+    expect(next.estimated_seconds).toBe(expected);
 
     // re-running scene 2 costs the partner's 20, not the storyboard model's 5
     await admin.post('/api/admin/credits', { user_id: carol.id, amount: 10 }).ok(201);

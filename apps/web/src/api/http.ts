@@ -106,6 +106,9 @@ export const getAssetChildren = (assetId: string) => api.call('assetChildren', {
 export const deleteAsset = (assetId: string) => api.call('deleteAsset', { params: { id: assetId } });
 export const cancelAsset = (assetId: string) => api.call('cancelAsset', { params: { id: assetId } });
 export const retryAsset = (assetId: string) => api.call('retryAsset', { params: { id: assetId } });
+/** A batch's counts and queue position (members); cancel all (editors). */
+export const getBatch = (boxId: string, batchId: string) => api.call('getBatch', { params: { id: boxId, batchId } });
+export const cancelBatch = (boxId: string, batchId: string) => api.call('cancelBatch', { params: { id: boxId, batchId } });
 
 /** Starts one or more generations; the server answers one asset, or `{items}` when count > 1. */
 export async function generate(boxId: string, body: GenerateRequest): Promise<AssetDto[]> {

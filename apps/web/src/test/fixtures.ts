@@ -12,6 +12,7 @@ export function makeAsset(over: Partial<AssetDto> = {}): AssetDto {
     type: 'IMAGE',
     status: 'COMPLETED',
     source_type: 'UPLOADED',
+    batch_id: null,
     parent_asset_id: null,
     parent_asset: null,
     ai_model_id: null,

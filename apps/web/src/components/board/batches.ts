@@ -1,47 +1,52 @@
-import type { AssetDto } from '@genbox/contracts';
+import type { AssetDto, BatchDto } from '@genbox/contracts';
 
-/** One `count > 1` run: its assets, how far it is, and where it waits in the box's queue. */
-export interface Batch { key: string; assets: AssetDto[]; prompt: string; model: string; done: number; failed: number; running: number; queued: number; queuePosition: number | null }
+/** A batch as the strip shows it: the server's counts and queue position, with its prompt and model from a loaded member. */
+export interface BatchView {
+  id: string;
+  size: number;
+  prompt: string;
+  model: string;
+  done: number;
+  failed: number;
+  running: number;
+  queued: number;
+  /** 1 = next in the installation's queue; null when none of it waits or its box is paused. */
+  queuePosition: number | null;
+  paused: boolean;
+}
 
-/** Members of one POST (same person, model, prompt and settings) are inserted within a moment of each other. */
-const SAME_RUN_MS = 3000;
+const inFlight = (a: AssetDto) => a.status === 'PENDING' || a.status === 'PROCESSING';
 
 /**
- * The box's batches that still have work in flight, oldest first. The server does not name a
- * batch: the siblings of one generate call are recognised by what they share.
+ * The batches (server-named: `batch_id`) with a loaded member still in flight, oldest first. Only
+ * the ids come from the loaded assets: how far each batch is comes from the server, which sees
+ * every member even when the board has loaded a few of them.
  */
-export function activeBatches(assets: AssetDto[]): Batch[] {
-  const groups = new Map<string, AssetDto[][]>();
+export function liveBatchIds(assets: AssetDto[]): string[] {
+  const first = new Map<string, string>();
   for (const a of assets) {
-    if (a.source_type === 'UPLOADED') continue;
-    const key = [a.created_by?.id, a.ai_model_id, a.prompt, JSON.stringify(a.generation_config), a.parent_asset_id].join('\u0000');
-    const runs = groups.get(key) ?? [];
-    const t = Date.parse(a.created_at);
-    const run = runs.find((r) => Math.abs(Date.parse(r[0]!.created_at) - t) <= SAME_RUN_MS);
-    if (run) run.push(a);
-    else runs.push([a]);
-    groups.set(key, runs);
+    if (!a.batch_id || !inFlight(a)) continue;
+    const at = first.get(a.batch_id);
+    if (!at || a.created_at < at) first.set(a.batch_id, a.created_at);
   }
-  // queue order of the box's waiting generations (age; the server also weighs priority)
-  const waiting = assets.filter((a) => a.status === 'PENDING' && a.source_type !== 'UPLOADED').sort((x, y) => (x.created_at < y.created_at ? -1 : x.created_at > y.created_at ? 1 : 0));
-  const out: Batch[] = [];
-  for (const [key, runs] of groups) {
-    for (const run of runs) {
-      const count = (s: AssetDto['status']) => run.filter((a) => a.status === s).length;
-      if (run.length < 2 || (count('PENDING') === 0 && count('PROCESSING') === 0)) continue;
-      const firstWaiting = waiting.findIndex((w) => run.some((a) => a.id === w.id));
-      out.push({
-        key: `${key}\u0000${run[0]!.created_at}`,
-        assets: run,
-        prompt: run[0]!.prompt ?? '',
-        model: run[0]!.ai_model?.name ?? 'Unknown model',
-        done: count('COMPLETED'),
-        failed: count('FAILED') + count('CANCELED'),
-        running: count('PROCESSING'),
-        queued: count('PENDING'),
-        queuePosition: firstWaiting >= 0 ? firstWaiting + 1 : null,
-      });
-    }
-  }
-  return out.sort((a, b) => (a.assets[0]!.created_at < b.assets[0]!.created_at ? -1 : 1));
+  return [...first].sort((x, y) => (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0)).map(([id]) => id);
+}
+
+/** What the strip shows of a batch, or null once none of it is in flight (it leaves the strip). */
+export function batchView(state: BatchDto, member: AssetDto | undefined): BatchView | null {
+  const c = state.counts;
+  if (c.PENDING + c.PROCESSING === 0) return null;
+  return {
+    id: state.id, size: state.total, prompt: member?.prompt ?? '', model: member?.ai_model?.name ?? 'Unknown model',
+    done: c.COMPLETED, failed: c.FAILED + c.CANCELED, running: c.PROCESSING, queued: c.PENDING,
+    queuePosition: state.queue_position, paused: state.box_paused,
+  };
+}
+
+/** The queue badge: where the batch's next waiting asset stands, or why it does not move. */
+export function queueLabel(b: BatchView): string | null {
+  if (b.queued === 0) return null;
+  if (b.paused) return 'Paused: waits for Resume';
+  if (b.queuePosition === null) return null;
+  return b.queuePosition === 1 ? 'Next in queue' : `#${b.queuePosition} in queue`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeAsset } from '../../test/fixtures';
-import { activeBatches } from './batches';
+import { batchView, liveBatchIds, queueLabel } from './batches';
 import { failureText } from './failureText';
 import { aspectOf, justify, rowsIn } from './justifiedLayout';
 
@@ -44,14 +44,23 @@ describe('failure texts', () => {
 });
 
 describe('batches', () => {
-  it('groups the siblings of one run, counts their states, and gives the queue position of the first waiting one', () => {
-    const base = { prompt: 'koi', ai_model_id: 'm1', generation_config: { seed: 1 }, source_type: 'GENERATED' as const };
-    const older = makeAsset({ ...base, prompt: 'earlier', status: 'PENDING', created_at: '2025-01-01T09:00:00.000Z' });
-    const run = ['PENDING', 'PENDING', 'PROCESSING', 'COMPLETED'].map((status, i) => makeAsset({ ...base, status: status as never, created_at: `2025-01-01T10:00:00.00${i}Z` }));
-    const unrelated = makeAsset({ ...base, status: 'PENDING', created_at: '2025-01-01T11:00:00.000Z' });
-    const [batch, ...rest] = activeBatches([...run, older, unrelated]);
-    expect(rest).toEqual([]);
-    expect(batch).toMatchObject({ prompt: 'koi', done: 1, running: 1, queued: 2, queuePosition: 2 });
-    expect(batch!.assets.map((a) => a.id).sort()).toEqual(run.map((a) => a.id).sort());
+  it('are the server-named groups with a member in flight, oldest first; two identical runs at once are two batches, and assets without a batch join none', () => {
+    const same = { prompt: 'koi', ai_model_id: 'm1', generation_config: { seed: 1 }, source_type: 'GENERATED' as const, created_at: '2025-01-01T10:00:00.000Z' };
+    const runA = ['PENDING', 'COMPLETED'].map((status) => makeAsset({ ...same, status: status as never, batch_id: 'batch-a' }));
+    const runB = ['PROCESSING', 'PENDING'].map((status) => makeAsset({ ...same, status: status as never, batch_id: 'batch-b', created_at: '2025-01-01T10:00:01.000Z' }));
+    const finished = makeAsset({ ...same, status: 'COMPLETED', batch_id: 'batch-done' });
+    const singles = [makeAsset({ ...same, status: 'PENDING' }), makeAsset({ ...same, status: 'PENDING' })];
+    expect(liveBatchIds([...runB, ...singles, finished, ...runA])).toEqual(['batch-a', 'batch-b']);
+  });
+
+  it("shows the server's counts and position, and leaves once nothing is in flight", () => {
+    const member = makeAsset({ prompt: 'koi', ai_model: { id: 'm1', name: 'Koi model', slug: 'koi' }, batch_id: 'b1' });
+    const state = { id: 'b1', box_id: 'box-1', total: 8, counts: { PENDING: 5, PROCESSING: 2, COMPLETED: 1, FAILED: 0, CANCELED: 0 }, queue_position: 3, box_paused: false };
+    const view = batchView(state, member)!;
+    expect(view).toMatchObject({ size: 8, prompt: 'koi', model: 'Koi model', done: 1, running: 2, queued: 5 });
+    expect(queueLabel(view)).toBe('#3 in queue');
+    expect(queueLabel(batchView({ ...state, queue_position: 1 }, member)!)).toBe('Next in queue');
+    expect(queueLabel(batchView({ ...state, queue_position: null, box_paused: true }, member)!)).toBe('Paused: waits for Resume');
+    expect(batchView({ ...state, counts: { PENDING: 0, PROCESSING: 0, COMPLETED: 6, FAILED: 0, CANCELED: 2 } }, member)).toBeNull();
   });
 });
