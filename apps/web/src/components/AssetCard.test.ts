@@ -69,10 +69,11 @@ describe('asset card', () => {
     expect(mount(AssetCard, { props: { asset: timed, canEdit: false } }).get('[data-testid="asset-run"]').text()).toBe('42 s');
   });
 
-  it('a viewer can open the asset (one Tab stop) but sees no action or selection', async () => {
+  it('a viewer can open the asset and pick it for a zip download, but sees no action', async () => {
     const w = mount(AssetCard, { props: { asset: generating, canEdit: false } });
     expect(w.findAll('button').map((b) => b.attributes('data-testid'))).toEqual(['asset-open']);
-    expect(w.find('input').exists()).toBe(false);
+    // the one input is the selection checkbox (a viewer downloads picked cards as a zip)
+    expect(w.findAll('input').map((i) => i.attributes('data-testid'))).toEqual(['asset-select']);
     await w.get('[data-testid="asset-open"]').trigger('click');
     expect(w.emitted('open')?.[0]).toEqual([generating]);
   });
