@@ -26,6 +26,26 @@ export class QueueDrain {
   }
 
   /**
+   * Starts `concurrency` loops taking the jobs named `name` ('*' for all) in this process.
+   *
+   * Bull's own promise rejects when the queue closes before its loops have started (a stop soon
+   * after a start, or Redis gone at that moment), and Bull 4.16 labels the blocking connection
+   * with a CLIENT SETNAME it never waits for. Left alone, either is an unhandled rejection, which
+   * ends a Node process; a label is only what CLIENT LIST shows, so its failure is logged and
+   * forgotten.
+   */
+  process(name: string, concurrency: number, handler: (job: Job) => Promise<unknown>): void {
+    const queue = this.queue as Queue & { setWorkerName(): Promise<unknown>; closing?: unknown };
+    if (!Object.hasOwn(queue, 'setWorkerName')) {
+      const label = queue.setWorkerName;
+      queue.setWorkerName = () => label.call(queue).catch((e: Error) => this.logger.debug(`connection not labelled: ${e?.message}`));
+    }
+    queue.process(name, concurrency, handler).catch((e: Error | undefined) => {
+      if (!queue.closing) this.logger.warn(`stopped taking ${name} jobs: ${e?.message ?? e}`);
+    });
+  }
+
+  /**
    * Runs a job's work; answers its result, or undefined when the job was handed back. The work
    * gets its job's slot, to say while it waits for a dependency: a stop hands such a job back at
    * once, since it cannot finish anyway.

@@ -71,7 +71,7 @@ export class GenerationProcessor implements OnModuleInit, OnApplicationShutdown 
     // one processor for every job name: Bull starts `concurrency` loops per process() call, so one
     // call per name would run WORKER_CONCURRENCY × names jobs at once, and a job's priority would
     // only order it among its own name
-    void this.queue.process('*', this.config.workerConcurrency, (job: Job) => {
+    this.drain.process('*', this.config.workerConcurrency, (job: Job) => {
       const handler = this.handlers[job.name as GenerationJobName] as ((d: unknown) => Promise<void>) | undefined;
       if (!handler) throw new Error(`no handler for the generation job "${job.name}"`);
       const data: Data = currentJobData(job.name as GenerationJobName, job.data, String(job.id));

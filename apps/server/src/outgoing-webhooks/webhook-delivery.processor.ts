@@ -33,7 +33,7 @@ export class WebhookDeliveryProcessor implements OnModuleInit, OnApplicationShut
   }
 
   onModuleInit() {
-    void this.queue.process('deliver', CONCURRENCY, (job: Job<OutgoingWebhookJobs['deliver']>) => this.drain.run(job, async () => {
+    this.drain.process('deliver', CONCURRENCY, (job: Job<OutgoingWebhookJobs['deliver']>) => this.drain.run(job, async () => {
       try {
         // a copy handed back by a stopping worker counts the tries that one had spent
         await this.delivery.attempt(job.data.deliveryId, (job.data.triesBefore ?? 0) + job.attemptsMade + 1);

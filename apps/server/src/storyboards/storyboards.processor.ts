@@ -48,7 +48,7 @@ export class StoryboardsProcessor implements OnModuleInit, OnApplicationBootstra
 
   onModuleInit() {
     for (const name of Object.keys(this.handlers) as (keyof StoryboardJobs)[]) {
-      void this.queue.process(name, CONCURRENCY[name], (job: Job) => this.drain.run(job, () => (this.handlers[name] as (d: unknown) => Promise<void>)(job.data)));
+      this.drain.process(name, CONCURRENCY[name], (job: Job) => this.drain.run(job, () => (this.handlers[name] as (d: unknown) => Promise<void>)(job.data)));
     }
   }
 
