@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access, constants, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   assertValidKey,
@@ -149,10 +149,13 @@ function checkLength(key: string, expected: number | undefined, sizeBytes: numbe
 }
 
 /**
- * Reads `body` until it ends or passes `max` bytes: the whole body when it fits, else a stream of
- * everything (what was read, then the rest). Errors of the source reach whichever reads it.
+ * Reads `body` until it ends or passes `max` bytes: the whole body when it fits, else everything
+ * (what was read, then the rest) as an iterable for pipeline() to write. Not wrapped in a Readable
+ * again: pipeline writes an iterable's chunks straight to the file stream, and every stream layer
+ * costs a buffer hand-off and a promise per network chunk (16 000 of them in a GB). Errors of the
+ * source reach whichever reads it.
  */
-async function readUpTo(body: Readable, max: number): Promise<{ bytes: Buffer } | { rest: Readable }> {
+async function readUpTo(body: Readable, max: number): Promise<{ bytes: Buffer } | { rest: AsyncIterable<Buffer> }> {
   const it = body[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -172,7 +175,7 @@ async function readUpTo(body: Readable, max: number): Promise<{ bytes: Buffer } 
       await it.return?.(); // the writer failed: stop reading (and destroy) the source
     }
   }
-  return { rest: Readable.from(rest(), { objectMode: false }) };
+  return { rest: rest() };
 }
 
 const isMissing = (err: unknown): boolean => (err as NodeJS.ErrnoException)?.code === 'ENOENT' || (err as NodeJS.ErrnoException)?.code === 'ENOTDIR';
