@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { seedAssets } from '../support/seed-assets.js';
-import { Api, sandbox, startGenboxProc } from './procs.js';
+import { Api, cpuOfCommands, sandbox, startGenboxProc } from './procs.js';
 import { percentile } from './stats.js';
 
 export interface ListApiOptions { assets: number; concurrency: number; requests: number; rounds: number }
@@ -13,6 +13,9 @@ export interface ListApiResult {
   rawMs: { p50: number; p99: number };
   /** API CPU ms per request, over the measured API requests. */
   apiCpuMsPerRequest: number;
+  /** PostgreSQL's CPU (every backend, machine-wide) and this driver's own, ms per request, each way: what else the 2 cores spend. */
+  pgCpuMs: { api: number; raw: number };
+  driverCpuMs: { api: number; raw: number };
   bytesPerPage: number;
   /** The machine's 1-minute load average when the measured rounds began and ended (the machine is shared). */
   load: { start: number; end: number };
@@ -91,13 +94,23 @@ export async function runListApi(o: ListApiOptions, log: (s: string) => void): P
     const apiMs: number[] = [];
     const rawMs: number[] = [];
     let apiCpu = 0;
+    const pgCpu = { api: 0, raw: 0 };
+    const driverCpu = { api: 0, raw: 0 };
+    const measured = async (side: 'api' | 'raw', run: () => Promise<void>) => {
+      const pg0 = await cpuOfCommands(['postgres']);
+      const d0 = process.cpuUsage();
+      await run();
+      const d = process.cpuUsage(d0);
+      driverCpu[side] += (d.user + d.system) / 1000;
+      pgCpu[side] += (await cpuOfCommands(['postgres'])) - pg0;
+    };
     const loadAtStart = loadavg()[0]!;
     for (let r = 0; r < o.rounds; r++) {
       log(`list api: round ${r + 1}/${o.rounds}, ${o.requests} requests each way, ${o.concurrency} at once`);
       const cpu0 = await api.cpuMs();
-      await drive(viaApi, o.requests, apiMs);
+      await measured('api', () => drive(viaApi, o.requests, apiMs));
       apiCpu += (await api.cpuMs()) - cpu0;
-      await drive(viaRaw, o.requests, rawMs);
+      await measured('raw', () => drive(viaRaw, o.requests, rawMs));
     }
     return {
       assets: o.assets,
@@ -105,6 +118,8 @@ export async function runListApi(o: ListApiOptions, log: (s: string) => void): P
       apiMs: { p50: percentile(apiMs, 50), p99: percentile(apiMs, 99) },
       rawMs: { p50: percentile(rawMs, 50), p99: percentile(rawMs, 99) },
       apiCpuMsPerRequest: apiCpu / (o.requests * o.rounds),
+      pgCpuMs: { api: pgCpu.api / (o.requests * o.rounds), raw: pgCpu.raw / (o.requests * o.rounds) },
+      driverCpuMs: { api: driverCpu.api / (o.requests * o.rounds), raw: driverCpu.raw / (o.requests * o.rounds) },
       bytesPerPage,
       load: { start: loadAtStart, end: loadavg()[0]! },
     };

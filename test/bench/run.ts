@@ -112,6 +112,8 @@ if (wants('board-api')) {
     ['ms p50', fmt(l.apiMs.p50, 2), fmt(l.rawMs.p50, 2), fmt(l.apiMs.p50 / l.rawMs.p50, 2)],
     ['ms p99', fmt(l.apiMs.p99, 2), fmt(l.rawMs.p99, 2), fmt(l.apiMs.p99 / l.rawMs.p99, 2) + ' (target ≤ 1.5)'],
     ['API CPU ms per request', fmt(l.apiCpuMsPerRequest, 2), '', ''],
+    ['PostgreSQL CPU ms per request (machine-wide)', fmt(l.pgCpuMs.api, 2), fmt(l.pgCpuMs.raw, 2), ''],
+    ['bench driver CPU ms per request', fmt(l.driverCpuMs.api, 2), fmt(l.driverCpuMs.raw, 2), ''],
     ['JSON bytes per page', String(l.bytesPerPage), '', ''],
     ['machine load average (1 min), rounds start / end', `${fmt(l.load.start, 1)} / ${fmt(l.load.end, 1)}`, '', `${cpus().length} cores`],
   ]));

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE } from '../common/tokens.js';
 import type { Database } from '../database/database.js';
 import type { AssetFilter, Keyset } from './asset-list.query.js';
-import { type CardPieces, cardPiecesSql } from './asset-list.json.js';
+import { type CardRow, cardColumnsSql } from './asset-list.json.js';
 import { JOINS } from './asset.row.js';
 
 /** The board's list: a box's assets under filters, keyset-paged in either order. */
@@ -14,15 +14,15 @@ export class AssetListRepository {
    * One page, read only if `userId` is a member of the box: the membership check rides in the
    * same statement, so a page costs one round trip, not two. An empty answer does not say which
    * of "no such rows" and "not a member" it was; the caller asks then. Rows come as the cards'
-   * JSON pieces (asset-list.json.ts); `forAdmin` as in AssetMapper.toDto.
+   * columns (asset-list.json.ts); `forAdmin` as in AssetMapper.toDto.
    */
-  async page(boxId: string, userId: string, f: AssetFilter, after: Keyset | undefined, limit: number, forAdmin: boolean): Promise<CardPieces[]> {
+  async page(boxId: string, userId: string, f: AssetFilter, after: Keyset | undefined, limit: number, forAdmin: boolean): Promise<CardRow[]> {
     const params: unknown[] = [boxId, userId];
     let where = `${filterSql(f, params)} AND EXISTS (SELECT 1 FROM box_members bm WHERE bm.box_id = $1 AND bm.user_id = $2)`;
     const dir = f.sort === 'oldest' ? 'ASC' : 'DESC';
     if (after) where += ` AND (a.created_at, a.id) ${f.sort === 'oldest' ? '>' : '<'} ($${params.push(after.createdAt)}::timestamptz, $${params.push(after.id)}::uuid)`;
-    const select = `SELECT ${cardPiecesSql(`$${params.push(forAdmin)}::boolean`)} FROM assets a${JOINS}`;
-    return this.db.query<CardPieces>(`${select} WHERE ${where} ORDER BY a.created_at ${dir}, a.id ${dir} LIMIT $${params.push(limit)}`, params);
+    const select = `SELECT ${cardColumnsSql(`$${params.push(forAdmin)}::boolean`)} FROM assets a${JOINS}`;
+    return this.db.query<CardRow>(`${select} WHERE ${where} ORDER BY a.created_at ${dir}, a.id ${dir} LIMIT $${params.push(limit)}`, params);
   }
 
   /** How many assets of the box the filters match, every page together. */

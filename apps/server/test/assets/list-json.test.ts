@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, loginAdmin } from '../faults/fault-kit.js';
 import { type TestGenbox, type UserClient, insertAsset, startTestGenbox } from '../harness.js';
 
-// The list's cards are JSON that PostgreSQL writes (asset-list.json.ts); every other answer maps
+// The list's cards are JSON written as text from plain columns (asset-list.json.ts); every other answer maps
 // rows with AssetMapper. A card must read the same either way, whatever its row holds.
 let gb: TestGenbox;
 let admin: UserClient, member: UserClient;
@@ -55,7 +55,7 @@ async function bothWays(u: UserClient): Promise<{ listed: AssetDto[]; single: As
   }
 }
 
-describe('the list page\'s cards, written by PostgreSQL', () => {
+describe('the list page\'s cards, written as text', () => {
   it('read exactly as the single asset does, for every kind of row (member: no raw failure words)', async () => {
     const { listed, single, contentType } = await bothWays(member);
     expect(contentType).toBe('application/json; charset=utf-8');
