@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { finished, Readable } from 'node:stream';
 import { sniffMedia, SNIFF_BYTES, type SniffedMedia } from './sniff.js';
 
 export interface PeekOptions {
@@ -24,65 +24,81 @@ export interface PeekedMedia {
 
 /**
  * Reads just enough of `source` to sniff it, then hands back a stream of the same bytes with a
- * byte cap enforced while streaming. Memory stays at SNIFF_BYTES plus one chunk whatever the size:
- * `body` pulls from `source` only as fast as its consumer reads.
+ * byte cap enforced while streaming. Memory stays at SNIFF_BYTES plus what `body` buffers
+ * whatever the size: the source is paused whenever `body`'s consumer is behind.
+ *
+ * Chunks move by 'data' events and pause()/resume(), as pipe() moves them, not by async
+ * iteration: an iterator and a Readable.from() around it cost two promises and a generator step
+ * per network chunk (16 000 a GB), about half the CPU of storing an upload on local disk.
  */
-export async function peekMedia(source: AsyncIterable<Buffer>, opts: PeekOptions): Promise<PeekedMedia> {
-  const it = source[Symbol.asyncIterator]();
-  let failure: Error | undefined;
-  const fail = (err: Error): Error => (failure ??= err);
-  const next = async (): Promise<IteratorResult<Buffer>> => {
-    try {
-      return await it.next();
-    } catch (err) {
-      throw fail(opts.sourceFailed(err));
-    }
-  };
+export function peekMedia(source: Readable, opts: PeekOptions): Promise<PeekedMedia> {
+  return new Promise((resolve, reject) => {
+    const headChunks: Buffer[] = [];
+    let total = 0;
+    let failure: Error | undefined;
+    let body: Readable | null = null;
+    let ended = false;
 
-  const headChunks: Buffer[] = [];
-  let total = 0;
-  let ended = false;
-  while (total < SNIFF_BYTES) {
-    const step = await next();
-    if (step.done) {
-      ended = true;
-      break;
-    }
-    headChunks.push(step.value);
-    total += step.value.length;
-    if (total > opts.maxBytes) {
-      await it.return?.();
-      throw fail(opts.tooLarge());
-    }
-  }
-  const head = Buffer.concat(headChunks);
+    const fail = (err: Error): void => {
+      failure ??= err;
+      stop();
+      if (body) body.destroy(failure);
+      else reject(failure);
+    };
+    // stops the source (a client still sending, a download still running) and our listeners on it
+    const stop = (): void => {
+      source.off('data', onData);
+      cleanup();
+      if (!ended) source.destroy();
+    };
 
-  async function* replay(): AsyncGenerator<Buffer> {
-    try {
-      if (head.length > 0) yield head;
-      if (ended) return;
-      let sent = total;
-      for (;;) {
-        const step = await next();
-        if (step.done) return;
-        sent += step.value.length;
-        // Checked before the chunk goes out, so storage never receives a byte past the cap.
-        if (sent > opts.maxBytes) throw fail(opts.tooLarge());
-        yield step.value;
+    const onData = (chunk: Buffer): void => {
+      total += chunk.length;
+      // checked before the chunk goes out, so storage never receives a byte past the cap
+      if (total > opts.maxBytes) return fail(opts.tooLarge());
+      if (body) {
+        if (!body.push(chunk)) source.pause();
+        return;
       }
-    } finally {
-      // Stops the source (a Readable's iterator destroys it) when the consumer gives up or the cap trips.
-      await it.return?.();
-    }
-  }
+      headChunks.push(chunk);
+      if (total >= SNIFF_BYTES) {
+        source.pause();
+        settle();
+      }
+    };
+    source.on('data', onData);
+    // the end, or an error or a close before the end (a client gone mid-upload)
+    const cleanup = finished(source, (err) => {
+      if (err) return fail(opts.sourceFailed(err));
+      ended = true;
+      if (body) body.push(null);
+      else settle();
+    });
 
-  return {
-    media: head.length > 0 ? sniffMedia(head) : null,
-    empty: head.length === 0,
-    body: Readable.from(replay(), { objectMode: false }),
-    failure: () => failure,
-    discard: async () => {
-      await it.return?.();
-    },
-  };
+    function settle(): void {
+      const head = Buffer.concat(headChunks);
+      headChunks.length = 0;
+      body = new Readable({
+        read: () => {
+          if (!ended) source.resume();
+        },
+        // the consumer gave up (a storage failure) or the cap tripped: stop reading the source
+        destroy: (err, callback) => {
+          if (!ended) stop();
+          callback(err);
+        },
+      });
+      if (head.length > 0) body.push(head);
+      if (ended) body.push(null);
+      resolve({
+        media: head.length > 0 ? sniffMedia(head) : null,
+        empty: head.length === 0,
+        body,
+        failure: () => failure,
+        discard: async () => {
+          stop();
+        },
+      });
+    }
+  });
 }

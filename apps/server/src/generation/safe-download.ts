@@ -52,7 +52,9 @@ async function download(url: string, opts: DownloadOptions, watch: DownloadWatch
     throw err;
   }
 
-  const peek = await peekMedia(counted(res, watch), {
+  // counted as it arrives, for the watch; a listener beside peekMedia's, so no layer in between
+  res.on('data', (chunk: Buffer) => watch.count(chunk.length));
+  const peek = await peekMedia(res, {
     maxBytes: opts.maxBytes,
     tooLarge: () => tooLarge(opts.maxBytes, host),
     sourceFailed: (err) =>
@@ -75,14 +77,6 @@ async function download(url: string, opts: DownloadOptions, watch: DownloadWatch
   } catch (err) {
     await opts.storage.delete(opts.key).catch(() => undefined);
     throw peek.failure() ?? err;
-  }
-}
-
-/** The body as it arrives, each chunk counted for the watch; giving up on it destroys the response. */
-async function* counted(res: IncomingMessage, watch: DownloadWatch): AsyncGenerator<Buffer> {
-  for await (const chunk of res) {
-    watch.count((chunk as Buffer).length);
-    yield chunk as Buffer;
   }
 }
 
