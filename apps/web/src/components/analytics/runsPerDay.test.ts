@@ -17,6 +17,11 @@ describe('the days the chart draws', () => {
     expect(chartDays([day('2026-01-01'), day(last)]).map((d) => d.day)).toEqual(['2026-01-01', last]);
   });
 
+  it('spans the whole range the report covers, to the day before its exclusive end', () => {
+    const drawn = chartDays([day('2026-03-03', 2)], { from: '2026-03-01T00:00:00.000Z', to: '2026-03-05T00:00:00.000Z' });
+    expect(drawn.map((d) => [d.day, d.count])).toEqual([['2026-03-01', 0], ['2026-03-02', 0], ['2026-03-03', 2], ['2026-03-04', 0]]);
+  });
+
   it('draws one day or none as it is', () => {
     expect(chartDays([])).toEqual([]);
     expect(chartDays([day('2026-03-01')])).toEqual([day('2026-03-01')]);
