@@ -235,5 +235,28 @@ describe('generation analytics', () => {
       expect(installWide.failures[0]!.codes[0]).toEqual({ error_code: 'provider_bad_request', count: 1, sample_message: 'raw provider words for provider_bad_request' });
       expect(installWide.people.map((p) => p.email)).toEqual([dave.email, alice.email]);
     });
+
+    it('runs per UTC day: the planted ten on their day, with their outcomes and credits', async () => {
+      const report = await analytics(alice, { box_id: planted.id, ...range }).ok();
+      expect(report.days).toEqual([{ day: '2026-01-10', count: 10, completed: 6, failed: 3, canceled: 1, cost: 7 }]);
+    });
+
+    it('runs per UTC day: a run a millisecond before midnight counts on its own day, days without runs are left out', async () => {
+      const days = await alice.createBox('Days');
+      const plant = async (at: string, status: string) => {
+        const id = await insertAsset(gb, days.id, alice.id, { model_id: modelA, created_at: new Date(at) });
+        await gb.sql(`UPDATE assets SET status = $2, started_at = created_at, completed_at = created_at + interval '5 seconds' WHERE id = $1`, [id, status]);
+      };
+      await plant('2026-02-20T23:59:59.999Z', 'COMPLETED');
+      await plant('2026-02-21T00:00:00.000Z', 'COMPLETED');
+      await plant('2026-02-21T13:00:00.000Z', 'CANCELED');
+      await plant('2026-02-23T12:00:00.000Z', 'FAILED');
+      const report = await analytics(alice, { box_id: days.id, from: '2026-02-01', to: '2026-03-01' }).ok();
+      expect(report.days.map(({ cost, ...d }) => d)).toEqual([
+        { day: '2026-02-20', count: 1, completed: 1, failed: 0, canceled: 0 },
+        { day: '2026-02-21', count: 2, completed: 1, failed: 0, canceled: 1 },
+        { day: '2026-02-23', count: 1, completed: 0, failed: 1, canceled: 0 },
+      ]);
+    });
   });
 });

@@ -82,6 +82,12 @@ export const FailureAnalytics = z.strictObject({
 });
 export type FailureAnalytics = z.infer<typeof FailureAnalytics>;
 
+export const DayAnalytics = z.strictObject({
+  day: z.string().describe('A UTC day, YYYY-MM-DD, on which runs were started (created_at)'),
+  ...Outcomes,
+});
+export type DayAnalytics = z.infer<typeof DayAnalytics>;
+
 export const AnalyticsDto = z
   .strictObject({
     box_id: z.string().nullable(),
@@ -98,6 +104,7 @@ export const AnalyticsDto = z
     models: z.array(ModelAnalytics).describe('Per model, most runs first'),
     people: z.array(PersonAnalytics).describe('Per person who started runs, most runs first'),
     failures: z.array(FailureAnalytics).describe('Per cause, most failures first'),
+    days: z.array(DayAnalytics).describe('Per UTC day, oldest first; days without runs are left out'),
     total_cost: z.number().describe(COST),
     total_list_cost: z.number().describe(LIST_COST),
     provider_costs: z.array(ProviderCost).describe('Totals of what providers reported, per unit'),

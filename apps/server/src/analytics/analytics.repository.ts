@@ -20,7 +20,8 @@ export interface ModelRow extends Outcomes {
 export interface PersonRow extends Outcomes { user_id: string | null; name: string | null; email: string | null }
 export interface FailureRow { error_code: string | null; count: number; sample_message: string | null }
 export interface ProviderCostRow { model_id: string | null; unit: string; amount: number; runs: number }
-export interface AnalyticsRows { summary: SummaryRow; models: ModelRow[]; people: PersonRow[]; failures: FailureRow[]; providerCosts: ProviderCostRow[] }
+export interface DayRow extends Outcomes { day: string }
+export interface AnalyticsRows { summary: SummaryRow; models: ModelRow[]; people: PersonRow[]; failures: FailureRow[]; providerCosts: ProviderCostRow[]; days: DayRow[] }
 
 const GEN_SECONDS = `extract(epoch FROM g.completed_at - g.created_at)::float8`;
 const WAIT_SECONDS = `extract(epoch FROM g.started_at - g.created_at)::float8`;
@@ -46,7 +47,7 @@ export class AnalyticsRepository {
     const { from, params } = scoped(scope, false);
     // only the figures with a cost join the ledger: it is the largest table they read
     const { from: fromCharged } = scoped(scope, true);
-    const [[summary], models, people, failures, providerCosts] = await Promise.all([
+    const [[summary], models, people, failures, providerCosts, days] = await Promise.all([
       this.db.query<SummaryRow>(
         `SELECT count(*)::int AS total,
                 count(*) FILTER (WHERE g.status = 'COMPLETED')::int AS completed,
@@ -94,8 +95,15 @@ export class AnalyticsRepository {
           ORDER BY 2`,
         params,
       ),
+      this.db.query<DayRow>(
+        `SELECT to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, ${OUTCOMES}
+           ${fromCharged}
+          GROUP BY 1
+          ORDER BY 1`,
+        params,
+      ),
     ]);
-    return { summary: summary!, models, people, failures, providerCosts };
+    return { summary: summary!, models, people, failures, providerCosts, days };
   }
 }
 

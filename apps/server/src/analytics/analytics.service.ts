@@ -20,7 +20,7 @@ export class AnalyticsService {
     let seesEmails = user.is_admin;
     if (scope.boxId) seesEmails = (await this.access.require(scope.boxId, user.id, 'viewer')) === 'owner' || seesEmails;
     else requireAdmin(user);
-    const { summary: s, models, people, failures, providerCosts } = await this.analytics.read(scope);
+    const { summary: s, models, people, failures, providerCosts, days } = await this.analytics.read(scope);
     const finished = s.completed + s.failed + s.canceled;
     return {
       box_id: scope.boxId,
@@ -38,6 +38,7 @@ export class AnalyticsService {
       people: people.map((p) => personFigures(p, seesEmails)),
       // the provider's own words are for admins, as on the board
       failures: failureCauses(failures, user.is_admin),
+      days,
       total_cost: models.reduce((sum, m) => sum + m.cost, 0),
       total_list_cost: models.reduce((sum, m) => sum + m.list_cost, 0),
       provider_costs: byUnit(providerCosts),

@@ -23,6 +23,7 @@ const report: AnalyticsDto = {
     { user_id: 'u-2', name: '-Bo "the boss"', email: null, count: 0, completed: 0, failed: 0, canceled: 0, cost: 0 },
   ],
   failures: [{ cause: 'The provider refused these settings. Change the prompt or settings and run it again (Remix).', fixed_by: 'editor', count: 1, codes: [{ error_code: 'provider_bad_request', count: 1, sample_message: null }] }],
+  days: [{ day: '2026-01-10', count: 2, completed: 2, failed: 0, canceled: 0, cost: 4 }, { day: '2026-01-12', count: 1, completed: 0, failed: 1, canceled: 0, cost: 0 }],
   total_cost: 4, total_list_cost: 6, provider_costs: [{ unit: 'usd', amount: 0.04, runs: 1 }],
 };
 
@@ -48,6 +49,18 @@ describe('the analytics page', () => {
     vi.restoreAllMocks();
   });
 
+  it('charts runs per day, the quiet day between as an empty bar, each bar told in words', async () => {
+    const { wrapper } = await openAnalytics('/analytics?box=box-1');
+    const bars = wrapper.findAll('[data-testid="analytics-day"]');
+    expect(bars.map((b) => b.attributes('aria-label'))).toEqual([
+      'Sat, 10 Jan 2026: 2 runs, 2 finished, 0 failed, 0 canceled',
+      'Sun, 11 Jan 2026: no runs',
+      'Mon, 12 Jan 2026: 1 run, 0 finished, 1 failed, 0 canceled',
+    ]);
+    // the busiest day is full height, the others in proportion
+    expect(bars.map((b) => b.attributes('style'))).toEqual(['height: 100%;', 'height: 0%;', 'height: 50%;']);
+  });
+
   it('shows what a lead reads: runs, success, p50/p95 per model, credits charged beside today\'s price, people, failures by cause', async () => {
     const { wrapper } = await openAnalytics('/analytics?box=box-1');
     const text = wrapper.text();
@@ -59,7 +72,7 @@ describe('the analytics page', () => {
     expect(text).toContain('The provider refused these settings');
     expect(text).toContain('Whoever runs it: change the prompt or settings');
     expect(wrapper.find('[data-testid="analytics-cause-codes"]').exists()).toBe(false); // codes are for admins
-    expect(wrapper.get('[role="img"]').attributes('aria-label')).toBe('3 runs: 2 finished, 1 failed, 0 canceled');
+    expect(wrapper.get('[aria-labelledby="h-models"] [role="img"]').attributes('aria-label')).toBe('3 runs: 2 finished, 1 failed, 0 canceled');
   });
 
   it('a custom range lives in the URL and asks for the first day through the end of the last day', async () => {
