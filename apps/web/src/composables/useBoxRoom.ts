@@ -36,7 +36,7 @@ export function useBoxRoom(boxId: string, opts: { reloadToo?: () => Promise<void
     onAssetDeleted: (assetId) => assets.remove(boxId, assetId),
     onBox: (box) => boxes.applyBoxUpdate(box),
     onMember: (userId, member) => boxes.applyMemberChange(boxId, userId, member, session.user?.id),
-    onStoryboard: (storyboard) => storyboards.put(storyboard),
+    onStoryboard: (storyboard) => storyboards.applyEvent(storyboard, session.isAdmin),
   });
 
   // One listener per event name, kept so that exactly these are removed on unmount.

@@ -28,10 +28,21 @@ export const useStoryboardsStore = defineStore('storyboards', () => {
     put(s);
   }
 
+  /**
+   * A `storyboard.updated` event. Events carry the member copy of a failure (the sentence, not the
+   * provider's words), so an admin's board reads a storyboard that has just failed once over REST,
+   * which answers admins with the technical detail too (a reload used to be the only way to see it).
+   */
+  function applyEvent(s: StoryboardDto, asAdmin: boolean) {
+    const before = get(s.box_id, s.id);
+    put(s);
+    if (asAdmin && s.status === 'FAILED' && before?.status !== 'FAILED') void api.getStoryboard(s.id).then(upsert, () => undefined);
+  }
+
   async function load(boxId: string) {
     const { items } = await api.listStoryboards(boxId);
     byBox.value[boxId] = Object.fromEntries(items.map((s) => [s.id, s]));
   }
 
-  return { byBox, list, get, put, upsert, load };
+  return { byBox, list, get, put, upsert, applyEvent, load };
 });
