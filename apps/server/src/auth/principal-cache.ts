@@ -17,6 +17,11 @@ interface Entry extends LiveToken { until: number }
  * and on every other node when the Redis announcement arrives (the same one that ends their sockets
  * and event streams); if that link broke, everything is dropped when it is back, and nothing is
  * trusted longer than TRUST_MS. Expiry is checked on every hit.
+ *
+ * The announcement alone is not "at once": a client told "revoked" by one node may reach another
+ * before the message does. So a hit is trusted only after checkRevocations(): Redis counts every
+ * announcement, and when the count moved since the entries were read, they are all dropped (one
+ * small GET per hit, instead of the PostgreSQL read the cache saves).
  */
 @Injectable()
 export class PrincipalCache {
@@ -27,6 +32,14 @@ export class PrincipalCache {
    * before it was revoked: its answer is used once but not remembered (see put's `since`).
    */
   private revocationsHeard = 0;
+
+  /** Redis's count of announced revocations when the entries were read; null: not known. */
+  private announced: number | null = null;
+
+  /** Whether Redis's count of revocations has been read (nothing is remembered before). */
+  get knowsRevocations(): boolean {
+    return this.announced !== null;
+  }
 
   /** Pass to put(): the moment a lookup begins. */
   get epoch(): number {
@@ -57,9 +70,21 @@ export class PrincipalCache {
         this.byHash.clear();
       });
     }
-    if (!this.revocations.live || since !== this.revocationsHeard) return;
+    if (!this.revocations.live || this.announced === null || since !== this.revocationsHeard) return;
     if (this.byHash.size >= MAX_ENTRIES) this.byHash.delete(this.byHash.keys().next().value!);
     this.byHash.set(hash, { ...live, until: Date.now() + TRUST_MS });
+  }
+
+  /**
+   * Drops every entry when a revocation was announced anywhere since they were read, or when Redis
+   * cannot say; call before trusting a hit.
+   */
+  async checkRevocations(): Promise<void> {
+    const count = await this.revocations.count();
+    if (count !== null && count === this.announced) return;
+    this.announced = count;
+    this.revocationsHeard++; // lookups that began before are not remembered
+    this.byHash.clear();
   }
 
   /** Drops the tokens with these ids. */

@@ -3,6 +3,12 @@ import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/env.js';
 import { CONFIG, REDIS } from '../common/tokens.js';
 
+/** Redis's count of revocations announced, install-wide. */
+export const revocationCountKey = (redisPrefix: string) => `${redisPrefix}:tokens-revoked:count`;
+
+/** A Redis that does not answer the count within this long is treated as unable to say: the cache is not trusted. */
+const COUNT_PATIENCE_MS = 2000;
+
 /**
  * Tells every API node that tokens were revoked, through Redis pub/sub: each node then ends the
  * sockets and event streams opened with them and forgets them in its PrincipalCache.
@@ -15,18 +21,39 @@ export class TokenRevocations implements OnModuleDestroy {
   private readonly gapListeners = new Set<() => void>();
   private subscribed = false;
   private readonly channel: string;
+  private readonly countKey: string;
 
   constructor(@Inject(REDIS) private readonly redis: Redis, @Inject(CONFIG) config: AppConfig) {
     this.channel = `${config.redisPrefix}:tokens-revoked`;
+    this.countKey = revocationCountKey(config.redisPrefix);
   }
 
   /**
-   * Resolves once Redis has passed the ids to every node (never rejects): a revoke answered after
-   * this is refused on the others too, even by a client that goes straight to one of them.
+   * Counts the revocation and passes the ids to every node, in one Redis transaction, and resolves
+   * once that is done (never rejects). The count is what makes "refused at once" hold: a node
+   * reads it before trusting a cached token (PrincipalCache.checkRevocations), so a revoke
+   * answered after this is refused everywhere even when the message itself is still on its way
+   * (Redis may write the publisher's reply before the subscribers' copies).
    */
   async announce(ids: string[]): Promise<void> {
     if (!ids.length) return;
-    await this.redis.publish(this.channel, JSON.stringify(ids)).catch((e: Error) => this.logger.warn(`announcing revoked tokens failed: ${e.message}`));
+    await this.redis.multi().incr(this.countKey).publish(this.channel, JSON.stringify(ids)).exec()
+      .catch((e: Error) => this.logger.warn(`announcing revoked tokens failed: ${e.message}`));
+  }
+
+  /** How many revocations were announced install-wide so far, or null when Redis cannot say now. */
+  async count(): Promise<number | null> {
+    if (this.redis.status !== 'ready') return null;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), COUNT_PATIENCE_MS)));
+    try {
+      const n = await Promise.race([this.redis.get(this.countKey), late]);
+      return n === 'late' ? null : Number(n ?? 0); // no key yet: nothing was ever revoked
+    } catch {
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** True while announcements reach this node: when false, one may be missed. */

@@ -42,6 +42,12 @@ export class TokenService {
     if (!token.startsWith(SESSION_PREFIX) && !token.startsWith(API_PREFIX)) return null;
     const hash = hashToken(token);
     let found = this.cache.get(hash);
+    // a hit is trusted only once Redis's count of revocations says nothing was revoked since
+    // (and the count must be known before anything may be remembered)
+    if (found || !this.cache.knowsRevocations) {
+      await this.cache.checkRevocations();
+      found = this.cache.get(hash);
+    }
     if (!found) {
       const since = this.cache.epoch;
       found = await this.tokens.findLive(hash);

@@ -1,4 +1,7 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revocationCountKey } from '../../src/auth/token-revocations.js';
+import { TokensRepository } from '../../src/auth/tokens.repository.js';
 import { ADMIN, WorkerProcess, loginAdmin } from '../faults/fault-kit.js';
 import { ApiClient, type TestGenbox, UserClient, connected, freePort, joinBox, startTestGenbox, until } from '../harness.js';
 import { SseReader } from '../sse-reader.js';
@@ -143,6 +146,36 @@ describe('listing and revoking tokens', () => {
       await other.kill('SIGTERM');
     }
   }, 120_000); // a second node's cold start on a loaded machine
+
+  it('while nothing is revoked, a token is read from PostgreSQL once and then trusted from the cache', async () => {
+    const repo = gb.app.get(TokensRepository);
+    const { client } = await tokenOf(alice, { name: 'cached' });
+    const findLive = repo.findLive;
+    let reads = 0;
+    repo.findLive = (hash) => (reads++, findLive.call(repo, hash));
+    try {
+      for (let i = 0; i < 5; i++) expect((await client.get('/api/auth/me')).status).toBe(200);
+    } finally {
+      repo.findLive = findLive;
+    }
+    expect(reads).toBe(1);
+  });
+
+  it('a revoke whose announcement has not reached this node yet is refused here all the same', async () => {
+    // what another node's revoke leaves behind before its pub/sub message arrives (Redis may write
+    // the revoker's reply first): the row revoked and Redis's count moved, no message heard here
+    const { id, client } = await tokenOf(alice, { name: 'message still on its way' });
+    const box = await alice.createBox('Late message');
+    for (let i = 0; i < 2; i++) expect((await client.get(`/api/boxes/${box.id}/assets`)).status).toBe(200); // cached here now
+    await gb.sql('UPDATE api_tokens SET revoked_at = now() WHERE id = $1', [id]);
+    const redis = new Redis(gb.env.REDIS_URL!);
+    try {
+      await redis.incr(revocationCountKey(gb.env.REDIS_PREFIX!));
+    } finally {
+      redis.disconnect();
+    }
+    expect((await client.get(`/api/boxes/${box.id}/assets`)).status).toBe(401);
+  });
 
   it('someone else\'s token cannot be revoked (404) and stays valid', async () => {
     const bob = await gb.newUser('bob');
