@@ -151,13 +151,23 @@ export class UserClient extends ApiClient {
     return this.request<AssetDto>('POST', `/api/boxes/${boxId}/upload`, form);
   }
 
-  /** Polls the asset until it leaves PENDING/PROCESSING (or the wait runs out). */
+  /**
+   * Polls the asset until it leaves PENDING/PROCESSING (or the wait runs out), as a patient client
+   * does: quickly at first, then at most once a second, and after a 429 only when told to. Fifty
+   * of these at a fixed 50 ms used up a token's allowance (CI saw 429s on Node 24).
+   */
   async settled(assetId: string, timeoutMs = 20_000): Promise<AssetDto> {
     const until = Date.now() + timeoutMs;
-    for (;;) {
-      const a = await this.get<AssetDto>(`/api/assets/${assetId}`).ok();
+    for (let pause = 50; ; pause = Math.min(pause * 1.5, 1000)) {
+      const r = await this.get<AssetDto>(`/api/assets/${assetId}`);
+      if (r.status === 429 && Date.now() < until) {
+        await new Promise((done) => setTimeout(done, Number(r.headers.get('retry-after') ?? 1) * 1000));
+        continue;
+      }
+      if (r.status !== 200) throw new Error(`expected HTTP 200, got ${r.status}: ${JSON.stringify(r.body)}`);
+      const a = r.body;
       if (!['PENDING', 'PROCESSING'].includes(a.status) || Date.now() > until) return a;
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((done) => setTimeout(done, pause));
     }
   }
 
