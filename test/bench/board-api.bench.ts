@@ -1,49 +1,58 @@
+import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { seedAssets } from '../support/seed-assets.js';
-import { Api, cpuOfCommands, sandbox, startGenboxProc } from './procs.js';
+import { RAW_PAGE } from './list-raw-page.js';
+import { Api, Proc, ROOT, type Sandbox, cpuOfCommands, freePort, sandbox, startGenboxProc } from './procs.js';
 import { percentile } from './stats.js';
 
 export interface ListApiOptions { assets: number; concurrency: number; requests: number; rounds: number }
+
+type Side = 'api' | 'floor' | 'raw';
 
 export interface ListApiResult {
   assets: number;
   pages: number;
   apiMs: { p50: number; p99: number };
   rawMs: { p50: number; p99: number };
-  /** API CPU ms per request, over the measured API requests. */
-  apiCpuMsPerRequest: number;
+  /** The same page through the least server that can send it (list-floor.node.ts). */
+  floorMs: { p50: number; p99: number };
+  /** The server process's CPU ms per request, over the measured requests: Genbox's API and the floor's. */
+  serverCpuMs: { api: number; floor: number };
   /** PostgreSQL's CPU (every backend, machine-wide) and this driver's own, ms per request, each way: what else the 2 cores spend. */
-  pgCpuMs: { api: number; raw: number };
-  driverCpuMs: { api: number; raw: number };
+  pgCpuMs: Record<Side, number>;
+  driverCpuMs: Record<Side, number>;
   bytesPerPage: number;
   /** The machine's 1-minute load average when the measured rounds began and ended (the machine is shared). */
   load: { start: number; end: number };
 }
 
-/**
- * The reference: the keyset page of a box with the card's joins, sent straight to PostgreSQL on a
- * pool the size of the server's, prepared once per connection as the server's statements are.
- */
-const RAW_PAGE = `
-  SELECT a.*, m.name AS model_name, m.slug AS model_slug, u.display_name AS author_name,
-         p.type AS parent_type, p.status AS parent_status, p.storage_key AS parent_storage_key, p.thumbnail_key AS parent_thumbnail_key
-  FROM assets a
-  LEFT JOIN ai_models m ON m.id = a.model_id
-  LEFT JOIN users u ON u.id = a.created_by
-  LEFT JOIN assets p ON p.id = a.parent_asset_id
-  WHERE a.box_id = $1 AND (a.created_at, a.id) < ($2::timestamptz, $3::uuid)
-  ORDER BY a.created_at DESC, a.id DESC LIMIT $4`;
+
+/** The floor server (list-floor.node.ts) on the sandbox's database, ready to answer. */
+async function startFloor(box: Sandbox): Promise<Proc & { url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./list-floor.node.ts', import.meta.url))], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { PATH: process.env.PATH, DATABASE_URL: box.databaseUrl, PORT: String(port) },
+  });
+  const proc = Object.assign(new Proc('floor', child), { url: `http://127.0.0.1:${port}` });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', () => reject(new Error(`floor exited: ${proc.output.join('')}`)));
+  });
+  return proc;
+}
 
 /**
  * `GET /api/boxes/:id/assets` pages of 50 of a 10,000-asset box, `concurrency` requests at once,
- * against RAW_PAGE at the same concurrency. Rounds alternate API and raw so a noisy neighbour on
- * the machine lands on both sides alike.
+ * against RAW_PAGE at the same concurrency, and against the floor: RAW_PAGE behind a bare
+ * node:http server. Rounds alternate the three so a noisy neighbour on the machine lands on all alike.
  */
 export async function runListApi(o: ListApiOptions, log: (s: string) => void): Promise<ListApiResult> {
   const box = await sandbox('list');
   const raw = new pg.Pool({ connectionString: box.databaseUrl, max: 10 });
   const api = await startGenboxProc(box, 'api', { ROLE: 'api' });
+  const floor = await startFloor(box);
   try {
     const admin = await Api.login(api.url);
     const b = await admin.call('POST', '/api/boxes', { name: 'Ten thousand' });
@@ -68,63 +77,69 @@ export async function runListApi(o: ListApiOptions, log: (s: string) => void): P
       if (!page.next_cursor) break;
       cursors.push((c = page.next_cursor));
     }
-    const keysets = await Promise.all(cursors.map(async (c) => {
-      if (!c) return ['infinity', 'ffffffff-ffff-ffff-ffff-ffffffffffff'];
+    const keysets = cursors.map((c) => {
+      if (!c) return ['infinity', 'ffffffff-ffff-ffff-ffff-ffffffffffff'] as const;
       const [at, id] = Buffer.from(c, 'base64url').toString().split('|').slice(-2);
-      return [at!, id!];
-    }));
+      return [at!, id!] as const;
+    });
 
-    const viaApi = (i: number) => admin.call('GET', `/api/boxes/${b.id}/assets?limit=50${cursors[i] ? `&cursor=${cursors[i]}` : ''}`);
-    const viaRaw = (i: number) => raw.query({ name: 'raw-page', text: RAW_PAGE, values: [b.id, keysets[i]![0], keysets[i]![1], 51] });
-    const drive = async (send: (i: number) => Promise<unknown>, n: number, into: number[]) => {
+    const floorClient = new Api(floor.url);
+    const send: Record<Side, (i: number) => Promise<unknown>> = {
+      api: (i) => admin.call('GET', `/api/boxes/${b.id}/assets?limit=50${cursors[i] ? `&cursor=${cursors[i]}` : ''}`),
+      floor: (i) => floorClient.call('GET', `/page?box=${b.id}&at=${encodeURIComponent(keysets[i]![0])}&id=${keysets[i]![1]}`),
+      raw: (i) => raw.query({ name: 'raw-page', text: RAW_PAGE, values: [b.id, keysets[i]![0], keysets[i]![1], 51] }),
+    };
+    const drive = async (side: Side, n: number, into: number[]) => {
       let next = 0;
       await Promise.all(Array.from({ length: o.concurrency }, async () => {
         while (next < n) {
           const i = next++ % cursors.length;
           const t = performance.now();
-          await send(i);
+          await send[side](i);
           into.push(performance.now() - t);
         }
       }));
     };
 
     log('list api: warm-up');
-    await drive(viaApi, 400, []);
-    await drive(viaRaw, 400, []);
-    const apiMs: number[] = [];
-    const rawMs: number[] = [];
-    let apiCpu = 0;
-    const pgCpu = { api: 0, raw: 0 };
-    const driverCpu = { api: 0, raw: 0 };
-    const measured = async (side: 'api' | 'raw', run: () => Promise<void>) => {
-      const pg0 = await cpuOfCommands(['postgres']);
-      const d0 = process.cpuUsage();
-      await run();
-      const d = process.cpuUsage(d0);
-      driverCpu[side] += (d.user + d.system) / 1000;
-      pgCpu[side] += (await cpuOfCommands(['postgres'])) - pg0;
-    };
+    for (const side of ['api', 'floor', 'raw'] as const) await drive(side, 400, []);
+    const ms: Record<Side, number[]> = { api: [], floor: [], raw: [] };
+    const serverCpu = { api: 0, floor: 0 };
+    const pgCpu: Record<Side, number> = { api: 0, floor: 0, raw: 0 };
+    const driverCpu: Record<Side, number> = { api: 0, floor: 0, raw: 0 };
+    const server = { api, floor };
     const loadAtStart = loadavg()[0]!;
     for (let r = 0; r < o.rounds; r++) {
       log(`list api: round ${r + 1}/${o.rounds}, ${o.requests} requests each way, ${o.concurrency} at once`);
-      const cpu0 = await api.cpuMs();
-      await measured('api', () => drive(viaApi, o.requests, apiMs));
-      apiCpu += (await api.cpuMs()) - cpu0;
-      await measured('raw', () => drive(viaRaw, o.requests, rawMs));
+      for (const side of ['api', 'floor', 'raw'] as const) {
+        const pg0 = await cpuOfCommands(['postgres']);
+        const s0 = side === 'raw' ? 0 : await server[side].cpuMs();
+        const d0 = process.cpuUsage();
+        await drive(side, o.requests, ms[side]);
+        const d = process.cpuUsage(d0);
+        driverCpu[side] += (d.user + d.system) / 1000;
+        if (side !== 'raw') serverCpu[side] += (await server[side].cpuMs()) - s0;
+        pgCpu[side] += (await cpuOfCommands(['postgres'])) - pg0;
+      }
     }
+    const n = o.requests * o.rounds;
+    const perRequest = <K extends string>(x: Record<K, number>) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, (v as number) / n])) as Record<K, number>;
+    const p = (xs: number[]) => ({ p50: percentile(xs, 50), p99: percentile(xs, 99) });
     return {
       assets: o.assets,
       pages: cursors.length,
-      apiMs: { p50: percentile(apiMs, 50), p99: percentile(apiMs, 99) },
-      rawMs: { p50: percentile(rawMs, 50), p99: percentile(rawMs, 99) },
-      apiCpuMsPerRequest: apiCpu / (o.requests * o.rounds),
-      pgCpuMs: { api: pgCpu.api / (o.requests * o.rounds), raw: pgCpu.raw / (o.requests * o.rounds) },
-      driverCpuMs: { api: driverCpu.api / (o.requests * o.rounds), raw: driverCpu.raw / (o.requests * o.rounds) },
+      apiMs: p(ms.api),
+      rawMs: p(ms.raw),
+      floorMs: p(ms.floor),
+      serverCpuMs: perRequest(serverCpu),
+      pgCpuMs: perRequest(pgCpu),
+      driverCpuMs: perRequest(driverCpu),
       bytesPerPage,
       load: { start: loadAtStart, end: loadavg()[0]! },
     };
   } finally {
     await raw.end().catch(() => undefined);
+    await floor.stop();
     await api.stop(process.env.BENCH_CPU_PROF ? 'SIGUSR2' : 'SIGTERM');
     await box.drop();
   }
