@@ -57,8 +57,11 @@ export async function inspectImageBytes(bytes: Buffer): Promise<MediaFacts> {
  * readable video; a video whose frame cannot be grabbed still has its measures.
  */
 export async function videoFacts(path: string): Promise<MediaFacts> {
-  const info = await probeVideo(path);
-  const thumbnail = await posterFrame(path, { maxSize: THUMB_PX }).catch(() => null);
+  // ffprobe and ffmpeg at once: neither needs the other's answer, and each is mostly its own
+  // start-up and a few seeks (over HTTP for S3), so together they take the longer one's time, not
+  // the sum, between the last byte stored and the asset COMPLETED. A poster of a file the probe
+  // refuses is dropped with it.
+  const [info, thumbnail] = await Promise.all([probeVideo(path), posterFrame(path, { maxSize: THUMB_PX }).catch(() => null)]);
   return { width: info.width, height: info.height, durationS: info.durationS, thumbnail };
 }
 
