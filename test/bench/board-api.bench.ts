@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { seedAssets } from '../support/seed-assets.js';
 import { RAW_PAGE } from './list-raw-page.js';
-import { Api, Proc, ROOT, type Sandbox, cpuOfCommands, freePort, sandbox, startGenboxProc } from './procs.js';
+import { Api, cpuOfCommands, sandbox, startGenboxProc, startScriptProc } from './procs.js';
 import { percentile } from './stats.js';
 
 export interface ListApiOptions { assets: number; concurrency: number; requests: number; rounds: number }
@@ -29,20 +27,6 @@ export interface ListApiResult {
 }
 
 
-/** The floor server (list-floor.node.ts) on the sandbox's database, ready to answer. */
-async function startFloor(box: Sandbox): Promise<Proc & { url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./list-floor.node.ts', import.meta.url))], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { PATH: process.env.PATH, DATABASE_URL: box.databaseUrl, PORT: String(port) },
-  });
-  const proc = Object.assign(new Proc('floor', child), { url: `http://127.0.0.1:${port}` });
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', () => reject(new Error(`floor exited: ${proc.output.join('')}`)));
-  });
-  return proc;
-}
-
 /**
  * `GET /api/boxes/:id/assets` pages of 50 of a 10,000-asset box, `concurrency` requests at once,
  * against RAW_PAGE at the same concurrency, and against the floor: RAW_PAGE behind a bare
@@ -52,7 +36,7 @@ export async function runListApi(o: ListApiOptions, log: (s: string) => void): P
   const box = await sandbox('list');
   const raw = new pg.Pool({ connectionString: box.databaseUrl, max: 10 });
   const api = await startGenboxProc(box, 'api', { ROLE: 'api' });
-  const floor = await startFloor(box);
+  const floor = await startScriptProc('floor', new URL('./list-floor.node.ts', import.meta.url), { PATH: process.env.PATH, DATABASE_URL: box.databaseUrl });
   try {
     const admin = await Api.login(api.url);
     const b = await admin.call('POST', '/api/boxes', { name: 'Ten thousand' });

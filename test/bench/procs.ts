@@ -145,6 +145,23 @@ export async function startGenboxProc(box: Sandbox, name: string, env: Record<st
   }
 }
 
+/**
+ * Starts a bench-only TypeScript server (`script`, run by tsx) on a free port, given as PORT with
+ * `env`, and waits for its IPC message that it listens.
+ */
+export async function startScriptProc(name: string, script: URL, env: Record<string, string | undefined>): Promise<Proc & { url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(script)], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...env, PORT: String(port) },
+  });
+  const proc = Object.assign(new Proc(name, child), { url: `http://127.0.0.1:${port}` });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', () => reject(new Error(`${name} exited: ${proc.output.join('')}`)));
+  });
+  return proc;
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**

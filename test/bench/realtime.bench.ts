@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { type Socket, io } from 'socket.io-client';
-import { Api, type GenboxProc, Proc, REDIS_URL, ROOT, freePort, sandbox, sleep, startGenboxProc } from './procs.js';
+import { Api, type GenboxProc, Proc, REDIS_URL, sandbox, sleep, startGenboxProc, startScriptProc } from './procs.js';
 import { percentile } from './stats.js';
 
 export interface FanoutResult { sockets: number; changes: number; allMs: { p50: number; p99: number }; medianSocketMs: number; firstSocketMs: number; requestMs: number; setupS: number; payloadBytes: number }
@@ -120,16 +118,7 @@ export async function runBareFanout(o: { sockets: number; changes: number; sampl
   let close = () => undefined as void;
   try {
     for (const name of ['bare-a', 'bare-b']) {
-      const port = await freePort();
-      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./bare-socket.node.ts', import.meta.url))], {
-        cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, PORT: String(port), REDIS_URL, PREFIX: prefix },
-      });
-      const proc = Object.assign(new Proc(name, child), { url: `http://127.0.0.1:${port}` });
-      nodes.push(proc);
-      await new Promise<void>((resolve, reject) => {
-        child.once('message', () => resolve());
-        child.once('exit', () => reject(new Error(`${name} exited: ${proc.output.join('')}`)));
-      });
+      nodes.push(await startScriptProc(name, new URL('./bare-socket.node.ts', import.meta.url), { ...process.env, REDIS_URL, PREFIX: prefix }));
     }
     const expected = (i: number) => (i % 2 === 0 ? 'CANCELED' : 'PENDING');
     log(`realtime (bare socket.io): ${o.sockets} sockets on 2 nodes, ${o.changes} broadcasts`);
