@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { FaultQueue, QUICK_SUCCESS, sample, startSimServer, type SimReply, type SimRequest, type TaskScript } from './shared/index.js';
 import { parseMultipart, type MultipartBody } from './stability/multipart.js';
@@ -73,7 +74,8 @@ export async function startOpenAISimulator(options: OpenAISimOptions = {}) {
     }
     if (script.outcome === 'failed') return apiError(script.failStatus ?? 400, script.failMessage ?? 'The image could not be generated.', script.failType ?? 'invalid_request_error', script.failCode ?? null);
 
-    const png = sample('png').bytes;
+    // a script's own file stands for a big real result (gpt-image PNGs run to megabytes)
+    const png = script.outputFile ? await readFile(script.outputFile.path) : sample('png').bytes;
     const bytes = format === 'png' ? png : await sharp(png).toFormat(format as 'jpeg' | 'webp').toBuffer();
     const gptImage = model.startsWith('gpt-image');
     const asUrl = !gptImage && fields.response_format !== 'b64_json';

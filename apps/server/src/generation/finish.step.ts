@@ -8,6 +8,7 @@ import { AssetStatusWriter } from '../assets/asset-status.writer.js';
 import { AssetsRepository } from '../assets/assets.repository.js';
 import { storageKeys } from '../assets/storage-keys.js';
 import type { AppConfig } from '../config/env.js';
+import { unavailableDependency } from '../common/dependency-errors.js';
 import { CONFIG, STORAGE } from '../common/tokens.js';
 import { inspectStoredMedia, storeThumbnail } from '../media/media-inspector.js';
 import { downloadToStorage } from './safe-download.js';
@@ -66,6 +67,8 @@ export class FinishStep {
         return this.outcomes.fail(target.id, { code: 'result_lost', message: `The result from ${data.providerName} was lost before it could be stored: retry the generation` });
       }
       if (err instanceof ProviderError && err.retry !== false) throw err; // the job retries the download
+      // our own store out of reach is no fault of the result: the processor waits for it and runs this again
+      if (unavailableDependency(err)) throw err;
       if (stagingKey) await this.storage.delete(stagingKey);
       // only this attempt, still PROCESSING, fails: a late job of an earlier attempt leaves the asset alone
       if (await this.current(data)) await this.outcomes.fail(target.id, toFailure(err, data.providerName));

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type PollResult, ProviderError, type ProviderOutput } from '@genbox/providers';
 import type { AssetRow } from '../assets/asset.row.js';
 import { AssetStatusWriter } from '../assets/asset-status.writer.js';
+import { DependencyProbes } from '../common/dependency-probes.js';
 import { STORAGE } from '../common/tokens.js';
 import { CreditsService } from '../credits/credits.service.js';
 import type { StorageDriver } from '../storage/storage.port.js';
@@ -35,6 +36,7 @@ export class ProviderResults {
     private readonly finisher: FinishStep,
     private readonly queue: GenerationQueue,
     @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly probes: DependencyProbes,
   ) {}
 
   async settle(asset: AssetRow, job: ProviderJob, result: PollResult): Promise<Settled> {
@@ -100,12 +102,14 @@ export class ProviderResults {
       source = { base64: output.bytes.toString('base64') };
     } else if ('bytes' in output) {
       const staged = stagingKey(asset.id, asset.attempts);
-      await this.storage.put(staged, Readable.from([output.bytes]), { contentType: 'application/octet-stream', contentLength: output.bytes.length });
+      await this.probes.persist(() => this.storage.put(staged, Readable.from([output.bytes]), { contentType: 'application/octet-stream', contentLength: output.bytes.length }));
       source = { stagingKey: staged };
     } else {
       source = { url: output.url };
     }
-    await this.queue.finish({ ...finish, source }, asset.priority);
+    // the provider's answer is in hand and nowhere else yet: a storage or Redis blip here waits it
+    // out, where a throw would run this job again and send the request to the provider a second time
+    await this.probes.persist(() => this.queue.finish({ ...finish, source }, asset.priority));
     return 'handed-over';
   }
 }

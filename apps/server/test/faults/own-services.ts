@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -35,6 +36,54 @@ export class OwnRedis {
     const gone = new Promise((r) => p.once('exit', r));
     p.kill('SIGKILL');
     await gone;
+  }
+}
+
+/**
+ * An S3-compatible store of a test's own (s3rver in a child process, bucket `genbox`): kill() cuts
+ * every connection at once; start() brings it back on the same port with the objects it held.
+ */
+export class OwnS3 {
+  private proc: ChildProcess | null = null;
+  private constructor(readonly port: number, private readonly dir: string) {}
+  get endpoint() { return `http://127.0.0.1:${this.port}`; }
+
+  static async create(port: number): Promise<OwnS3> {
+    const s3 = new OwnS3(port, await mkdtemp(join(tmpdir(), 'genbox-own-s3-')));
+    await s3.start();
+    return s3;
+  }
+
+  /** The environment that points a Genbox at this store. */
+  env(): Record<string, string> {
+    return { STORAGE: 's3', S3_ENDPOINT: this.endpoint, S3_BUCKET: 'genbox', S3_REGION: 'us-east-1', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', S3_FORCE_PATH_STYLE: 'true' };
+  }
+
+  async start(): Promise<void> {
+    const script = fileURLToPath(new URL('./s3rver.child.mjs', import.meta.url));
+    const p = spawn(process.execPath, [script, String(this.port), this.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = p;
+    let out = '';
+    p.stdout!.on('data', (d) => (out += String(d)));
+    p.stderr!.on('data', (d) => (out += String(d)));
+    const until = Date.now() + 10_000;
+    while (!out.includes('ready')) {
+      if (p.exitCode !== null || Date.now() > until) throw new Error(`s3rver did not start: ${out}`);
+      await sleep(20);
+    }
+  }
+
+  async kill(): Promise<void> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    const gone = new Promise((r) => p.once('exit', r));
+    p.kill('SIGKILL');
+    await gone;
+  }
+
+  async destroy(): Promise<void> {
+    await this.kill();
+    await rm(this.dir, { recursive: true, force: true });
   }
 }
 

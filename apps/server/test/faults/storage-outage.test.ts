@@ -1,0 +1,125 @@
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type KieSim, startKieSim } from '../../../../test/simulators/kie.sim.js';
+import { startOpenAISimulator } from '../../../../test/simulators/openai.sim.js';
+import { INLINE_RESULT_BYTES } from '../../src/generation/generation.jobs.js';
+import { type TestGenbox, type UserClient, freePort, pngBytes, startTestGenbox } from '../harness.js';
+import { ADMIN, WorkerProcess, allSettled, historyProblems, loginAdmin, registerModel, sleep, startMidRun } from './fault-kit.js';
+import { OwnS3 } from './own-services.js';
+
+const TOTAL = 24;
+/** How long the store stays down, in ms. */
+const OUTAGE_MS = 4000;
+
+/**
+ * The S3 store killed for a few seconds in the middle of a run, every setting at its default: a
+ * result that cannot be stored waits for the store, as it would for PostgreSQL or Redis, rather
+ * than failing the asset or spending its provider tries, and goes COMPLETED once the store is back.
+ */
+describe('S3 storage gone in the middle of a run', () => {
+  let s3: OwnS3;
+  let gb: TestGenbox;
+  let sim: KieSim;
+  let admin: UserClient;
+  let worker: WorkerProcess;
+
+  beforeAll(async () => {
+    s3 = await OwnS3.create(await freePort());
+    [gb, sim] = await Promise.all([
+      startTestGenbox({ ROLE: 'api', ...s3.env(), GENBOX_ADMIN_EMAIL: ADMIN.email, GENBOX_ADMIN_PASSWORD: ADMIN.password }),
+      startKieSim({ rateLimit: { max: 1000, windowMs: 1000 } }),
+    ]);
+    admin = await loginAdmin(gb);
+    worker = await WorkerProcess.start(gb);
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.kill('SIGTERM');
+    await gb?.stop().catch(() => undefined);
+    await sim?.close();
+    await s3?.destroy();
+  });
+
+  it('readiness says 503 meanwhile, and every asset then finishes exactly once with its file in the bucket', async () => {
+    const { model, boxId } = await startMidRun(gb, admin, sim, { slug: 'kie-s3-outage', boxName: 'Storage outage', total: TOTAL, outage: 'the store dies' });
+
+    await s3.kill();
+    const stopped = Date.now();
+    const ready = await fetch(`${gb.url}/api/health/ready`, { signal: AbortSignal.timeout(5000) });
+    expect(ready.status).toBe(503);
+    // the board still lists what is there: only the files are out of reach
+    expect((await admin.get(`/api/boxes/${boxId}/assets`).ok()).items).toHaveLength(TOTAL);
+    // an upload cannot be kept: it says so with a hint to come back, and leaves no asset behind
+    const upload = await admin.upload(boxId, await pngBytes(64, 48), 'during-outage.png');
+    const refused = upload.body as unknown as { error: string; message: string };
+    expect(upload.status).toBe(503);
+    expect(refused.error).toBe('service_unavailable');
+    expect(refused.message).toMatch(/storage/i);
+    expect((await admin.get(`/api/boxes/${boxId}/assets`).ok()).items).toHaveLength(TOTAL);
+    await sleep(OUTAGE_MS - (Date.now() - stopped));
+    const failedMeanwhile = await gb.sql<{ id: string; error_message: string }>(`SELECT id, error_message FROM assets WHERE box_id = $1 AND status = 'FAILED'`, [boxId]);
+    expect(failedMeanwhile, 'assets failed because the store was down').toEqual([]);
+
+    await s3.start();
+    const restarted = Date.now();
+    const rows = await allSettled(gb, boxId, 30_000);
+    const recoveredMs = Date.now() - restarted;
+    expect(rows.filter((r) => r.status !== 'COMPLETED').map((r) => `${r.id} ${r.status} ${r.error_code}`), 'not COMPLETED within 30 s of the store\'s return').toEqual([]);
+    expect(await historyProblems(gb, boxId)).toEqual([]);
+    expect(await missingObjects(s3, rows)).toEqual([]);
+    expect(sim.tasks.size, 'tasks created at the provider').toBe(TOTAL);
+    expect(worker.alive, `worker died:\n${worker.output.join('').slice(-3000)}`).toBe(true);
+    expect((await fetch(`${gb.url}/api/health/ready`)).status).toBe(200);
+    const fresh = await admin.post(`/api/boxes/${boxId}/generate`, { prompt: 'after the outage', ai_model_id: model }).ok(202);
+    expect((await admin.settled(fresh.id, 15_000)).status).toBe('COMPLETED');
+    console.log(`[faults] S3 down ${((restarted - stopped) / 1000).toFixed(1)} s; all ${TOTAL} assets COMPLETED ${(recoveredMs / 1000).toFixed(1)} s after it came back (noisy: shared machine)`);
+  }, 120_000);
+
+  it("a provider that answers with the image itself (OpenAI) is asked once: its megabytes wait for the store", async () => {
+    const openai = await startOpenAISimulator({ apiKey: 'sk-outage-key-123456' });
+    const dir = await mkdtemp(join(tmpdir(), 'genbox-outage-'));
+    try {
+      const model = await registerModel(admin, { kind: 'openai', baseUrl: openai.apiUrl, apiKey: 'sk-outage-key-123456', slug: 'gpt-outage', apiEndpoint: 'gpt-image-1' });
+      // noise does not compress: a PNG of a few megabytes, as gpt-image answers, too big to ride in a job
+      const png = await sharp(randomBytes(1024 * 1024 * 3), { raw: { width: 1024, height: 1024, channels: 3 } }).png().toBuffer();
+      expect(png.length).toBeGreaterThan(INLINE_RESULT_BYTES);
+      const path = join(dir, 'big.png');
+      await writeFile(path, png);
+      openai.queueScript({ steps: [], outcome: 'succeeded', outputFile: { path, mimeType: 'image/png', ext: 'png' } });
+      const box = await admin.createBox('Sync result, store down');
+
+      await s3.kill();
+      const started = await admin.post(`/api/boxes/${box.id}/generate`, { prompt: 'a storm over the sea', ai_model_id: model }).ok(202);
+      await sleep(OUTAGE_MS);
+      expect(openai.log.filter((r) => r.path === '/v1/images/generations'), 'asked before the store came back').toHaveLength(1);
+      await s3.start();
+      const done = await admin.settled(started.id, 30_000);
+      expect(done).toMatchObject({ status: 'COMPLETED', width: 1024, height: 1024, size_bytes: png.length });
+      expect(Buffer.from(await (await fetch(done.file_url!)).arrayBuffer()).equals(png)).toBe(true);
+      expect(openai.log.filter((r) => r.path === '/v1/images/generations'), 'requests the provider received (each one is billed)').toHaveLength(1);
+    } finally {
+      await s3.start().catch(() => undefined);
+      await openai.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
+/** COMPLETED rows whose object is missing from the bucket or is not the size the row says. */
+async function missingObjects(s3: OwnS3, rows: { id: string; status: string; storage_key: string | null; size_bytes: string | null }[]): Promise<string[]> {
+  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const bad: string[] = [];
+  try {
+    for (const r of rows.filter((x) => x.status === 'COMPLETED')) {
+      const head = r.storage_key ? await client.send(new HeadObjectCommand({ Bucket: 'genbox', Key: r.storage_key })).catch(() => null) : null;
+      if (!head || head.ContentLength !== Number(r.size_bytes)) bad.push(`${r.id} (${r.storage_key}: ${head ? `${head.ContentLength} bytes, row says ${r.size_bytes}` : 'no object'})`);
+    }
+  } finally {
+    client.destroy();
+  }
+  return bad;
+}
