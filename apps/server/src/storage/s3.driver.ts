@@ -38,6 +38,14 @@ export interface S3StorageConfig {
 const PART_SIZE = 5 * 1024 * 1024;
 /** Parts in flight at once: with the one filling, 15 MB per upload, and reading overlaps sending. */
 const QUEUE_SIZE = 2;
+/** How long a connection to the store may take to open, in ms. */
+const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * How long a request may go without a byte either way before it counts as lost, in ms (the SDK then
+ * retries it on a fresh connection). Not a limit on a request's whole length: a part of a big
+ * upload keeps its socket busy throughout, and stores answer within seconds once a body is in.
+ */
+const SILENT_SOCKET_TIMEOUT_MS = 30_000;
 
 export class S3StorageDriver implements StorageDriver {
   readonly kind = 's3' as const;
@@ -54,6 +62,9 @@ export class S3StorageDriver implements StorageDriver {
       // The SDK's default CRC checksums use aws-chunked trailers that many S3-compatible stores reject.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // the SDK waits forever by default: a connection a load balancer or NAT forgot never answers,
+      // and every request on it (a result being stored, the readiness probe) would hang with it
+      requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, socketTimeout: SILENT_SOCKET_TIMEOUT_MS },
     });
   }
 

@@ -1,4 +1,5 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type AddressInfo, type Server, type Socket, connect, createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -123,3 +124,105 @@ async function missingObjects(s3: OwnS3, rows: { id: string; status: string; sto
   }
   return bad;
 }
+
+/**
+ * A TCP relay in front of the store that can go silent: while silent, it takes bytes and answers
+ * nothing; once speaking again, new connections reach the store but the ones it silenced stay dead,
+ * as connections a load balancer or NAT has forgotten do.
+ */
+class SilentRelay {
+  private silent = false;
+  /** Open relayed connections, each with what silences it. */
+  private readonly live = new Map<Socket, () => void>();
+  private readonly dead = new Set<Socket>();
+  private readonly server: Server;
+
+  private constructor(targetPort: number) {
+    this.server = createServer((client) => {
+      if (this.silent) return this.deaden(client);
+      const upstream = connect(targetPort, '127.0.0.1');
+      client.pipe(upstream).pipe(client);
+      const drop = () => {
+        this.live.delete(client);
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', drop).on('close', drop);
+      upstream.on('error', drop).on('close', drop);
+      this.live.set(client, () => {
+        client.off('close', drop).off('error', drop);
+        client.unpipe(upstream);
+        upstream.destroy();
+        this.deaden(client);
+      });
+    });
+  }
+
+  static async start(targetPort: number): Promise<SilentRelay> {
+    const relay = new SilentRelay(targetPort);
+    await new Promise<void>((resolve) => relay.server.listen(0, '127.0.0.1', resolve));
+    return relay;
+  }
+
+  get endpoint() { return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`; }
+
+  goSilent(): void {
+    this.silent = true;
+    for (const silence of [...this.live.values()]) silence();
+    this.live.clear();
+  }
+
+  speak(): void {
+    this.silent = false;
+  }
+
+  async close(): Promise<void> {
+    for (const c of [...this.dead, ...this.live.keys()]) c.destroy();
+    await new Promise((r) => this.server.close(r));
+  }
+
+  /** Reads and drops whatever the socket sends, and never answers. */
+  private deaden(socket: Socket): void {
+    this.dead.add(socket);
+    socket.on('data', () => undefined).on('error', () => undefined);
+  }
+}
+
+describe('S3 storage whose connections go silent', () => {
+  let s3: OwnS3;
+  let relay: SilentRelay;
+  let gb: TestGenbox;
+  let alice: UserClient;
+
+  beforeAll(async () => {
+    s3 = await OwnS3.create(await freePort());
+    relay = await SilentRelay.start(s3.port);
+    gb = await startTestGenbox({ ...s3.env(), S3_ENDPOINT: relay.endpoint });
+    alice = await gb.newUser('alice');
+  }, 60_000);
+  afterAll(async () => {
+    await gb?.stop().catch(() => undefined);
+    await relay?.close();
+    await s3?.destroy();
+  });
+
+  it('requests on forgotten connections give up and go again on new ones: the results are stored', async () => {
+    const box = await alice.createBox('Silent store');
+    const model = await alice.model('local-image');
+    relay.goSilent();
+    const started = await alice.post(`/api/boxes/${box.id}/generate`, { prompt: 'a lighthouse in fog', ai_model_id: model.id, count: 4 }).ok(202);
+    const ids: string[] = started.items.map((a: { id: string }) => a.id);
+    const t0 = Date.now();
+    const ready = await fetch(`${gb.url}/api/health/ready`, { signal: AbortSignal.timeout(5000) });
+    expect(ready.status, 'readiness while the store says nothing').toBe(503);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    await sleep(3000);
+    relay.speak();
+    const spoke = Date.now();
+    // the requests already sent wait out the driver's silence limit (30 s), then go again
+    const done = await Promise.all(ids.map((id) => alice.settled(id, 90_000)));
+    expect(done.map((a) => a.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
+    for (const a of done) expect((await fetch(a.file_url!)).status).toBe(200);
+    console.log(`[faults] S3 silent 3 s; 4 results stored ${((Date.now() - spoke) / 1000).toFixed(1)} s after it spoke again`);
+  }, 150_000);
+});
