@@ -41,6 +41,10 @@ describe('asset card', () => {
     expect(w.html()).not.toContain('api_endpoint');
     expect(w.find('[data-testid="asset-retry"]').exists()).toBe(false);
     expect(w.find('[data-testid="asset-progress"]').exists()).toBe(false);
+    // where the picture would be, in words too (a narrow card's status chip is only a dot)
+    expect(w.get('[data-testid="asset-ended"]').text()).toBe('!Failed');
+    const canceled = mount(AssetCard, { props: { asset: { ...generating, status: 'CANCELED' as const, progress: null }, canEdit: true } });
+    expect(canceled.get('[data-testid="asset-ended"]').text()).toBe('×Canceled');
     const admin = mount(AssetCard, { props: { asset: misconfigured, canEdit: true, isAdmin: true } });
     expect(admin.get('[data-testid="asset-error"]').attributes('title')).toContain('api_endpoint');
 
