@@ -2,7 +2,7 @@
 // ingested from the Replicate simulator, each against a raw write of the same bytes to the same store.
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { startReplicateSim } from '../simulators/replicate.sim.js';
 import { SAMPLE_MP4 } from '../simulators/shared/index.js';
@@ -147,6 +148,12 @@ async function rawWrite(storage: BigStorage, path: string, dataDir: string, s3: 
   }
 }
 
+/**
+ * Writes every dirty page to disk before a timed write, so that no write pays for the writeback of
+ * the gigabyte written before it: without it, single runs of the same build ranged 0.5–1.5× raw.
+ */
+const settleDisk = () => promisify(execFile)('sync');
+
 function figures(runs: { rssMb: number; seconds: number; rawSeconds: number }[], size: number): BigPathFigures {
   const mbps = (s: number) => size / MB / s;
   const ratios = runs.map((r) => r.rawSeconds / r.seconds);
@@ -197,11 +204,21 @@ export async function runBigFile(storage: BigStorage, o: BigFileOptions, log: (s
     const warmRow = await settled(db, (await admin.call('POST', `/api/boxes/${boxId}/generate`, { prompt: 'warm-up', ai_model_id: model.id }, 202)).id, 60_000);
     if (warmRow.status !== 'COMPLETED') throw new Error(`warm-up ingest ended ${warmRow.status}: ${warmRow.error_message}`);
 
-    const uploads: { rssMb: number; seconds: number; rawSeconds: number }[] = [];
-    const ingests: { rssMb: number; seconds: number; rawSeconds: number }[] = [];
+    // raw writes alternate with the measured ones (raw, upload, raw, ingest, raw, …, raw): each
+    // measured write is set against the mean of the raw writes just before and just after it, as the
+    // machine's speed drifts over a run (a VM sharing its host)
+    const raws: number[] = [];
+    const timedRaw = async () => {
+      await settleDisk();
+      raws.push(await rawWrite(storage, file, box.dataDir, s3));
+      await settleDisk();
+      return raws.at(-1)!;
+    };
+    const uploads: { rssMb: number; seconds: number; rawAt: number }[] = [];
+    const ingests: { rssMb: number; seconds: number; rawAt: number }[] = [];
     for (let run = 1; run <= o.runs; run++) {
       // upload: the API process holds the bytes
-      const rawUp = await rawWrite(storage, file, box.dataDir, s3);
+      const rawUp = await timedRaw();
       const apiRss = new RssWatch(api.child.pid!);
       await apiRss.start();
       const t0 = performance.now();
@@ -211,12 +228,12 @@ export async function runBigFile(storage: BigStorage, o: BigFileOptions, log: (s
       if (res.status !== 201) throw new Error(`upload: HTTP ${res.status} ${res.body.slice(0, 300)}`);
       const uploaded = JSON.parse(res.body) as { id: string; width: number | null };
       if (!uploaded.width) throw new Error(`upload: stored but not measured (${res.body.slice(0, 300)})`);
-      uploads.push({ rssMb, seconds, rawSeconds: rawUp });
-      log(`bigfile ${storage} run ${run}: upload ${(o.sizeBytes / MB / seconds).toFixed(0)} MB/s (raw ${(o.sizeBytes / MB / rawUp).toFixed(0)}), API RSS +${rssMb.toFixed(1)} MB`);
+      uploads.push({ rssMb, seconds, rawAt: raws.length - 1 });
+      log(`bigfile ${storage} run ${run}: upload ${(o.sizeBytes / MB / seconds).toFixed(0)} MB/s (raw before it ${(o.sizeBytes / MB / rawUp).toFixed(0)}), API RSS +${rssMb.toFixed(1)} MB`);
       await admin.call('DELETE', `/api/assets/${uploaded.id}`, undefined, 204);
 
       // ingest: the worker downloads the provider's result into storage and measures it
-      const rawIn = await rawWrite(storage, file, box.dataDir, s3);
+      const rawIn = await timedRaw();
       const workerRss = new RssWatch(worker.child.pid!);
       sim.scripts.push({ steps: [], outcome: 'succeeded', outputFile: { path: file, mimeType: 'video/mp4', ext: 'mp4' } });
       await workerRss.start();
@@ -228,12 +245,14 @@ export async function runBigFile(storage: BigStorage, o: BigFileOptions, log: (s
       // from the simulator's first byte asked for to the COMPLETED write: download, store, measure
       const get = sim.server.log.filter((r) => r.method === 'GET' && r.path.startsWith('/files/')).at(-1)!;
       const ingestSeconds = (row.completed_ms - get.at) / 1000;
-      ingests.push({ rssMb: wrss, seconds: ingestSeconds, rawSeconds: rawIn });
-      log(`bigfile ${storage} run ${run}: ingest ${(o.sizeBytes / MB / ingestSeconds).toFixed(0)} MB/s (raw ${(o.sizeBytes / MB / rawIn).toFixed(0)}), worker RSS +${wrss.toFixed(1)} MB`);
+      ingests.push({ rssMb: wrss, seconds: ingestSeconds, rawAt: raws.length - 1 });
+      log(`bigfile ${storage} run ${run}: ingest ${(o.sizeBytes / MB / ingestSeconds).toFixed(0)} MB/s (raw before it ${(o.sizeBytes / MB / rawIn).toFixed(0)}), worker RSS +${wrss.toFixed(1)} MB`);
       await admin.call('DELETE', `/api/assets/${asset.id}`, undefined, 204);
     }
+    await timedRaw();
     load.after = loadavg();
-    return { storage, sizeBytes: o.sizeBytes, runs: o.runs, upload: figures(uploads, o.sizeBytes), ingest: figures(ingests, o.sizeBytes), load };
+    const bracketed = (m: { rssMb: number; seconds: number; rawAt: number }) => ({ ...m, rawSeconds: (raws[m.rawAt]! + raws[m.rawAt + 1]!) / 2 });
+    return { storage, sizeBytes: o.sizeBytes, runs: o.runs, upload: figures(uploads.map(bracketed), o.sizeBytes), ingest: figures(ingests.map(bracketed), o.sizeBytes), load };
   } finally {
     await db.end().catch(() => undefined);
     for (const p of procs.reverse()) await p.stop('SIGTERM');

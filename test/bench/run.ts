@@ -129,7 +129,7 @@ if (wants('bigfile')) {
   for (const storage of o.storages) {
     const r = await runBigFile(storage, o, log);
     const mb = (o.sizeBytes / 1024 / 1024).toFixed(0);
-    console.log(`\nBig files (issue 15), ${storage} storage: a ${mb} MB MP4 uploaded through the API and ingested from the Replicate simulator by a worker; median of ${r.runs} runs (each against the raw write of the same run); load average ${r.load.before.map((l) => l.toFixed(2)).join(' ')} before, ${r.load.after.map((l) => l.toFixed(2)).join(' ')} after`);
+    console.log(`\nBig files (issue 15), ${storage} storage: a ${mb} MB MP4 uploaded through the API and ingested from the Replicate simulator by a worker; median of ${r.runs} runs (each against the mean of the raw writes just before and after it); load average ${r.load.before.map((l) => l.toFixed(2)).join(' ')} before, ${r.load.after.map((l) => l.toFixed(2)).join(' ')} after`);
     const raw = storage === 'local' ? 'raw write to the same disk' : 'raw @aws-sdk/lib-storage upload to the same s3rver';
     console.log(table([
       ['measure', 'upload (API)', 'ingest (worker)', 'target'],
