@@ -1,21 +1,17 @@
 // Files of any size at flat memory (issue 15): a big upload through the API and a big result
 // ingested from the Replicate simulator, each against a raw write of the same bytes to the same store.
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { startReplicateSim } from '../simulators/replicate.sim.js';
-import { SAMPLE_MP4 } from '../simulators/shared/index.js';
+import { SAMPLE_MP4, writeFileInto } from '../simulators/shared/index.js';
 import { Api, type GenboxProc, Proc, ROOT, sandbox, sleep, startGenboxProc } from './procs.js';
 import { percentile } from './stats.js';
 
@@ -101,16 +97,14 @@ async function startS3Proc(): Promise<S3Proc> {
   return { endpoint, proc };
 }
 
-/** POSTs the file as a multipart upload, streamed from disk with its length announced, as a browser does. */
+/**
+ * POSTs the file as a multipart upload, streamed from disk with its length announced, as a browser
+ * does; through writeFileInto, as the browser's CPU is not this machine's.
+ */
 function uploadFile(api: Api, boxId: string, path: string, size: number): Promise<{ status: number; body: string }> {
   const boundary = `----genboxbench${randomBytes(8).toString('hex')}`;
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.mp4"\r\nContent-Type: video/mp4\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  async function* body() {
-    yield head;
-    yield* createReadStream(path, { highWaterMark: MB });
-    yield tail;
-  }
   return new Promise((resolve, reject) => {
     const req = http.request(`${api.baseUrl}/api/boxes/${boxId}/upload`, {
       method: 'POST',
@@ -122,27 +116,29 @@ function uploadFile(api: Api, boxId: string, path: string, size: number): Promis
       res.on('error', reject);
     });
     req.on('error', reject);
-    pipeline(Readable.from(body()), req).catch(reject);
+    req.write(head);
+    writeFileInto(req, path).then(() => req.end(tail), reject);
   });
 }
 
-/** The raw baseline: the same bytes written straight to the store, by the plainest means there is. */
+/** The raw baseline: the same bytes written straight to the store, by the plainest means there is, in a fresh process (`raw-write.mjs`). */
 async function rawWrite(storage: BigStorage, path: string, dataDir: string, s3: S3Proc | null): Promise<number> {
-  const t0 = performance.now();
-  if (storage === 'local') {
-    const target = join(dataDir, `raw-${randomBytes(4).toString('hex')}`);
-    await pipeline(createReadStream(path), createWriteStream(target));
-    const s = (performance.now() - t0) / 1000;
-    await rm(target, { force: true });
-    return s;
-  }
-  const client = new S3Client({ endpoint: s3!.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  const script = fileURLToPath(new URL('./raw-write.mjs', import.meta.url));
+  const name = `raw-${randomBytes(4).toString('hex')}`;
+  const args = storage === 'local' ? ['local', path, join(dataDir, name)] : ['s3', path, s3!.endpoint, name];
   try {
-    const key = `raw-${randomBytes(4).toString('hex')}`;
-    await new Upload({ client, params: { Bucket: 'genbox', Key: key, Body: createReadStream(path), ContentType: 'video/mp4' } }).done();
-    const s = (performance.now() - t0) / 1000;
+    const { stdout } = await promisify(execFile)(process.execPath, [script, ...args], { cwd: ROOT });
+    return Number(stdout.trim());
+  } finally {
+    if (storage === 'local') await rm(join(dataDir, name), { force: true });
+    else await deleteObject(s3!.endpoint, name);
+  }
+}
+
+async function deleteObject(endpoint: string, key: string): Promise<void> {
+  const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  try {
     await client.send(new DeleteObjectCommand({ Bucket: 'genbox', Key: key }));
-    return s;
   } finally {
     client.destroy();
   }
@@ -275,3 +271,4 @@ async function settled(db: pg.Client, id: string, timeoutMs: number): Promise<Se
     await sleep(50);
   }
 }
+

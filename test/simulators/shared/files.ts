@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SimReply, SimRequest } from './server.js';
 
@@ -94,6 +94,6 @@ export class FileShelf {
       return { status: 200, headers: { 'content-type': file.mimeType }, body: file.bytes, trickle: record };
     }
     if (Buffer.isBuffer(file.bytes)) return { status: 200, headers: { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) }, body: file.bytes };
-    return { status: 200, headers: { 'content-type': file.mimeType, 'content-length': String(statSync(file.bytes.path).size) }, body: createReadStream(file.bytes.path) };
+    return { status: 200, headers: { 'content-type': file.mimeType, 'content-length': String(statSync(file.bytes.path).size) }, file: file.bytes.path };
   }
 }

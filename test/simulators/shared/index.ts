@@ -4,3 +4,4 @@ export * from './script.js';
 export * from './context.js';
 export * from './rate-window.js';
 export * from './json-schema.js';
+export * from './write-file.js';

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import { writeFileInto } from './write-file.js';
 
 /** A request as a simulator sees it (and as tests assert on it through `log`). */
 export interface SimRequest {
@@ -29,6 +30,8 @@ export interface SimReply {
    * `everyMs`, starting over at its end, until the client hangs up (`onClose` says when).
    */
   trickle?: { everyMs: number; onByte?: () => void; onClose?: () => void };
+  /** A file on disk to answer as the body (headers as given: content-length is the caller's). */
+  file?: string;
 }
 
 export type SimHandler = (req: SimRequest) => SimReply | Promise<SimReply>;
@@ -117,6 +120,11 @@ function trickleReply(res: ServerResponse, reply: SimReply, trickle: NonNullable
 
 function writeReply(res: ServerResponse, reply: SimReply): void {
   const headers: Record<string, string> = { ...reply.headers };
+  if (reply.file) {
+    res.writeHead(reply.status, headers);
+    void writeFileInto(res, reply.file).then(() => res.end(), () => res.destroy());
+    return;
+  }
   if (reply.body instanceof Readable) {
     res.writeHead(reply.status, headers);
     // a client that stops reading (a size cap) closes the connection: stop reading the source too
@@ -144,3 +152,4 @@ export async function postCallback(url: string, rawBody: string, headers: Record
     return 0;
   }
 }
+
