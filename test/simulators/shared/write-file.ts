@@ -27,6 +27,9 @@ export async function writeFileInto(out: Writable, path: string): Promise<void> 
       await Promise.race([written, closed]); // the other buffer is free again once it is written
       if (!bytesRead) return;
       written = new Promise((resolve, reject) => out.write(buffer.subarray(0, bytesRead), (err) => (err ? reject(err) : resolve())));
+      // a failed write (the other end reset) is seen at the next race; until then it has a handler,
+      // or the process would call it unhandled while the next read is under way
+      written.catch(() => undefined);
     }
   } finally {
     await file.close();
