@@ -132,4 +132,30 @@ export async function startMidRun(gb: TestGenbox, admin: UserClient, sim: KieSim
   return { model, boxId: box.id };
 }
 
+type AssetFileRow = { id: string; status: string; storage_key: string | null; size_bytes: string | null };
+
+/**
+ * What an outage test checks once the service it stopped is back (call it right then): within
+ * 30 s every asset of the box is COMPLETED exactly once with its file as the row says
+ * (`missingFiles` looks in the store the test uses), each task reached the provider once, the
+ * worker lives, readiness says 200 and a new generation goes through. Answers the ms it took.
+ */
+export async function expectRecovered(p: {
+  gb: TestGenbox; admin: UserClient; sim: KieSim; worker: WorkerProcess; boxId: string; model: string; total: number;
+  missingFiles: (rows: AssetFileRow[]) => Promise<string[]>;
+}): Promise<number> {
+  const back = Date.now();
+  const rows = await allSettled(p.gb, p.boxId, 30_000);
+  const recoveredMs = Date.now() - back;
+  expect(rows.filter((r) => r.status !== 'COMPLETED').map((r) => `${r.id} ${r.status} ${r.error_code}`), 'not COMPLETED within 30 s of the return').toEqual([]);
+  expect(await historyProblems(p.gb, p.boxId)).toEqual([]);
+  expect(await p.missingFiles(rows)).toEqual([]);
+  expect(p.sim.tasks.size, 'tasks created at the provider').toBe(p.total);
+  expect(p.worker.alive, `worker died:\n${p.worker.output.join('').slice(-3000)}`).toBe(true);
+  expect((await fetch(`${p.gb.url}/api/health/ready`)).status).toBe(200);
+  const fresh = await p.admin.post(`/api/boxes/${p.boxId}/generate`, { prompt: 'after the outage', ai_model_id: p.model }).ok(202);
+  expect((await p.admin.settled(fresh.id, 15_000)).status).toBe('COMPLETED');
+  return recoveredMs;
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
