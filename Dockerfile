@@ -26,4 +26,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "apps/server/dist/main.js"]
+# the V8 settings of apps/server/src/node-flags.ts (README, "Node settings")
+CMD ["node", "--initial-old-space-size=128", "--max-semi-space-size=16", "apps/server/dist/main.js"]

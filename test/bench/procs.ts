@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { NODE_FLAGS } from '../../apps/server/src/node-flags.js';
 import { deleteRedisKeys, freePort } from '../support/machine.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -103,13 +104,14 @@ export async function cpuOfCommands(names: string[]): Promise<number> {
 export interface GenboxProc extends Proc { url: string; port: number }
 
 /**
- * Starts `node apps/server/dist/main.js` as a child with the sandbox's database and prefix.
+ * Starts `node apps/server/dist/main.js` as a child with the sandbox's database and prefix, and the
+ * V8 settings the Docker image and `npm start` give it (NODE_FLAGS), so the figures are what users get.
  * BENCH_CPU_PROF=dir adds --cpu-prof (the profile is written when the process exits).
  */
 export async function startGenboxProc(box: Sandbox, name: string, env: Record<string, string>): Promise<GenboxProc> {
   const port = Number(env.PORT ?? (await freePort()));
   const profDir = process.env.BENCH_CPU_PROF;
-  const args = [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`, '--import', new URL('./exit-on-signal.mjs', import.meta.url).href] : []), SERVER_MAIN];
+  const args = [...NODE_FLAGS, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`, '--import', new URL('./exit-on-signal.mjs', import.meta.url).href] : []), SERVER_MAIN];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

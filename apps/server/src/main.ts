@@ -1,5 +1,6 @@
 import { ConfigError } from './config/env.js';
 import { StartupError, startGenbox } from './bootstrap.js';
+import { missingNodeFlags } from './node-flags.js';
 
 /** `node apps/server/dist/main.js`: one start command; ROLE=api|worker|all picks what runs. */
 try {
@@ -7,6 +8,8 @@ try {
   const { config } = genbox.runtime;
   genbox.announce(`Genbox ${config.role} is up on ${config.publicUrl} (storage: ${config.storage.storage}, port ${config.port})`);
   if (genbox.demo && config.role !== 'worker') genbox.announce(`Demo login: ${genbox.demo.email} / ${genbox.demo.password}`);
+  const missing = missingNodeFlags();
+  if (missing.length) genbox.announce(`Started without ${missing.join(' ')}: big uploads and results cost about twice the CPU (npm start and the Docker image pass them; README, "Node settings")`);
   // SIGTERM (a container stop, a rolling deploy) or Ctrl-C: drain, then exit; a second signal does not cut it short
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {

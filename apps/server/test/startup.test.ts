@@ -78,6 +78,8 @@ describe('starting with something missing', () => {
       await waitForPort(port);
       const { out } = await start({ REDIS_URL: `redis://127.0.0.1:${port}`, DATABASE_URL: `${PG_ROOT}/${db}`, SEED_DEMO: 'false', HOST: '127.0.0.1' }, /is up on/);
       expect(out).toMatch(/Redis maxmemory-policy is allkeys-lru: set it to noeviction/);
+      // started as `node main.js`, without the V8 settings npm start and the image give it: said, not refused
+      expect(out).toContain('Started without --initial-old-space-size=128 --max-semi-space-size=16: big uploads and results cost about twice the CPU');
       expect(out).toMatch(/is up on/);
     } finally {
       redis.kill('SIGKILL');
