@@ -6,10 +6,11 @@ import { missingNodeFlags } from './node-flags.js';
 try {
   const genbox = await startGenbox();
   const { config } = genbox.runtime;
-  genbox.announce(`Genbox ${config.role} is up on ${config.publicUrl} (storage: ${config.storage.storage}, port ${config.port})`);
-  if (genbox.demo && config.role !== 'worker') genbox.announce(`Demo login: ${genbox.demo.email} / ${genbox.demo.password}`);
+  // before the up line, which is what scripts and tests wait for
   const missing = missingNodeFlags();
   if (missing.length) genbox.announce(`Started without ${missing.join(' ')}: big uploads and results cost about twice the CPU (npm start and the Docker image pass them; README, "Node settings")`);
+  genbox.announce(`Genbox ${config.role} is up on ${config.publicUrl} (storage: ${config.storage.storage}, port ${config.port})`);
+  if (genbox.demo && config.role !== 'worker') genbox.announce(`Demo login: ${genbox.demo.email} / ${genbox.demo.password}`);
   // SIGTERM (a container stop, a rolling deploy) or Ctrl-C: drain, then exit; a second signal does not cut it short
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
